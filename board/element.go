@@ -1,0 +1,188 @@
+package board
+
+import (
+	"encoding/json"
+	"math"
+	"regexp"
+	"unicode/utf8"
+)
+
+// Kind is what an element is drawn as.
+type Kind string
+
+// The element kinds of protocol v1.
+const (
+	KindStroke  Kind = "stroke"
+	KindRect    Kind = "rect"
+	KindEllipse Kind = "ellipse"
+	KindLine    Kind = "line"
+	KindArrow   Kind = "arrow"
+	KindText    Kind = "text"
+	KindSticky  Kind = "sticky"
+)
+
+// Protocol limits on elements and ops.
+const (
+	MaxElementIDLen = 64
+	MaxPoints       = 5000
+	MaxText         = 4000
+	MaxOpsPerMsg    = 500
+	MaxRefLen       = 64
+	MaxZLen         = 64
+	MinWidth        = 0.5
+	MaxWidth        = 100
+	MinFont         = 4
+	MaxFont         = 400
+)
+
+// Element is one shape on a board. Points are relative to X, Y. Fill is
+// nil for no fill. Z orders elements: compared as a plain string
+// (fractional index), ties broken by ID.
+type Element struct {
+	ID     string       `json:"id"`
+	Kind   Kind         `json:"kind"`
+	X      float64      `json:"x"`
+	Y      float64      `json:"y"`
+	W      float64      `json:"w"`
+	H      float64      `json:"h"`
+	Rot    float64      `json:"rot"`
+	Points [][2]float64 `json:"points,omitempty"`
+	Stroke string       `json:"stroke,omitempty"`
+	Fill   *string      `json:"fill"`
+	Width  float64      `json:"width,omitempty"`
+	Text   string       `json:"text,omitempty"`
+	Font   float64      `json:"font,omitempty"`
+	Z      string       `json:"z,omitempty"`
+}
+
+// Less orders elements for drawing: by Z, then by ID.
+func (e *Element) Less(o *Element) bool {
+	if e.Z != o.Z {
+		return e.Z < o.Z
+	}
+	return e.ID < o.ID
+}
+
+var zPattern = regexp.MustCompile(`^[0-9A-Za-z]+$`)
+
+func hasPoints(k Kind) bool { return k == KindStroke || k == KindLine || k == KindArrow }
+func hasText(k Kind) bool   { return k == KindText || k == KindSticky }
+
+// wireElement is an element as a client sends it: pointer fields tell
+// absent from zero, and points are decoded loosely so that a pair of the
+// wrong length is reported rather than silently truncated (encoding/json
+// drops extra array elements into a Go array).
+type wireElement struct {
+	ID     *string         `json:"id"`
+	Kind   *string         `json:"kind"`
+	X      *float64        `json:"x"`
+	Y      *float64        `json:"y"`
+	W      *float64        `json:"w"`
+	H      *float64        `json:"h"`
+	Rot    *float64        `json:"rot"`
+	Points [][]float64     `json:"points"`
+	Stroke *string         `json:"stroke"`
+	Fill   json.RawMessage `json:"fill"`
+	Width  *float64        `json:"width"`
+	Text   *string         `json:"text"`
+	Font   *float64        `json:"font"`
+	Z      *string         `json:"z"`
+}
+
+// toElement validates a decoded element against the protocol's limits.
+// path names it in error messages ("ops[3].el").
+func (w *wireElement) toElement(path string) (Element, error) {
+	var e Element
+	if w.ID == nil || *w.ID == "" || utf8.RuneCountInString(*w.ID) > MaxElementIDLen || !utf8.ValidString(*w.ID) {
+		return e, Errorf(CodeBadRequest, "%s.id must be a string of 1 to %d characters", path, MaxElementIDLen)
+	}
+	e.ID = *w.ID
+	if w.Kind == nil {
+		return e, Errorf(CodeBadRequest, "%s.kind is missing", path)
+	}
+	switch k := Kind(*w.Kind); k {
+	case KindStroke, KindRect, KindEllipse, KindLine, KindArrow, KindText, KindSticky:
+		e.Kind = k
+	default:
+		return e, Errorf(CodeBadRequest, "%s.kind %q is not one of stroke, rect, ellipse, line, arrow, text, sticky", path, *w.Kind)
+	}
+	for _, f := range []struct {
+		name string
+		v    *float64
+		dst  *float64
+	}{{"x", w.X, &e.X}, {"y", w.Y, &e.Y}, {"w", w.W, &e.W}, {"h", w.H, &e.H}} {
+		if f.v == nil {
+			continue
+		}
+		if !ValidCoordinate(*f.v) {
+			return e, Errorf(CodeBadRequest, "%s.%s must be a finite number with |v| ≤ 1e7", path, f.name)
+		}
+		*f.dst = *f.v
+	}
+	if w.Rot != nil {
+		if !finite(*w.Rot) {
+			return e, Errorf(CodeBadRequest, "%s.rot must be finite", path)
+		}
+		e.Rot = math.Mod(*w.Rot, 2*math.Pi)
+	}
+	if len(w.Points) > 0 {
+		if !hasPoints(e.Kind) {
+			return e, Errorf(CodeBadRequest, "%s.points are only for stroke, line and arrow", path)
+		}
+		if len(w.Points) > MaxPoints {
+			return e, Errorf(CodeBadRequest, "%s.points has %d pairs, at most %d allowed", path, len(w.Points), MaxPoints)
+		}
+		e.Points = make([][2]float64, len(w.Points))
+		for i, p := range w.Points {
+			if len(p) != 2 || !ValidCoordinate(p[0]) || !ValidCoordinate(p[1]) {
+				return e, Errorf(CodeBadRequest, "%s.points[%d] must be a pair of finite numbers with |v| ≤ 1e7", path, i)
+			}
+			e.Points[i] = [2]float64{p[0], p[1]}
+		}
+	} else if hasPoints(e.Kind) && w.Points != nil {
+		return e, Errorf(CodeBadRequest, "%s.points must hold 1 to %d pairs", path, MaxPoints)
+	}
+	if w.Stroke != nil {
+		if !colorPattern.MatchString(*w.Stroke) {
+			return e, Errorf(CodeBadRequest, "%s.stroke must be #rrggbb", path)
+		}
+		e.Stroke = *w.Stroke
+	}
+	if len(w.Fill) > 0 && string(w.Fill) != "null" {
+		var fill string
+		if err := json.Unmarshal(w.Fill, &fill); err != nil || !colorPattern.MatchString(fill) {
+			return e, Errorf(CodeBadRequest, "%s.fill must be null or #rrggbb", path)
+		}
+		e.Fill = &fill
+	}
+	if w.Width != nil {
+		if !finite(*w.Width) || *w.Width < MinWidth || *w.Width > MaxWidth {
+			return e, Errorf(CodeBadRequest, "%s.width must be between %g and %g", path, MinWidth, float64(MaxWidth))
+		}
+		e.Width = *w.Width
+	}
+	if w.Text != nil && *w.Text != "" {
+		if !hasText(e.Kind) {
+			return e, Errorf(CodeBadRequest, "%s.text is only for text and sticky", path)
+		}
+		if n := utf8.RuneCountInString(*w.Text); n > MaxText {
+			return e, Errorf(CodeBadRequest, "%s.text has %d characters, at most %d allowed", path, n, MaxText)
+		}
+		e.Text = *w.Text
+	}
+	if w.Font != nil {
+		if !finite(*w.Font) || *w.Font < MinFont || *w.Font > MaxFont {
+			return e, Errorf(CodeBadRequest, "%s.font must be between %d and %d", path, MinFont, MaxFont)
+		}
+		e.Font = *w.Font
+	}
+	if w.Z != nil {
+		if len(*w.Z) > MaxZLen || !zPattern.MatchString(*w.Z) {
+			return e, Errorf(CodeBadRequest, "%s.z must be 1 to %d characters of [0-9A-Za-z]", path, MaxZLen)
+		}
+		e.Z = *w.Z
+	}
+	return e, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

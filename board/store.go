@@ -1,0 +1,47 @@
+package board
+
+import (
+	"context"
+	"errors"
+)
+
+// Store keeps boards durably. Implementations: store.Bolt (embedded, the
+// default) and, for scale-out, Redis. Every implementation passes the shared
+// conformance suite in package store.
+type Store interface {
+	// CreateBoard stores a new board. Ids are fresh UUIDs, so a clash is a bug
+	// and reported as an error.
+	CreateBoard(ctx context.Context, b Board) error
+	// BoardByID finds a board by its edit id; ErrNotFound if unknown.
+	BoardByID(ctx context.Context, id string) (Board, error)
+	// BoardByViewID finds a board by its view id; ErrNotFound if unknown.
+	BoardByViewID(ctx context.Context, viewID string) (Board, error)
+
+	// Append commits one ops message durably and gives it the board's next
+	// seq. It returns only after the commit is on stable storage: its
+	// return is what the author's ack stands for. If m.Ref was committed
+	// before (within the dedupe window, see Load), nothing is written and
+	// the original message is returned with dup set.
+	Append(ctx context.Context, boardID string, m OpsMessage) (committed OpsMessage, dup bool, err error)
+	// Load returns what a room needs to serve a board: its epoch, a
+	// snapshot, and the retained op log in seq order. Messages with seq
+	// above the snapshot's are not yet in it; the older ones are kept for
+	// catch-up and ref dedupe.
+	Load(ctx context.Context, boardID string) (epoch string, snap *Snapshot, log []OpsMessage, err error)
+	// Since returns every committed message after seq `after` of epoch, in
+	// order; ErrHistoryGone when the epoch differs or the log no longer
+	// holds them all.
+	Since(ctx context.Context, boardID, epoch string, after uint64) ([]OpsMessage, error)
+
+	// Ping reports whether the store can serve requests (for /readyz).
+	Ping(ctx context.Context) error
+	// Close flushes and releases the store.
+	Close() error
+}
+
+// ErrHistoryGone means a catch-up request reaches further back than the
+// op log: the client must take a snapshot.
+var ErrHistoryGone = errors.New("history no longer available")
+
+// ErrStoreClosed is returned by a store after Close.
+var ErrStoreClosed = &Error{Code: CodeUnavailable, Message: "store is closed"}
