@@ -1,0 +1,60 @@
+package store
+
+import (
+	"errors"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/easel-app/easel/board"
+)
+
+func TestBoltConformance(t *testing.T) {
+	dirs := map[board.Store]string{}
+	opts := BoltOptions{CompactEvery: 10, Retain: 5}
+	open := func(t *testing.T) board.Store {
+		dir := t.TempDir()
+		s, err := OpenBoltWith(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := s.Check(); err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+				t.Errorf("integrity at the end of the test: %v", err)
+			}
+			s.Close()
+		})
+		dirs[s] = dir
+		return s
+	}
+	reopen := func(t *testing.T, s board.Store) board.Store {
+		dir := dirs[s]
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		again, err := OpenBoltWith(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { again.Close() })
+		if err := again.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return again
+	}
+	testStore(t, open, reopen)
+	testStoreOps(t, open, reopen)
+}
+
+func TestBoltRefusesSecondOpener(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if second, err := OpenBolt(dir); err == nil {
+		second.Close()
+		t.Fatal("a second OpenBolt on a held file succeeded; two processes would share one store")
+	}
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/easel-app/easel/board"
+)
+
+// Check runs bbolt's page-level consistency check and then Easel's own
+// invariants on every board: the log holds exactly the seqs from Oldest to
+// Seq, each under its own key; every ref points at a logged message with
+// that ref, and every logged message has its ref; the snapshot is within
+// the log's reach.
+//
+// It runs in a read-write transaction (changing nothing) because bbolt's
+// page check reads the freelist, which only a writer may touch safely.
+func (s *Bolt) Check() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("store integrity: %w", err)
+		}
+		return tx.Bucket(bucketBoards).ForEach(func(k, _ []byte) error {
+			if err := checkBoard(tx, string(k)); err != nil {
+				return fmt.Errorf("store integrity: board %.8s: %w", k, err)
+			}
+			return nil
+		})
+	})
+}
+
+func checkBoard(tx *bolt.Tx, id string) error {
+	h, ok := getHead(tx, id)
+	if !ok {
+		return fmt.Errorf("no head")
+	}
+	snap, err := getSnapshot(tx, id)
+	if err != nil {
+		return err
+	}
+	if snap.Seq != h.SnapSeq || snap.Seq > h.Seq {
+		return fmt.Errorf("snapshot at %d, head says %d of %d", snap.Seq, h.SnapSeq, h.Seq)
+	}
+	logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
+	if logs == nil || refs == nil {
+		return fmt.Errorf("log or refs bucket missing")
+	}
+	want := h.Oldest
+	count := 0
+	err = logs.ForEach(func(k, v []byte) error {
+		seq := binary.BigEndian.Uint64(k)
+		if seq != want {
+			return fmt.Errorf("log jumps to %d, expected %d", seq, want)
+		}
+		var m board.OpsMessage
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("message %d does not decode: %w", seq, err)
+		}
+		if m.Seq != seq {
+			return fmt.Errorf("message under key %d says seq %d", seq, m.Seq)
+		}
+		if r := refs.Get([]byte(m.Ref)); r == nil || binary.BigEndian.Uint64(r) != seq {
+			return fmt.Errorf("message %d's ref %q does not point back at it", seq, m.Ref)
+		}
+		want++
+		count++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if h.Seq > 0 && want != h.Seq+1 {
+		return fmt.Errorf("log ends at %d, head is %d", want-1, h.Seq)
+	}
+	if h.Oldest > h.SnapSeq+1 {
+		return fmt.Errorf("log starts at %d, after the snapshot at %d", h.Oldest, h.SnapSeq)
+	}
+	if n := refs.Stats().KeyN; n != count {
+		return fmt.Errorf("%d refs for %d logged messages", n, count)
+	}
+	return nil
+}

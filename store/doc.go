@@ -1,0 +1,9 @@
+// Package store holds the implementations of board.Store: Bolt, the embedded
+// default (one bbolt file in the data directory, fsync'd on every commit),
+// and later Redis for scale-out. conformance_test.go is the one suite every
+// implementation must pass.
+//
+// Concurrency: every Store here is safe for concurrent use. Bolt serialises
+// writers inside bbolt (one read-write transaction at a time) and lets
+// readers run in parallel.
+package store
