@@ -1,0 +1,151 @@
+package broker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/easel-app/easel/board"
+)
+
+// Redis is the board.Broker for several nodes: Redis pub/sub, one channel
+// per board. Local subscribers are served by an in-process Memory broker,
+// so a publish reaches this node's rooms synchronously and in order, and
+// events from other nodes arrive through the same per-board lock (handlers
+// of a board still run one at a time). A node subscribes to a board's
+// channel only while it has local subscribers, and ignores its own events
+// coming back from Redis.
+type Redis struct {
+	node   string
+	prefix string
+	rdb    *redis.Client
+	pubsub *redis.PubSub
+	local  *Memory
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	counts map[string]int // local subscriptions per board
+	done   chan struct{}
+}
+
+var _ board.Broker = (*Redis)(nil)
+
+// OpenRedis connects to url; node names this node in events; prefix
+// namespaces the channels.
+func OpenRedis(ctx context.Context, url, prefix, node string, log *slog.Logger) (*Redis, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL: %w", err)
+	}
+	rdb := redis.NewClient(o)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("connect to redis %s: %w", o.Addr, err)
+	}
+	b := &Redis{
+		node: node, prefix: prefix, rdb: rdb, local: NewMemory(), log: log,
+		pubsub: rdb.Subscribe(ctx), counts: make(map[string]int), done: make(chan struct{}),
+	}
+	go b.receive()
+	return b, nil
+}
+
+func (b *Redis) channel(boardID string) string { return b.prefix + "board:" + boardID }
+
+// Publish delivers to this node's subscribers, then to the other nodes.
+// An error means only the other nodes may have missed the event.
+func (b *Redis) Publish(ctx context.Context, boardID string, ev board.Event) error {
+	ev.Node = b.node
+	if err := b.local.Publish(ctx, boardID, ev); err != nil {
+		return err
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	if err := b.rdb.Publish(ctx, b.channel(boardID), data).Err(); err != nil {
+		return fmt.Errorf("publish to redis: %w", err)
+	}
+	return nil
+}
+
+// Subscribe registers handle for boardID; the first local subscription of
+// a board subscribes this node to its channel, the last one unsubscribes.
+func (b *Redis) Subscribe(boardID string, handle func(board.Event)) (func(), error) {
+	unsub, err := b.local.Subscribe(boardID, handle)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.counts[boardID]++
+	first := b.counts[boardID] == 1
+	b.mu.Unlock()
+	if first {
+		if err := b.pubsub.Subscribe(context.Background(), b.channel(boardID)); err != nil {
+			b.release(boardID)
+			unsub()
+			return nil, fmt.Errorf("subscribe to redis: %w", err)
+		}
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			unsub()
+			b.release(boardID)
+		})
+	}, nil
+}
+
+func (b *Redis) release(boardID string) {
+	b.mu.Lock()
+	b.counts[boardID]--
+	last := b.counts[boardID] <= 0
+	if last {
+		delete(b.counts, boardID)
+	}
+	b.mu.Unlock()
+	if last {
+		if err := b.pubsub.Unsubscribe(context.Background(), b.channel(boardID)); err != nil {
+			b.log.Warn("unsubscribe from redis", "err", err)
+		}
+	}
+}
+
+// receive hands other nodes' events to local subscribers.
+func (b *Redis) receive() {
+	defer close(b.done)
+	for msg := range b.pubsub.Channel() {
+		boardID, ok := strings.CutPrefix(msg.Channel, b.prefix+"board:")
+		if !ok {
+			continue
+		}
+		var ev board.Event
+		if err := json.Unmarshal([]byte(msg.Payload), &ev); err != nil {
+			b.log.Warn("undecodable event from redis", "err", err)
+			continue
+		}
+		if ev.Node == b.node {
+			continue // our own, already delivered locally
+		}
+		b.local.Publish(context.Background(), boardID, ev)
+	}
+}
+
+// Ping reports whether Redis answers (for /readyz).
+func (b *Redis) Ping(ctx context.Context) error { return b.rdb.Ping(ctx).Err() }
+
+// Close stops receiving and closes the connections.
+func (b *Redis) Close() error {
+	err := b.pubsub.Close()
+	<-b.done
+	b.local.Close()
+	if cerr := b.rdb.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
