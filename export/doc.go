@@ -1,0 +1,19 @@
+// Package export turns a board snapshot into the files people download —
+// JSON (Easel's own, re-importable), SVG, PNG and PDF — and reads files
+// people upload (Easel JSON, Excalidraw scenes) back into elements.
+//
+// Every renderer is deterministic: the same snapshot, title and options
+// always give the same bytes, so a download's SHA-256 is a property of the
+// board at a seq, whichever node or route (socket or HTTP) produced it.
+// All formats share one layout (scene.go): defaults, bounds, text lines.
+// PNG and PDF draw text with the embedded Go font; the PNG is capped at a
+// pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
+// both by lowering the scale, never by cutting the board. docs/exports.md
+// describes the formats, the Excalidraw mapping and the limits.
+//
+// Every import is checked element by element with board.DecodeOps, the
+// server's own validation of a client's ops.
+//
+// It does no I/O and holds no state (the parsed font is shared read-only);
+// every function is safe for concurrent use.
+package export

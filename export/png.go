@@ -1,0 +1,187 @@
+package export
+
+import (
+	"bytes"
+	"image/png"
+	"math"
+
+	"github.com/easel-app/easel/board"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// The PNG's pixel budget. A board is drawn at scale pixels per board unit
+// unless that would make the image wider or taller than MaxPNGSide or
+// larger than MaxPNGPixels in all; then the scale is reduced until it fits,
+// so the PNG always shows the whole board. At the limit an image takes
+// 4 bytes a pixel (256 MiB) while it is drawn.
+const (
+	MaxPNGSide   = 32768
+	MaxPNGPixels = 64 << 20
+)
+
+// pngScale is the pixels per board unit and the image size for a page at
+// a requested scale, within the budget.
+func pngScale(page box, scale int) (k float64, w, h int) {
+	k = float64(scale)
+	bw, bh := math.Max(page.w(), 1), math.Max(page.h(), 1)
+	k = math.Min(k, MaxPNGSide/bw)
+	k = math.Min(k, MaxPNGSide/bh)
+	k = math.Min(k, math.Sqrt(MaxPNGPixels/(bw*bh)))
+	w = min(max(int(math.Ceil(bw*k)), 1), MaxPNGSide)
+	h = min(max(int(math.Ceil(bh*k)), 1), MaxPNGSide)
+	for w*h > MaxPNGPixels { // rounding up went over
+		k *= 0.999
+		w, h = max(int(math.Ceil(bw*k)), 1), max(int(math.Ceil(bh*k)), 1)
+	}
+	return k, w, h
+}
+
+// renderPNG rasterizes the board on a white background.
+func renderPNG(snap *board.Snapshot, scale int) ([]byte, error) {
+	sc := newScene(snap)
+	k, w, h := pngScale(sc.Page, scale)
+	r := &pngRenderer{p: newPainter(w, h, white), k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	for i := range sc.Shapes {
+		r.shape(&sc.Shapes[i])
+	}
+	var out bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&out, r.p.img); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+type pngRenderer struct {
+	p      *painter
+	k      float64 // pixels per board unit
+	origin pt      // board point at pixel 0, 0
+	face   *typeface
+	s      *shape // being drawn
+}
+
+// px maps a board point of the current shape to pixels, its rotation
+// included.
+func (r *pngRenderer) px(q pt) pt {
+	q = rotateAbout(q, r.s.Center, r.s.Rot)
+	return q.sub(r.origin).mul(r.k)
+}
+
+func (r *pngRenderer) pxs(q []pt) []pt {
+	out := make([]pt, len(q))
+	for i, v := range q {
+		out[i] = r.px(v)
+	}
+	return out
+}
+
+func (r *pngRenderer) shape(s *shape) {
+	r.s = s
+	width := s.Width * r.k
+	switch s.Kind {
+	case board.KindStroke, board.KindLine, board.KindArrow:
+		if allSame(s.Points) {
+			r.p.disc(r.px(s.Points[0]), width/2)
+			r.p.fill(s.Stroke)
+			return
+		}
+		var line []pt
+		switch s.Kind {
+		case board.KindStroke:
+			segs := strokeSegments(s.Points)
+			line = []pt{segs[0].P0}
+			for _, sg := range segs {
+				line = sg.flatten(line, flatness/r.k)
+			}
+		case board.KindArrow:
+			line = arrowShaft(s.Points, s.Width)
+		default:
+			line = s.Points
+		}
+		r.p.strokePolyline(r.pxs(line), width, false)
+		if s.Kind == board.KindArrow {
+			if tip, a, b, ok := arrowHead(s.Points, s.Width); ok {
+				r.p.add(r.pxs([]pt{a, tip, b}), true)
+			}
+		}
+		r.p.fill(s.Stroke)
+	case board.KindRect, board.KindEllipse:
+		if s.Box.w() == 0 && s.Box.h() == 0 {
+			return
+		}
+		var outline []pt
+		if s.Kind == board.KindRect {
+			b := s.Box
+			outline = r.pxs([]pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}})
+		} else {
+			n := circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, flatness)
+			outline = r.pxs(ellipsePoints(s.Box, n))
+		}
+		if s.Fill != nil {
+			r.p.add(append([]pt(nil), outline...), true)
+			r.p.fill(*s.Fill)
+		}
+		r.p.strokePolyline(outline, width, true)
+		r.p.fill(s.Stroke)
+	case board.KindSticky:
+		r.p.add(r.pxs(roundedRect(s.Box, stickyRadius, flatness/r.k)), true)
+		r.p.fill(*s.Fill)
+		r.text(s)
+	case board.KindText:
+		r.text(s)
+	}
+}
+
+// text fills the shape's lines with glyph outlines, one line at a time.
+func (r *pngRenderer) text(s *shape) {
+	if s.Font*r.k < 0.5 {
+		return // smaller than a pixel: nothing to read
+	}
+	em := s.Font / r.face.upem // board units per font unit
+	for _, l := range s.Lines {
+		pen := l.At
+		for _, ch := range l.Text {
+			r.glyph(r.face.outline(r.face.glyph(ch)), pen, em)
+			pen.X += r.face.advance(ch) * s.Font
+		}
+		r.p.fill(s.Stroke)
+	}
+}
+
+// glyph adds one glyph's contours with its origin at pen.
+func (r *pngRenderer) glyph(segs sfnt.Segments, pen pt, em float64) {
+	at := func(a fixed.Point26_6) pt {
+		return r.px(pt{pen.X + float64(a.X)/64*em, pen.Y + float64(a.Y)/64*em})
+	}
+	var poly []pt
+	for _, sg := range segs {
+		switch sg.Op {
+		case sfnt.SegmentOpMoveTo:
+			r.p.add(poly, false)
+			poly = []pt{at(sg.Args[0])}
+		case sfnt.SegmentOpLineTo:
+			poly = append(poly, at(sg.Args[0]))
+		case sfnt.SegmentOpQuadTo:
+			q := seg{Quad: true, P0: poly[len(poly)-1], C: at(sg.Args[0]), P1: at(sg.Args[1])}
+			poly = q.flatten(poly, flatness)
+		case sfnt.SegmentOpCubeTo:
+			poly = flattenCubic(poly, poly[len(poly)-1], at(sg.Args[0]),
+				at(sg.Args[1]), at(sg.Args[2]), flatness)
+		}
+	}
+	r.p.add(poly, false)
+}
+
+// flattenCubic appends points along a cubic Bézier (its start excluded).
+func flattenCubic(dst []pt, p0, p1, p2, p3 pt, tol float64) []pt {
+	m := math.Max(p0.sub(p1.mul(2)).add(p2).len(), p1.sub(p2.mul(2)).add(p3).len())
+	n := min(max(int(math.Ceil(math.Sqrt(0.75*m/tol))), 1), 64)
+	for i := 1; i <= n; i++ {
+		t := float64(i) / float64(n)
+		a, b, c := lerp(p0, p1, t), lerp(p1, p2, t), lerp(p2, p3, t)
+		d, e := lerp(a, b, t), lerp(b, c, t)
+		dst = append(dst, lerp(d, e, t))
+	}
+	return dst
+}

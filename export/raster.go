@@ -1,0 +1,268 @@
+package export
+
+import (
+	"image"
+	"image/draw"
+	"math"
+
+	"golang.org/x/image/vector"
+)
+
+// Rasterization of filled polygons with anti-aliasing, on
+// golang.org/x/image/vector. Everything the PNG shows (strokes, outlines,
+// glyphs) becomes polygons in pixel coordinates first.
+
+const (
+	// flatness is how far (pixels) a flattened curve may stray from the
+	// real one.
+	flatness = 0.2
+	// bandPixels bounds the rasterizer's coverage buffer (4 bytes a
+	// pixel): a shape larger than this is rasterized in horizontal bands.
+	bandPixels = 1 << 20
+)
+
+// painter fills shapes into an RGBA image. A shape is a set of closed
+// polygons filled together with the non-zero rule (vector's
+// accumulation): pieces of a stroke are given one orientation so that
+// they add up to their union; glyph contours keep theirs, so holes stay
+// holes.
+type painter struct {
+	img   *image.RGBA
+	z     vector.Rasterizer
+	mask  image.Alpha // coverage of one band
+	polys [][]pt
+	ys    [][2]float64 // each polygon's top and bottom
+	bb    box
+	clip  []pt
+}
+
+func newPainter(w, h int, bg rgb) *painter {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	if len(img.Pix) > 0 {
+		copy(img.Pix, []uint8{bg.R, bg.G, bg.B, 0xff})
+		for n := 4; n < len(img.Pix); n *= 2 {
+			copy(img.Pix[n:], img.Pix[:n])
+		}
+	}
+	return &painter{img: img}
+}
+
+// add adds a closed polygon (pixel coordinates) to the current shape;
+// with outward true it is turned clockwise first.
+func (p *painter) add(poly []pt, outward bool) {
+	if len(poly) < 3 {
+		return
+	}
+	if outward && signedArea(poly) < 0 {
+		for i, j := 0, len(poly)-1; i < j; i, j = i+1, j-1 {
+			poly[i], poly[j] = poly[j], poly[i]
+		}
+	}
+	var b box
+	for _, q := range poly {
+		b = b.addPoint(q)
+	}
+	p.bb = p.bb.union(b)
+	p.polys = append(p.polys, poly)
+	p.ys = append(p.ys, [2]float64{b.MinY, b.MaxY})
+}
+
+func signedArea(poly []pt) float64 {
+	a := 0.0
+	for i, q := range poly {
+		r := poly[(i+1)%len(poly)]
+		a += q.X*r.Y - r.X*q.Y
+	}
+	return a / 2
+}
+
+// fill paints the current shape in c and starts a new one.
+func (p *painter) fill(c rgb) {
+	defer func() { p.polys, p.ys, p.bb = p.polys[:0], p.ys[:0], box{} }()
+	if !p.bb.ok {
+		return
+	}
+	r := image.Rect(int(math.Floor(p.bb.MinX)), int(math.Floor(p.bb.MinY)),
+		int(math.Ceil(p.bb.MaxX))+1, int(math.Ceil(p.bb.MaxY))+1).Intersect(p.img.Rect)
+	if r.Empty() {
+		return
+	}
+	rows := max(1, bandPixels/r.Dx())
+	for y0 := r.Min.Y; y0 < r.Max.Y; y0 += rows {
+		y1 := min(y0+rows, r.Max.Y)
+		band := image.Rect(r.Min.X, y0, r.Max.X, y1)
+		p.z.Reset(band.Dx(), band.Dy())
+		drawn := false
+		for i, poly := range p.polys {
+			if p.ys[i][1] < float64(y0) || p.ys[i][0] > float64(y1) {
+				continue
+			}
+			// Clip to the band (a row of slack each side), so a tall
+			// shape costs each band only its own rows.
+			p.clip = clipY(p.clip[:0], poly, float64(y0-1), float64(y1+1))
+			if len(p.clip) < 3 {
+				continue
+			}
+			ox, oy := float64(band.Min.X), float64(band.Min.Y)
+			p.z.MoveTo(float32(p.clip[0].X-ox), float32(p.clip[0].Y-oy))
+			for _, q := range p.clip[1:] {
+				p.z.LineTo(float32(q.X-ox), float32(q.Y-oy))
+			}
+			p.z.ClosePath()
+			drawn = true
+		}
+		if drawn {
+			p.blend(band, c)
+		}
+	}
+}
+
+// blend rasterizes the band's coverage into the mask, then paints c over
+// the image through it, skipping what the shape does not touch.
+func (p *painter) blend(band image.Rectangle, c rgb) {
+	w, h := band.Dx(), band.Dy()
+	if cap(p.mask.Pix) < w*h {
+		p.mask.Pix = make([]uint8, w*h)
+	}
+	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:w*h], w, image.Rect(0, 0, w, h)
+	p.z.DrawOp = draw.Src
+	p.z.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+	cr, cg, cb := uint32(c.R), uint32(c.G), uint32(c.B)
+	for y := range h {
+		row := p.mask.Pix[y*w : y*w+w]
+		pix := p.img.Pix[p.img.PixOffset(band.Min.X, band.Min.Y+y):]
+		for x, m := range row {
+			switch m {
+			case 0:
+				continue
+			case 0xff:
+				pix[4*x], pix[4*x+1], pix[4*x+2] = c.R, c.G, c.B
+			default:
+				a, na := uint32(m), 255-uint32(m)
+				pix[4*x] = uint8((cr*a + uint32(pix[4*x])*na + 127) / 255)
+				pix[4*x+1] = uint8((cg*a + uint32(pix[4*x+1])*na + 127) / 255)
+				pix[4*x+2] = uint8((cb*a + uint32(pix[4*x+2])*na + 127) / 255)
+			}
+		}
+	}
+}
+
+// clipY clips a closed polygon to lo ≤ y ≤ hi (Sutherland–Hodgman against
+// two horizontal lines), which keeps its area within the strip.
+func clipY(dst, poly []pt, lo, hi float64) []pt {
+	inside := true
+	for _, q := range poly {
+		if q.Y < lo || q.Y > hi {
+			inside = false
+			break
+		}
+	}
+	if inside {
+		return append(dst, poly...)
+	}
+	tmp := clipHalf(nil, poly, func(q pt) bool { return q.Y >= lo }, lo)
+	return clipHalf(dst, tmp, func(q pt) bool { return q.Y <= hi }, hi)
+}
+
+func clipHalf(dst, poly []pt, in func(pt) bool, y float64) []pt {
+	for i, cur := range poly {
+		prev := poly[(i+len(poly)-1)%len(poly)]
+		ci, pi := in(cur), in(prev)
+		if ci != pi {
+			t := (y - prev.Y) / (cur.Y - prev.Y)
+			dst = append(dst, pt{prev.X + (cur.X-prev.X)*t, y})
+		}
+		if ci {
+			dst = append(dst, cur)
+		}
+	}
+	return dst
+}
+
+// strokePolyline adds the outline of a line of width w through p (pixel
+// coordinates) with round caps and joins: a rectangle per segment and a
+// disc (or, where the line barely turns, a wedge) per vertex.
+func (p *painter) strokePolyline(pts []pt, w float64, closed bool) {
+	if len(pts) == 0 {
+		return
+	}
+	r := w / 2
+	if allSame(pts) {
+		if !closed {
+			p.disc(pts[0], r)
+		}
+		return
+	}
+	// Drop repeated points: they have no direction.
+	q := make([]pt, 0, len(pts))
+	for _, v := range pts {
+		if len(q) == 0 || v != q[len(q)-1] {
+			q = append(q, v)
+		}
+	}
+	if closed && len(q) > 1 && q[0] == q[len(q)-1] {
+		q = q[:len(q)-1]
+	}
+	n := len(q)
+	segs := n - 1
+	if closed {
+		segs = n
+	}
+	normal := func(i int) pt { // unit normal of segment i, times r
+		a, b := q[i], q[(i+1)%n]
+		d := b.sub(a)
+		l := d.len()
+		return pt{-d.Y / l * r, d.X / l * r}
+	}
+	for i := 0; i < segs; i++ {
+		a, b := q[i], q[(i+1)%n]
+		nv := normal(i)
+		p.add([]pt{a.add(nv), b.add(nv), b.sub(nv), a.sub(nv)}, true)
+	}
+	for i := 0; i < n; i++ {
+		if !closed && (i == 0 || i == n-1) {
+			p.disc(q[i], r)
+			continue
+		}
+		// A round join: the wedges between the two segments' ends on
+		// either side (the inner one lies inside the segments anyway).
+		n0, n1 := normal((i+segs-1)%segs), normal(i%segs)
+		turn := math.Atan2(n0.X*n1.Y-n0.Y*n1.X, n0.X*n1.X+n0.Y*n1.Y)
+		p.wedge(q[i], n0, turn)
+		p.wedge(q[i], n0.mul(-1), turn)
+	}
+}
+
+// wedge adds the pie slice at c from c+from turning by turn radians: as
+// many sides as its arc needs, a triangle (a bevel) when that is close
+// enough.
+func (p *painter) wedge(c, from pt, turn float64) {
+	r := from.len()
+	step := math.Pi / 4
+	if r > flatness {
+		step = min(step, 2*math.Acos(1-flatness/r))
+	}
+	n := int(math.Ceil(math.Abs(turn) / step))
+	n = min(max(n, 1), 256)
+	poly := make([]pt, 0, n+2)
+	poly = append(poly, c)
+	for i := 0; i <= n; i++ {
+		s, co := math.Sincos(turn * float64(i) / float64(n))
+		poly = append(poly, pt{c.X + from.X*co - from.Y*s, c.Y + from.X*s + from.Y*co})
+	}
+	p.add(poly, true)
+}
+
+// disc adds a filled circle.
+func (p *painter) disc(c pt, r float64) {
+	if r <= 0 {
+		return
+	}
+	n := circleSegments(r, flatness)
+	poly := make([]pt, n)
+	for i := range poly {
+		s, co := math.Sincos(2 * math.Pi * float64(i) / float64(n))
+		poly[i] = pt{c.X + r*co, c.Y + r*s}
+	}
+	p.add(poly, true)
+}

@@ -1,0 +1,237 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"math"
+	"strconv"
+
+	"github.com/easel-app/easel/board"
+)
+
+// svgFontFamily is the board client's font stack; the viewer picks the
+// first it has.
+const svgFontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+// renderSVG writes the board as a standalone SVG document in board units.
+// Only numbers and "#rrggbb" colors the renderer formats itself go into
+// attributes; every piece of text (title, element text) is escaped
+// character data, so no markup of a user's can get into the file.
+func renderSVG(snap *board.Snapshot) ([]byte, error) {
+	sc := newScene(snap)
+	w := &svgWriter{}
+	p := sc.Page
+	w.str(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	w.str(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="`)
+	w.num(p.w())
+	w.str(`" height="`)
+	w.num(p.h())
+	w.str(`" viewBox="`)
+	w.nums(p.MinX, p.MinY, p.w(), p.h())
+	w.str("\">\n<title>")
+	w.text(sc.Title)
+	w.str("</title>\n")
+	w.str(`<rect x="`)
+	w.num(p.MinX)
+	w.str(`" y="`)
+	w.num(p.MinY)
+	w.str(`" width="`)
+	w.num(p.w())
+	w.str(`" height="`)
+	w.num(p.h())
+	w.str(`" fill="#ffffff"/>` + "\n")
+	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="` + svgFontFamily + `">` + "\n")
+	for i := range sc.Shapes {
+		w.shape(&sc.Shapes[i])
+	}
+	w.str("</g>\n</svg>\n")
+	return w.b.Bytes(), nil
+}
+
+type svgWriter struct {
+	b   bytes.Buffer
+	tmp []byte
+}
+
+func (w *svgWriter) str(s string) { w.b.WriteString(s) }
+
+// text writes s as escaped character data.
+func (w *svgWriter) text(s string) {
+	// xml.EscapeText escapes <, >, &, quotes and control characters and
+	// replaces what XML cannot hold; it never fails on a bytes.Buffer.
+	_ = xml.EscapeText(&w.b, []byte(s))
+}
+
+// num writes v with at most two decimals and no exponent, so equal
+// numbers always print equally.
+func (w *svgWriter) num(v float64) {
+	v = math.Round(v*100) / 100
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	w.tmp = strconv.AppendFloat(w.tmp[:0], v, 'f', -1, 64)
+	w.b.Write(w.tmp)
+}
+
+// nums writes numbers separated by spaces.
+func (w *svgWriter) nums(vs ...float64) {
+	for i, v := range vs {
+		if i > 0 {
+			w.b.WriteByte(' ')
+		}
+		w.num(v)
+	}
+}
+
+// attr writes ` name="v"` for a number.
+func (w *svgWriter) attr(name string, v float64) {
+	w.str(" " + name + `="`)
+	w.num(v)
+	w.b.WriteByte('"')
+}
+
+// paint writes fill and stroke attributes; a nil fill is none.
+func (w *svgWriter) paint(fill *rgb, stroke *rgb, width float64) {
+	if fill == nil {
+		w.str(` fill="none"`)
+	} else {
+		w.str(` fill="` + fill.hex() + `"`)
+	}
+	if stroke != nil {
+		w.str(` stroke="` + stroke.hex() + `"`)
+		w.attr("stroke-width", width)
+	}
+}
+
+func (w *svgWriter) points(p []pt) {
+	w.str(` points="`)
+	for i, q := range p {
+		if i > 0 {
+			w.b.WriteByte(' ')
+		}
+		w.num(q.X)
+		w.b.WriteByte(',')
+		w.num(q.Y)
+	}
+	w.b.WriteByte('"')
+}
+
+func (w *svgWriter) shape(s *shape) {
+	rotated := math.Round(s.Rot*180/math.Pi*100) != 0
+	if rotated {
+		w.str(`<g transform="rotate(`)
+		w.nums(s.Rot*180/math.Pi, s.Center.X, s.Center.Y)
+		w.str(`)">`)
+	}
+	switch s.Kind {
+	case board.KindStroke, board.KindLine, board.KindArrow:
+		w.pointShape(s)
+	case board.KindRect:
+		if s.Box.w() == 0 && s.Box.h() == 0 {
+			break
+		}
+		w.str("<rect")
+		w.attr("x", s.Box.MinX)
+		w.attr("y", s.Box.MinY)
+		w.attr("width", s.Box.w())
+		w.attr("height", s.Box.h())
+		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.str("/>")
+	case board.KindEllipse:
+		if s.Box.w() == 0 && s.Box.h() == 0 {
+			break
+		}
+		c := s.Box.center()
+		w.str("<ellipse")
+		w.attr("cx", c.X)
+		w.attr("cy", c.Y)
+		w.attr("rx", s.Box.w()/2)
+		w.attr("ry", s.Box.h()/2)
+		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.str("/>")
+	case board.KindSticky:
+		w.str("<rect")
+		w.attr("x", s.Box.MinX)
+		w.attr("y", s.Box.MinY)
+		w.attr("width", s.Box.w())
+		w.attr("height", s.Box.h())
+		w.attr("rx", math.Min(stickyRadius, math.Min(s.Box.w(), s.Box.h())/2))
+		w.paint(s.Fill, nil, 0)
+		w.str("/>")
+		w.lines(s)
+	case board.KindText:
+		w.lines(s)
+	}
+	if rotated {
+		w.str("</g>")
+	}
+	w.b.WriteByte('\n')
+}
+
+func (w *svgWriter) pointShape(s *shape) {
+	if allSame(s.Points) {
+		w.str("<circle")
+		w.attr("cx", s.Points[0].X)
+		w.attr("cy", s.Points[0].Y)
+		w.attr("r", s.Width/2)
+		w.paint(&s.Stroke, nil, 0)
+		w.str("/>")
+		return
+	}
+	if s.Kind == board.KindStroke {
+		w.str(`<path d="`)
+		for i, sg := range strokeSegments(s.Points) {
+			if i == 0 {
+				w.str("M")
+				w.nums(sg.P0.X, sg.P0.Y)
+			}
+			if sg.Quad {
+				w.str("Q")
+				w.nums(sg.C.X, sg.C.Y, sg.P1.X, sg.P1.Y)
+			} else {
+				w.str("L")
+				w.nums(sg.P1.X, sg.P1.Y)
+			}
+		}
+		w.b.WriteByte('"')
+		w.paint(nil, &s.Stroke, s.Width)
+		w.str("/>")
+		return
+	}
+	line := s.Points
+	if s.Kind == board.KindArrow {
+		line = arrowShaft(s.Points, s.Width)
+	}
+	w.str("<polyline")
+	w.points(line)
+	w.paint(nil, &s.Stroke, s.Width)
+	w.str("/>")
+	if s.Kind != board.KindArrow {
+		return
+	}
+	if tip, l, r, ok := arrowHead(s.Points, s.Width); ok {
+		w.str("<polygon")
+		w.points([]pt{l, tip, r})
+		w.paint(&s.Stroke, nil, 0)
+		w.str("/>")
+	}
+}
+
+// lines writes a text or sticky's laid-out lines as one text element.
+func (w *svgWriter) lines(s *shape) {
+	if len(s.Lines) == 0 {
+		return
+	}
+	w.str(`<text xml:space="preserve"`)
+	w.attr("font-size", s.Font)
+	w.str(` fill="` + s.Stroke.hex() + `">`)
+	for _, l := range s.Lines {
+		w.str("<tspan")
+		w.attr("x", l.At.X)
+		w.attr("y", l.At.Y)
+		w.str(">")
+		w.text(l.Text)
+		w.str("</tspan>")
+	}
+	w.str("</text>")
+}
