@@ -1,0 +1,108 @@
+package session
+
+import (
+	"encoding/json"
+	"sort"
+
+	"github.com/easel-app/easel/board"
+)
+
+// boardState is a room's copy of its board: the snapshot at the last
+// applied seq, the recent ops messages already encoded for the wire (for
+// catch-up), and messages that arrived ahead of their turn. Guarded by
+// Room.mu.
+type boardState struct {
+	epoch  string
+	snap   *board.Snapshot
+	recent recentOps
+	early  map[uint64]*board.OpsMessage // committed, waiting for an earlier seq
+
+	elementsJSON []byte // cached encoding of snap's elements at elementsSeq
+	elementsSeq  uint64
+	elementsOK   bool
+}
+
+// recentOps is a ring of the latest encoded ops messages, bounded in count
+// and bytes, so a member that reconnects with `since` catches up from
+// memory.
+type recentOps struct {
+	msgs     [][]byte
+	seqs     []uint64
+	bytes    int
+	maxMsgs  int
+	maxBytes int
+}
+
+func (r *recentOps) add(seq uint64, msg []byte) {
+	r.msgs = append(r.msgs, msg)
+	r.seqs = append(r.seqs, seq)
+	r.bytes += len(msg)
+	for len(r.msgs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.msgs) > 1) {
+		r.bytes -= len(r.msgs[0])
+		r.msgs[0] = nil
+		r.msgs, r.seqs = r.msgs[1:], r.seqs[1:]
+	}
+}
+
+// after returns the messages with seq > after, if the ring still holds
+// every one of them.
+func (r *recentOps) after(after, current uint64) ([][]byte, bool) {
+	if after == current {
+		return nil, true
+	}
+	i := sort.Search(len(r.seqs), func(i int) bool { return r.seqs[i] > after })
+	if i == len(r.seqs) || r.seqs[i] != after+1 {
+		return nil, false
+	}
+	return r.msgs[i:], true
+}
+
+// opsWire is the `ops` message to members.
+type opsWire struct {
+	Type string     `json:"type"`
+	Seq  uint64     `json:"seq"`
+	By   string     `json:"by"`
+	Ref  string     `json:"ref"`
+	Ops  []board.Op `json:"ops"`
+}
+
+func encodeOps(m *board.OpsMessage) []byte {
+	return encode(opsWire{Type: "ops", Seq: m.Seq, By: m.By, Ref: m.Ref, Ops: m.Ops})
+}
+
+// apply takes one committed message; it returns the encoded messages now
+// ready to go out, in seq order (none when m is early or a duplicate).
+func (s *boardState) apply(m *board.OpsMessage) [][]byte {
+	if m.Seq <= s.snap.Seq {
+		return nil // a replay of something already applied
+	}
+	if m.Seq > s.snap.Seq+1 {
+		s.early[m.Seq] = m // another commit's publish overtook this one's
+		return nil
+	}
+	var out [][]byte
+	for m != nil {
+		s.snap.Apply(m)
+		msg := encodeOps(m)
+		s.recent.add(m.Seq, msg)
+		out = append(out, msg)
+		next := s.snap.Seq + 1
+		m = s.early[next]
+		delete(s.early, next)
+	}
+	return out
+}
+
+// elements returns the snapshot's elements encoded as a JSON array, cached
+// until the board changes, so many members joining a large board cost one
+// encoding.
+func (s *boardState) elements() json.RawMessage {
+	if !s.elementsOK || s.elementsSeq != s.snap.Seq {
+		data, err := json.Marshal(s.snap.Sorted())
+		if err != nil {
+			panic("encode elements: " + err.Error())
+		}
+		s.elementsJSON, s.elementsSeq, s.elementsOK = data, s.snap.Seq, true
+	}
+	return s.elementsJSON
+}

@@ -1,0 +1,190 @@
+package session
+
+import (
+	"errors"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+	"github.com/olahol/melody"
+
+	"github.com/easel-app/easel/board"
+)
+
+// onText handles one text frame on the member's read loop: one or more
+// newline-delimited JSON messages. Invalid UTF-8 or a line that is not JSON
+// closes with 1007 before anything of the frame reaches anyone else.
+func (h *Hub) onText(s *melody.Session, frame []byte) {
+	m := memberOf(s)
+	defer h.recoverPanic(m, "message")
+	h.metrics.FramesIn.Inc()
+	h.metrics.BytesIn.Add(float64(len(frame)))
+	if m.closing.Load() {
+		return
+	}
+	if !utf8.Valid(frame) {
+		m.closeWith(websocket.CloseInvalidFramePayloadData, "frame is not valid UTF-8")
+		return
+	}
+	splitLines(frame, func(line []byte) bool {
+		msg, err := decodeLine(line)
+		if errors.Is(err, errNotJSON) {
+			m.closeWith(websocket.CloseInvalidFramePayloadData, "message is not JSON")
+			return false
+		}
+		if err != nil {
+			if !m.admitted() {
+				m.closeWith(websocket.ClosePolicyViolation, "the first message must be hello")
+				return false
+			}
+			m.sendError(err, msg.Ref)
+			return true
+		}
+		h.metrics.MessagesIn.WithLabelValues(messageClass(msg.Type)).Inc()
+		return m.handle(msg, line)
+	})
+}
+
+// messageClass keeps the metric's label set bounded whatever clients send.
+func messageClass(t string) string {
+	switch t {
+	case "hello", "cursor", "ops", "export", "export.ack", "export.resume", "export.cancel":
+		return t
+	}
+	return "unknown"
+}
+
+// handle dispatches one message; false stops reading the rest of the frame.
+func (m *Member) handle(msg inbound, line []byte) bool {
+	if hook := m.hub.testHookMessage; hook != nil {
+		hook(msg.Type)
+	}
+	if !m.admitted() {
+		if msg.Type != "hello" {
+			m.closeWith(websocket.ClosePolicyViolation, "the first message must be hello")
+			return false
+		}
+		return m.hello(msg)
+	}
+	switch msg.Type {
+	case "hello":
+		m.sendError(board.Errorf(board.CodeBadRequest, "hello was already received"), msg.Ref)
+	case "cursor":
+		return m.cursor(msg)
+	case "ops":
+		return m.ops(msg, line)
+	case "export":
+		m.export(msg)
+	case "export.ack":
+		m.exportAck(msg)
+	case "export.resume":
+		m.exportResume(msg)
+	case "export.cancel":
+		m.exportCancel(msg)
+	default:
+		m.sendError(board.Errorf(board.CodeBadRequest, "unknown message type %q", msg.Type), msg.Ref)
+	}
+	return !m.closing.Load()
+}
+
+// hello introduces the member; the answer is welcome, and everyone else on
+// the board is told with join.
+func (m *Member) hello(msg inbound) bool {
+	if err := board.ValidateIdentity(msg.Name, msg.Color); err != nil {
+		m.sendError(err, "")
+		return true // the hello deadline still runs
+	}
+	if msg.Since != nil && msg.Since.Epoch == "" {
+		m.sendError(board.Errorf(board.CodeBadRequest, "since needs the epoch and seq of a previous welcome"), "")
+		return true
+	}
+	m.helloTimer.Stop()
+	m.peer = board.Peer{ID: m.peer.ID, Name: msg.Name, Color: msg.Color, Role: m.role}
+	if err := m.hub.admit(m, msg.Since); err != nil {
+		if errors.Is(err, ErrShuttingDown) {
+			m.closeWith(websocket.CloseGoingAway, "server shutting down")
+			return false
+		}
+		// The board could not be loaded (store or broker down): tell the
+		// client, and close with 1013 so it retries with backoff instead of
+		// waiting on a connection that will never be welcomed.
+		m.sendError(err, "")
+		m.closeWith(websocket.CloseTryAgainLater, "board unavailable: retry")
+		return false
+	}
+	if m.role == board.RoleEdit {
+		m.opsQueue = make(chan opsRequest, max(m.hub.cfg.OpsInFlight, int(2*m.hub.cfg.OpsRate)+1))
+		m.hub.active.Add(1)
+		go m.commitOps()
+	}
+	m.log.Info("joined board", "name_len", utf8.RuneCountInString(msg.Name))
+	return true
+}
+
+// welcomeState is what the room knows when it admits a member.
+type welcomeState struct {
+	peers     []board.Peer
+	epoch     string
+	seq       uint64
+	title     string
+	recovered bool
+	elements  []byte // JSON array; nil when recovered
+}
+
+// welcome encodes the answer to hello.
+func (m *Member) welcome(ws welcomeState) []byte {
+	wb := welcomeBoard{ViewID: m.board.ViewID, Title: ws.title}
+	if m.role == board.RoleEdit {
+		wb.ID = m.board.ID
+	}
+	cfg := m.hub.cfg
+	return encode(welcomeMsg{
+		Type:      "welcome",
+		You:       m.peer.ID,
+		Role:      m.role,
+		Board:     wb,
+		Epoch:     ws.epoch,
+		Seq:       ws.seq,
+		Recovered: ws.recovered,
+		Elements:  ws.elements,
+		Peers:     ws.peers,
+		Limits: welcomeLimits{
+			MaxMessage: cfg.MaxMessage,
+			MaxOps:     board.MaxOpsPerMsg,
+			MaxPoints:  board.MaxPoints,
+			MaxText:    board.MaxText,
+			CursorRate: cfg.CursorRate,
+			OpsRate:    cfg.OpsRate,
+		},
+		Tick: cfg.Tick.Milliseconds(),
+	})
+}
+
+// cursor handles a pointer move or `gone: true`, within the member's
+// cursor budget.
+func (m *Member) cursor(msg inbound) bool {
+	switch m.cursors.check(time.Now()) {
+	case refusedTell:
+		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
+		m.sendError(board.Errorf(board.CodeRateLimited, "more than %.0f cursor messages per second", m.hub.cfg.CursorRate), "")
+		return true
+	case refusedQuiet:
+		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
+		return true
+	case flooding:
+		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
+		m.closeWith(websocket.ClosePolicyViolation, "cursor rate limit exceeded far beyond burst")
+		return false
+	}
+	r := m.room.Load()
+	if msg.Gone {
+		r.cursorGone(m)
+		return true
+	}
+	if msg.X == nil || msg.Y == nil || !board.ValidCoordinate(*msg.X) || !board.ValidCoordinate(*msg.Y) {
+		m.sendError(board.Errorf(board.CodeBadRequest, "cursor needs finite x and y with |v| ≤ 1e7, or gone: true"), "")
+		return true
+	}
+	r.setCursor(m, *msg.X, *msg.Y)
+	return true
+}

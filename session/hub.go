@@ -1,0 +1,427 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/olahol/melody"
+
+	"github.com/easel-app/easel/board"
+)
+
+// Subprotocol is the only WebSocket subprotocol Easel speaks.
+const Subprotocol = "easel.v1"
+
+// Hub owns every live connection and room of this node. It keeps rooms in
+// its own map (board id → room), so a message costs work proportional to
+// its room, never to every session of the node.
+type Hub struct {
+	cfg       Config
+	store     board.Store
+	transfers TransferStore
+	renders   chan struct{} // semaphore of Config.Renders
+	broker    board.Broker
+	log       *slog.Logger
+	metrics   *Metrics
+	node      string // this node's id in broker events
+	ws        *melody.Melody
+
+	mu         sync.Mutex
+	rooms      map[string]*Room
+	boardConns map[string]int // connections per board, admitted or not
+	conns      map[*Member]struct{}
+	closing    bool
+	active     sync.WaitGroup // one per ServeWS in progress
+
+	stopHeartbeat chan struct{}
+	heartbeatDone sync.WaitGroup
+
+	// testHookMessage, when set by a test, runs before each message is
+	// handled (to provoke panics).
+	testHookMessage func(typ string)
+}
+
+// Options are the Hub's collaborators.
+type Options struct {
+	// Node names this node in broker events; it must be the id the Broker
+	// stamps on what it publishes (a fresh random one when empty).
+	Node      string
+	Config    Config
+	Store     board.Store
+	Transfers TransferStore
+	Broker    board.Broker
+	Logger    *slog.Logger
+	Metrics   *Metrics
+	// CheckOrigin is applied again by the upgrader, as a second line behind
+	// the HTTP layer's own check.
+	CheckOrigin func(r *http.Request) bool
+}
+
+// NewHub configures melody explicitly — its defaults accept every origin,
+// read at most 512 bytes and drop messages silently on a full buffer.
+func NewHub(o Options) *Hub {
+	h := &Hub{
+		cfg:        o.Config,
+		store:      o.Store,
+		transfers:  o.Transfers,
+		renders:    make(chan struct{}, max(o.Config.Renders, 1)),
+		broker:     o.Broker,
+		log:        o.Logger,
+		metrics:    o.Metrics,
+		node:       o.Node,
+		rooms:      make(map[string]*Room),
+		boardConns: make(map[string]int),
+		conns:      make(map[*Member]struct{}),
+	}
+	if h.node == "" {
+		h.node = board.NewPeerID()
+	}
+	ws := melody.New()
+	ws.Config.MaxMessageSize = o.Config.MaxMessage
+	ws.Config.WriteWait = o.Config.WriteWait
+	ws.Config.PongWait = o.Config.PongWait
+	ws.Config.PingPeriod = o.Config.PingPeriod
+	// The Outbox hands melody one frame at a time, so its queue holds at
+	// most one data frame; a little room to spare for safety.
+	ws.Config.MessageBufferSize = 4
+	ws.Upgrader = &websocket.Upgrader{
+		HandshakeTimeout:  10 * time.Second,
+		ReadBufferSize:    0, // reuse the HTTP server's 4 KiB read buffer
+		WriteBufferSize:   16 << 10,
+		WriteBufferPool:   &sync.Pool{}, // idle connections hold no write buffer
+		Subprotocols:      []string{Subprotocol},
+		CheckOrigin:       o.CheckOrigin,
+		EnableCompression: false,
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			http.Error(w, reason.Error(), status)
+		},
+	}
+	ws.HandleConnect(h.onConnect)
+	ws.HandleDisconnect(h.onDisconnect)
+	ws.HandleMessage(h.onText)
+	ws.HandleMessageBinary(h.onBinary)
+	ws.HandleSentMessage(h.onSent)
+	ws.HandleSentMessageBinary(h.onSentBinary)
+	ws.HandleError(h.onError)
+	h.ws = ws
+	h.stopHeartbeat = make(chan struct{})
+	h.heartbeatDone.Add(1)
+	go h.heartbeat(h.stopHeartbeat)
+	return h
+}
+
+// Admission is what the HTTP layer established before the upgrade.
+type Admission struct {
+	Board board.Board
+	Role  board.Role
+	// Release is called when the connection ends (frees caps held by the
+	// HTTP layer); may be nil.
+	Release func()
+}
+
+// ErrFull is returned by Reserve when a board has no room for another
+// connection; ErrShuttingDown once Shutdown has begun.
+var (
+	ErrFull         = errors.New("board is full")
+	ErrShuttingDown = errors.New("server is shutting down")
+)
+
+// Reserve claims a connection place on a board before the upgrade, so caps
+// are answered with an HTTP status instead of an upgraded-then-closed
+// socket. The returned func releases it.
+func (h *Hub) Reserve(boardID string) (func(), error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return nil, ErrShuttingDown
+	}
+	if h.boardConns[boardID] >= h.cfg.MaxMembersPerBoard {
+		return nil, ErrFull
+	}
+	h.boardConns[boardID]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.mu.Lock()
+			if h.boardConns[boardID]--; h.boardConns[boardID] <= 0 {
+				delete(h.boardConns, boardID)
+			}
+			h.mu.Unlock()
+		})
+	}, nil
+}
+
+// ServeWS upgrades the request and runs the session until it ends. The
+// caller has already checked origin, subprotocol, capability and caps.
+func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error {
+	h.active.Add(1)
+	defer h.active.Done()
+	m := &Member{
+		hub:        h,
+		board:      a.Board,
+		role:       a.Role,
+		releaseCap: a.Release,
+		cursors:    newBudget(h.cfg.CursorRate),
+		opsBudget:  newBudget(h.cfg.OpsRate),
+		// The peer id is drawn now so that every log line of the
+		// connection carries it; peers learn it at welcome.
+		peer: board.Peer{ID: board.NewPeerID()},
+	}
+	m.log = h.log.With("board", shortID(a.Board.ID), "peer", m.peer.ID, "role", string(a.Role), "remote", r.RemoteAddr)
+	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
+	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
+	m.outbox.pull, m.outbox.writeBinary = m.downloads.pull, m.writeBinaryFrame
+	err := h.ws.HandleRequestWithKeys(w, r, map[string]any{memberKey: m})
+	if err != nil && m.releaseCap != nil {
+		m.releaseCap() // the upgrade failed: no disconnect will release it
+	}
+	return err
+}
+
+const memberKey = "easel.member"
+
+func memberOf(s *melody.Session) *Member {
+	v, _ := s.Get(memberKey)
+	m, _ := v.(*Member)
+	return m
+}
+
+// writeFrame hands one packed frame to melody's write pump.
+func (m *Member) writeFrame(frame []byte) {
+	if err := m.sess.Write(frame); err != nil {
+		m.log.Debug("write to closed session", "err", err)
+	}
+}
+
+// writeBinaryFrame hands one export chunk to melody's write pump.
+func (m *Member) writeBinaryFrame(frame []byte) {
+	if err := m.sess.WriteBinary(frame); err != nil {
+		m.log.Debug("write to closed session", "err", err)
+	}
+}
+
+// recoverPanic turns a panic in a handler into a 1011 close of that member
+// (which then unregisters normally) instead of a ghost session or a dead
+// process.
+func (h *Hub) recoverPanic(m *Member, where string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	h.metrics.Panics.Inc()
+	h.log.Error("panic in session handler", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if m != nil && m.sess != nil {
+		m.closeWith(websocket.CloseInternalServerErr, "internal error")
+	}
+}
+
+func (h *Hub) onConnect(s *melody.Session) {
+	m := memberOf(s)
+	defer h.recoverPanic(m, "connect")
+	m.sess = s
+	h.boundSendBuffer(s)
+	h.mu.Lock()
+	h.conns[m] = struct{}{}
+	closing := h.closing
+	h.mu.Unlock()
+	h.metrics.Connections.Inc()
+	m.log.Debug("connected")
+	if closing {
+		m.closeWith(websocket.CloseGoingAway, "server shutting down")
+		return
+	}
+	m.helloTimer = time.AfterFunc(h.cfg.HelloTimeout, func() {
+		if !m.admitted() {
+			m.closeWith(websocket.ClosePolicyViolation, "hello expected within "+h.cfg.HelloTimeout.String())
+		}
+	})
+}
+
+// boundSendBuffer caps the socket's kernel send buffer (see
+// Config.SocketBuffer).
+func (h *Hub) boundSendBuffer(s *melody.Session) {
+	if h.cfg.SocketBuffer <= 0 {
+		return
+	}
+	conn := s.WebsocketConnection().NetConn()
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok { // TLS
+		conn = tc.NetConn()
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		if err := tcp.SetWriteBuffer(h.cfg.SocketBuffer); err != nil {
+			h.log.Debug("set socket send buffer", "err", err)
+		}
+	}
+}
+
+func (h *Hub) onDisconnect(s *melody.Session) {
+	m := memberOf(s)
+	defer func() {
+		h.mu.Lock()
+		delete(h.conns, m)
+		h.mu.Unlock()
+		h.metrics.Connections.Dec()
+		if m.releaseCap != nil {
+			m.releaseCap()
+		}
+	}()
+	defer h.recoverPanic(nil, "disconnect")
+	if m.helloTimer != nil {
+		m.helloTimer.Stop()
+	}
+	m.closing.Store(true)
+	m.outbox.Shut()
+	if m.opsQueue != nil {
+		close(m.opsQueue) // the read loop has ended: nothing sends any more
+	}
+	m.leaveRoom()
+	m.log.Debug("disconnected")
+}
+
+func (h *Hub) onSent(s *melody.Session, frame []byte) {
+	h.metrics.FramesOut.Inc()
+	h.metrics.BytesOut.Add(float64(len(frame)))
+	memberOf(s).outbox.Sent()
+}
+
+func (h *Hub) onSentBinary(s *melody.Session, frame []byte) {
+	h.metrics.FramesOut.Inc()
+	h.metrics.BytesOut.Add(float64(len(frame)))
+	h.metrics.ExportBytes.Add(float64(len(frame) - chunkHeader))
+	putChunkFrame(frame) // melody is done with it
+	memberOf(s).outbox.Sent()
+}
+
+func (h *Hub) onBinary(s *melody.Session, _ []byte) {
+	m := memberOf(s)
+	h.metrics.FramesIn.Inc()
+	m.closeWith(websocket.CloseUnsupportedData, "binary frames are not accepted from clients")
+}
+
+// onError sees every read and write failure. A normal disconnect is not
+// news; a full melody buffer cannot happen with the Outbox in front, but if
+// it ever did, it is a slow consumer, never a silent drop.
+func (h *Hub) onError(s *melody.Session, err error) {
+	m := memberOf(s)
+	if errors.Is(err, melody.ErrMessageBufferFull) {
+		m.closeSlow()
+		return
+	}
+	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) || m.closing.Load() {
+		return
+	}
+	m.log.Debug("connection error", "err", err)
+}
+
+// admit puts a member that said hello into its board's room. The board's
+// first member here creates the room: it subscribes to the board's events
+// and loads the board, and every member waits for that load.
+func (h *Hub) admit(m *Member, since *since) error {
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		return ErrShuttingDown
+	}
+	r := h.rooms[m.board.ID]
+	if r == nil {
+		r = newRoom(m.board.ID, h)
+		unsub, err := h.broker.Subscribe(m.board.ID, r.onEvent)
+		if err != nil {
+			h.mu.Unlock()
+			return board.Errorf(board.CodeUnavailable, "cannot join the board right now, retry")
+		}
+		r.unsubscribe = unsub
+		h.rooms[m.board.ID] = r
+		h.metrics.Rooms.Inc()
+		go r.load(h.store)
+		// Ask the other nodes who is already on the board.
+		go r.publish(board.Event{Kind: board.EventSync})
+	}
+	r.joining++
+	h.mu.Unlock()
+
+	<-r.ready
+	h.mu.Lock()
+	r.joining--
+	if r.loadErr == nil {
+		r.admitLocked(m, since)
+	}
+	h.mu.Unlock()
+	if r.loadErr != nil {
+		h.releaseRoom(r) // the next member tries a fresh load
+		return board.Errorf(board.CodeUnavailable, "cannot load the board right now, retry")
+	}
+
+	peer := m.peer
+	r.publish(board.Event{Kind: board.EventJoin, Peer: &peer})
+	return nil
+}
+
+// releaseRoom retires a room whose last member left.
+func (h *Hub) releaseRoom(r *Room) {
+	h.mu.Lock()
+	r.mu.Lock()
+	retire := len(r.members) == 0 && r.joining == 0 && !r.closed
+	if retire {
+		r.closed = true
+		delete(h.rooms, r.id)
+		h.metrics.Rooms.Dec()
+	}
+	r.mu.Unlock()
+	h.mu.Unlock()
+	if retire {
+		r.unsubscribe()
+	}
+}
+
+// Rooms reports how many rooms are live (for tests and metrics).
+func (h *Hub) Rooms() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.rooms)
+}
+
+// Shutdown closes every connection with 1001 (going away: reconnect) and
+// waits for the sessions to end, or for ctx.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	if !h.closing {
+		close(h.stopHeartbeat)
+	}
+	h.closing = true
+	members := make([]*Member, 0, len(h.conns))
+	for m := range h.conns {
+		members = append(members, m)
+	}
+	h.mu.Unlock()
+	for _, m := range members {
+		m.closeWith(websocket.CloseGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() { h.active.Wait(); close(done) }()
+	h.heartbeatDone.Wait()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		h.ws.Close() // drop whatever did not answer in time
+		return fmt.Errorf("shutdown sessions: %w", ctx.Err())
+	}
+	return h.ws.Close()
+}
+
+// shortID is how board ids appear in logs: enough to correlate, not enough
+// to use as a capability.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}

@@ -1,0 +1,107 @@
+package session
+
+import (
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/olahol/melody"
+
+	"github.com/easel-app/easel/board"
+)
+
+// Member is one WebSocket connection to a board. It becomes part of the
+// room once it has said hello.
+type Member struct {
+	hub       *Hub
+	board     board.Board
+	role      board.Role
+	log       *slog.Logger
+	outbox    *Outbox
+	downloads *downloads
+
+	sess       *melody.Session // set by the connect handler
+	helloTimer *time.Timer
+	closing    atomic.Bool
+	exporting  atomic.Int32 // exports being rendered for this member
+	releaseCap func()       // frees this connection's place under the caps
+	closeOnce  sync.Once
+
+	// room is set once, when the member is admitted at hello.
+	room atomic.Pointer[Room]
+
+	// Read-loop state: only touched by this session's read loop.
+	peer      board.Peer
+	cursors   budget
+	opsBudget budget
+	// opsQueue feeds the member's commit worker (edit role only); the read
+	// loop never waits for an fsync. Closed when the connection ends.
+	opsQueue chan opsRequest
+
+	// Room state: guarded by room.mu.
+	fullCursorsDue bool // the next flush sends it every known cursor, not only changes
+}
+
+// admitted reports whether the member has said hello (read loop only).
+func (m *Member) admitted() bool { return m.room.Load() != nil }
+
+// send queues one encoded message; false when the member is gone.
+func (m *Member) send(msg []byte) bool { return m.outbox.Enqueue(msg) }
+
+// sendError tells the member a request failed; the connection stays.
+func (m *Member) sendError(err error, ref string) {
+	m.send(encodeError(board.ErrorCode(err), board.ClientMessage(err), ref))
+}
+
+// closeWith closes the connection with a close code, once. It does not go
+// through melody's queue: a member being closed for a full outbox would
+// queue its close frame behind the very data it cannot take (melody's
+// Session.Close from HandleError on ErrMessageBufferFull even recurses).
+// gorilla's WriteControl may run beside the write pump, so the close frame
+// is written with it; the read loop then ends on the client's close answer,
+// or after CloseGrace at the latest.
+func (m *Member) closeWith(code int, reason string) {
+	if !m.closing.CompareAndSwap(false, true) {
+		return
+	}
+	m.outbox.Shut()
+	m.hub.metrics.Closes.WithLabelValues(strconv.Itoa(code)).Inc()
+	m.log.Info("closing connection", "code", code, "reason", reason)
+	conn := m.sess.WebsocketConnection()
+	go func() {
+		grace := m.hub.cfg.CloseGrace
+		err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
+		if err != nil {
+			grace = 0 // the close frame cannot be delivered; nothing to wait for
+		}
+		// SetReadDeadline is safe beside the read loop; when it passes, the
+		// read loop fails and melody tears the session down.
+		conn.SetReadDeadline(time.Now().Add(grace))
+		if grace == 0 {
+			conn.Close()
+		}
+	}()
+}
+
+// closeSlow is the outbox's overflow action: the member leaves the room at
+// once (the others see `leave` now, not after the TCP buffers drain) and is
+// closed with 1013, to catch up on reconnect.
+func (m *Member) closeSlow() {
+	m.hub.metrics.SlowConsumerCloses.Inc()
+	m.log.Warn("slow consumer: outbox overflowed", "limit", m.hub.cfg.OutboxBytes)
+	m.closeWith(1013, "slow consumer: reconnect to catch up")
+	go m.leaveRoom()
+}
+
+// leaveRoom takes the member out of its room, once, from whichever path
+// notices first (disconnect, slow close).
+func (m *Member) leaveRoom() {
+	m.closeOnce.Do(func() {
+		if r := m.room.Load(); r != nil {
+			r.remove(m)
+		}
+	})
+}

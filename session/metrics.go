@@ -1,0 +1,62 @@
+package session
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the realtime layer's Prometheus collectors. They are created
+// per Hub and registered on the registry the caller passes, so tests can run
+// many servers side by side.
+type Metrics struct {
+	Connections        prometheus.Gauge
+	Rooms              prometheus.Gauge
+	FramesIn           prometheus.Counter
+	FramesOut          prometheus.Counter
+	BytesIn            prometheus.Counter
+	BytesOut           prometheus.Counter
+	MessagesIn         *prometheus.CounterVec
+	SlowConsumerCloses prometheus.Counter
+	Closes             *prometheus.CounterVec
+	RateLimited        *prometheus.CounterVec
+	Panics             prometheus.Counter
+	TickDuration       prometheus.Histogram
+	ExportBytes        prometheus.Counter
+	Renders            *prometheus.HistogramVec
+}
+
+// NewMetrics creates the collectors and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "easel_connections", Help: "Open WebSocket connections."}),
+		Rooms: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "easel_rooms", Help: "Boards with at least one member on this node."}),
+		FramesIn: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_frames_in_total", Help: "WebSocket data frames received."}),
+		FramesOut: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_frames_out_total", Help: "WebSocket data frames written."}),
+		BytesIn: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_bytes_in_total", Help: "Payload bytes of WebSocket frames received."}),
+		BytesOut: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_bytes_out_total", Help: "Payload bytes of WebSocket frames written."}),
+		MessagesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "easel_messages_in_total", Help: "Protocol messages received, by type."}, []string{"type"}),
+		SlowConsumerCloses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_slow_consumer_closes_total", Help: "Members closed with 1013 because their outbox overflowed."}),
+		Closes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "easel_server_closes_total", Help: "Connections closed by the server, by close code."}, []string{"code"}),
+		RateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "easel_rate_limited_total", Help: "Messages refused for exceeding a budget, by class."}, []string{"class"}),
+		Panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_handler_panics_total", Help: "Panics recovered in session handlers."}),
+		TickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "easel_tick_duration_seconds", Help: "Time one room tick takes (publish and fan-out of cursors).",
+			Buckets: prometheus.ExponentialBuckets(5e-6, 3, 10)}),
+		ExportBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_export_bytes_total", Help: "Export file bytes sent over sockets (chunk payloads)."}),
+		Renders: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "easel_export_render_seconds", Help: "Time to render an export, by format.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 3, 10)}, []string{"format"}),
+	}
+	reg.MustRegister(m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
+		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.ExportBytes, m.Renders)
+	return m
+}

@@ -1,0 +1,78 @@
+package session
+
+import (
+	"context"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/easel-app/easel/board"
+)
+
+// opsRequest is a validated ops message waiting to be committed.
+type opsRequest struct {
+	ref string
+	ops []board.Op
+}
+
+// ops handles an `ops` message on the read loop: role, budget and
+// validation are checked here; the commit happens on the member's worker,
+// in the order the member sent its messages.
+func (m *Member) ops(msg inbound, line []byte) bool {
+	if m.role != board.RoleEdit {
+		m.sendError(board.Errorf(board.CodeForbidden, "this link is view-only: edits are not accepted"), msg.Ref)
+		return true
+	}
+	switch m.opsBudget.check(time.Now()) {
+	case refusedTell, refusedQuiet:
+		// Every refused ops message is answered: the client must roll back
+		// that ref's optimistic change.
+		m.hub.metrics.RateLimited.WithLabelValues("ops").Inc()
+		m.sendError(board.Errorf(board.CodeRateLimited, "more than %.0f ops messages per second", m.hub.cfg.OpsRate), msg.Ref)
+		return true
+	case flooding:
+		m.hub.metrics.RateLimited.WithLabelValues("ops").Inc()
+		m.closeWith(websocket.ClosePolicyViolation, "ops rate limit exceeded far beyond burst")
+		return false
+	}
+	ref, ops, err := board.DecodeOps(line)
+	if err != nil {
+		if ref == "" {
+			ref = msg.Ref
+		}
+		m.sendError(err, ref)
+		return true
+	}
+	select {
+	case m.opsQueue <- opsRequest{ref: ref, ops: ops}:
+	default:
+		m.sendError(board.Errorf(board.CodeRateLimited, "too many ops messages waiting to be saved; retry"), ref)
+	}
+	return true
+}
+
+// commitOps is the member's commit worker. It appends each message to the
+// store (which acknowledges only after fsync) and publishes it to the board;
+// the author's copy of the broadcast is its ack. A resent ref that was
+// already committed is answered to the author alone with the original.
+// Messages queued before a disconnect are still committed and published.
+func (m *Member) commitOps() {
+	defer m.hub.active.Done()
+	defer m.hub.recoverPanic(m, "commit")
+	for req := range m.opsQueue {
+		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops})
+		switch {
+		case err != nil:
+			m.log.Warn("commit ops", "ref", req.ref, "err", err)
+			if board.ErrorCode(err) == board.CodeInternal {
+				err = board.Errorf(board.CodeUnavailable, "the edit could not be saved; retry")
+			}
+			m.sendError(err, req.ref)
+		case dup:
+			m.send(encodeOps(&committed))
+		default:
+			r := m.room.Load()
+			r.publish(board.Event{Kind: board.EventOps, Ops: &committed})
+		}
+	}
+}

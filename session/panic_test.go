@@ -1,0 +1,111 @@
+package session
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"go.uber.org/goleak"
+
+	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/broker"
+	"github.com/easel-app/easel/store"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// A panic in a message handler closes that member with 1011 and takes it
+// out of its room: no ghost session, the process and the other members go
+// on.
+func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
+	brk := broker.NewMemory()
+	defer brk.Close()
+	metrics := NewMetrics(prometheus.NewRegistry())
+	st, err := store.OpenBolt(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := NewHub(Options{Config: DefaultConfig(), Store: st, Broker: brk, Logger: slog.New(slog.DiscardHandler), Metrics: metrics,
+		CheckOrigin: func(*http.Request) bool { return true }})
+	h.testHookMessage = func(typ string) {
+		if typ == "cursor" {
+			panic("boom")
+		}
+	}
+	b, _ := board.New("", time.Now())
+	if err := st.CreateBoard(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeWS(w, r, Admission{Board: b, Role: board.RoleEdit})
+	}))
+	defer ts.Close()
+	defer h.Shutdown(context.Background())
+
+	url := "ws" + strings.TrimPrefix(ts.URL, "http")
+	dial := func(name string) *websocket.Conn {
+		c, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
+			t.Fatalf("no welcome: %s %v", data, err)
+		}
+		return c
+	}
+	witness := dial("witness")
+	defer witness.Close()
+	victim := dial("victim")
+
+	victim.WriteJSON(map[string]any{"type": "cursor", "x": 1, "y": 1})
+	for {
+		_, _, err := victim.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseInternalServerErr) {
+			t.Fatalf("victim read error %v, want close 1011", err)
+		}
+		break
+	}
+	victim.Close()
+
+	// The witness is told the victim left, and the room holds one member.
+	for {
+		_, data, err := witness.ReadMessage()
+		if err != nil {
+			t.Fatalf("witness: %v", err)
+		}
+		if strings.Contains(string(data), `"type":"leave"`) {
+			break
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		h.mu.Lock()
+		conns := len(h.conns)
+		h.mu.Unlock()
+		if conns == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections registered after the panic, want 1 (the witness)", conns)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var m dto.Metric
+	metrics.Panics.Write(&m)
+	if m.GetCounter().GetValue() != 1 {
+		t.Fatalf("panics metric = %v, want 1", m.GetCounter().GetValue())
+	}
+}

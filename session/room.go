@@ -1,0 +1,437 @@
+package session
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/easel-app/easel/board"
+)
+
+// Room is one board's live state on this node: its local members, everyone
+// present on the board (on any node), and the latest cursor of each.
+//
+// Cursors are latest-wins. A local move only marks the member's cursor
+// dirty; at most once per tick the room publishes this node's dirty cursors
+// as one Event through the Broker (every node's room, this one included,
+// receives it in onEvent) and writes each member one `cursors` message with
+// what changed since its previous one. That is O(members) frames per tick,
+// not O(members²) per move. An idle room schedules nothing.
+type Room struct {
+	id  string
+	hub *Hub
+
+	unsubscribe func() // set once at creation, before the room is shared
+
+	// ready is closed once the board is loaded (or failed to: loadErr).
+	ready   chan struct{}
+	loadErr error
+
+	mu             sync.Mutex
+	closed         bool
+	joining        int                     // admissions waiting for ready; guarded by Hub.mu
+	state          *boardState             // nil until loaded
+	unloadedOps    []*board.OpsMessage     // ops events that arrived before the load
+	gapFillPending bool                    // a fillGap is scheduled
+	knownSeq       uint64                  // the highest seq another node announced
+	nodeSeen       map[string]time.Time    // other nodes' last announcement
+	peerNode       map[string]string       // remote peer → its node
+	members        map[string]*Member      // local, admitted members by peer id
+	peers          map[string]board.Peer   // everyone on the board, every node
+	cursors        map[string]board.Cursor // latest visible cursor of each peer
+	changed        map[string]struct{}     // cursors changed since the last flush
+	gone           map[string]struct{}     // cursors gone since the last flush
+	localDirty     map[string]board.Cursor // local moves not yet published
+	localGone      map[string]struct{}     // local cursors gone, not yet published
+	flushPending   bool                    // a tick is scheduled or running
+	lastTick       time.Time
+	batch          cursorBatch // reused by every flush
+}
+
+func newRoom(id string, h *Hub) *Room {
+	return &Room{
+		id:         id,
+		hub:        h,
+		ready:      make(chan struct{}),
+		members:    make(map[string]*Member),
+		peers:      make(map[string]board.Peer),
+		cursors:    make(map[string]board.Cursor),
+		changed:    make(map[string]struct{}),
+		gone:       make(map[string]struct{}),
+		localDirty: make(map[string]board.Cursor),
+		localGone:  make(map[string]struct{}),
+		nodeSeen:   make(map[string]time.Time),
+		peerNode:   make(map[string]string),
+	}
+}
+
+// load reads the board from the store. Events that arrive meanwhile
+// are applied on top, so nothing committed between the subscription and the
+// read is missed.
+func (r *Room) load(store board.Store) {
+	defer close(r.ready)
+	epoch, snap, log, err := store.Load(context.Background(), r.id)
+	if err != nil {
+		r.loadErr = err
+		r.hub.log.Error("load board", "board", shortID(r.id), "err", err)
+		return
+	}
+	st := &boardState{
+		epoch: epoch,
+		snap:  snap,
+		early: make(map[uint64]*board.OpsMessage),
+		recent: recentOps{
+			maxMsgs:  r.hub.cfg.CatchUpMessages,
+			maxBytes: r.hub.cfg.CatchUpBytes,
+		},
+	}
+	for i := range log {
+		m := &log[i]
+		if m.Seq > snap.Seq {
+			snap.Apply(m)
+		}
+		st.recent.add(m.Seq, encodeOps(m))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.state = st
+	for _, m := range r.unloadedOps {
+		st.apply(m)
+	}
+	r.unloadedOps = nil
+}
+
+// admitLocked makes m a member. It is sent its welcome first — with the
+// board's content, or only what it missed when its `since` is still
+// covered — so that nothing of the room reaches it before. Called with
+// Hub.mu held, after ready; the caller then publishes the join.
+func (r *Room) admitLocked(m *Member, since *since) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	peers := make([]board.Peer, 0, len(r.peers))
+	for id, p := range r.peers {
+		if id != m.peer.ID {
+			peers = append(peers, p)
+		}
+	}
+	st := r.state
+	var missed [][]byte
+	recovered := false
+	if since != nil && since.Epoch == st.epoch {
+		if msgs, ok := st.recent.after(since.Seq, st.snap.Seq); ok && totalLen(msgs) <= r.hub.cfg.OutboxBytes/2 {
+			// Beyond half the outbox, a snapshot is the cheaper way back
+			// (and replaying would overflow the outbox at once).
+			recovered, missed = true, msgs
+		}
+	}
+	var elements []byte
+	if !recovered {
+		elements = st.elements()
+	}
+	m.send(m.welcome(welcomeState{peers: peers, epoch: st.epoch, seq: st.snap.Seq, title: st.snap.Title, recovered: recovered, elements: elements}))
+	for _, msg := range missed {
+		m.send(msg)
+	}
+	r.members[m.peer.ID] = m
+	m.room.Store(r)
+	if len(r.cursors) > 0 {
+		m.fullCursorsDue = true
+		r.scheduleLocked()
+	}
+}
+
+func totalLen(msgs [][]byte) int {
+	n := 0
+	for _, m := range msgs {
+		n += len(m)
+	}
+	return n
+}
+
+// fillGap runs when committed messages have waited GapWait for an earlier
+// seq whose publish never came (a worker that died after its commit, a
+// broker that dropped a message): the missing ones are read from the store,
+// so members never stall and never see a gap.
+func (r *Room) fillGap() {
+	r.mu.Lock()
+	r.gapFillPending = false
+	if r.closed || r.state == nil || (len(r.state.early) == 0 && r.knownSeq <= r.state.snap.Seq) {
+		r.mu.Unlock()
+		return
+	}
+	epoch, after := r.state.epoch, r.state.snap.Seq
+	r.mu.Unlock()
+
+	missing, err := r.hub.store.Since(context.Background(), r.id, epoch, after)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.hub.log.Error("fill a gap in the board's ops from the store", "board", shortID(r.id), "after", after, "err", err)
+	}
+	for i := range missing {
+		for _, msg := range r.state.apply(&missing[i]) {
+			r.sendAllLocked(msg, "")
+		}
+	}
+	if len(r.state.early) > 0 && !r.closed {
+		r.scheduleGapFillLocked()
+	}
+}
+
+// scheduleGapFillLocked arranges a fillGap after GapWait, once.
+func (r *Room) scheduleGapFillLocked() {
+	if r.gapFillPending || r.closed {
+		return
+	}
+	r.gapFillPending = true
+	time.AfterFunc(r.hub.cfg.GapWait, r.fillGap)
+}
+
+// remove takes m out of the room and tells the board it left. Idempotent.
+func (r *Room) remove(m *Member) {
+	r.mu.Lock()
+	if r.members[m.peer.ID] != m {
+		r.mu.Unlock()
+		return
+	}
+	delete(r.members, m.peer.ID)
+	delete(r.localDirty, m.peer.ID)
+	delete(r.localGone, m.peer.ID)
+	r.mu.Unlock()
+
+	r.publish(board.Event{Kind: board.EventLeave, PeerID: m.peer.ID})
+	r.hub.releaseRoom(r)
+}
+
+// setCursor records a local member's move.
+func (r *Room) setCursor(m *Member, x, y float64) {
+	c := board.Cursor{Peer: m.peer.ID, X: x, Y: y}
+	if r.hub.cfg.Tick == 0 {
+		r.publish(board.Event{Kind: board.EventCursors, Cursors: []board.Cursor{c}})
+		return
+	}
+	r.mu.Lock()
+	if r.members[m.peer.ID] == m {
+		r.localDirty[c.Peer] = c
+		delete(r.localGone, c.Peer)
+		r.scheduleLocked()
+	}
+	r.mu.Unlock()
+}
+
+// cursorGone records that a local member's pointer left the board.
+func (r *Room) cursorGone(m *Member) {
+	if r.hub.cfg.Tick == 0 {
+		r.publish(board.Event{Kind: board.EventCursors, Gone: []string{m.peer.ID}})
+		return
+	}
+	r.mu.Lock()
+	if r.members[m.peer.ID] == m {
+		delete(r.localDirty, m.peer.ID)
+		r.localGone[m.peer.ID] = struct{}{}
+		r.scheduleLocked()
+	}
+	r.mu.Unlock()
+}
+
+// publish sends ev to every node's room for this board. The Broker
+// delivers to this node synchronously, so it must not be called with r.mu
+// held. A failure means only that other nodes may miss the event; local
+// members were served.
+func (r *Room) publish(ev board.Event) {
+	ev.Node = r.hub.node
+	if err := r.hub.broker.Publish(context.Background(), r.id, ev); err != nil {
+		level := slog.LevelWarn
+		if ev.Kind == board.EventCursors || ev.Kind == board.EventPresence {
+			level = slog.LevelDebug // every tick while the broker is down: not news each time
+		}
+		r.hub.log.Log(context.Background(), level, "publish room event", "board", shortID(r.id), "kind", ev.Kind, "err", err)
+	}
+}
+
+// onEvent applies an event from the Broker (from this node or another).
+func (r *Room) onEvent(ev board.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	switch ev.Kind {
+	case board.EventPresence:
+		r.onPresenceLocked(ev)
+		return
+	case board.EventSync:
+		if ev.Node != r.hub.node {
+			go r.announce() // not from inside the broker's delivery
+		}
+		return
+	case board.EventJoin:
+		if ev.Peer == nil {
+			return
+		}
+		p := *ev.Peer
+		if ev.Node != "" && ev.Node != r.hub.node {
+			r.peerNode[p.ID] = ev.Node
+			r.nodeSeen[ev.Node] = time.Now()
+		}
+		_, known := r.peers[p.ID]
+		r.peers[p.ID] = p
+		if !known {
+			r.sendAllLocked(encode(joinMsg{Type: "join", Peer: p}), p.ID)
+		}
+	case board.EventLeave:
+		if _, known := r.peers[ev.PeerID]; !known {
+			return
+		}
+		delete(r.peers, ev.PeerID)
+		delete(r.peerNode, ev.PeerID)
+		r.sendAllLocked(encode(leaveMsg{Type: "leave", ID: ev.PeerID}), ev.PeerID)
+		r.dropCursorLocked(ev.PeerID)
+	case board.EventOps:
+		if ev.Ops == nil {
+			return
+		}
+		if r.state == nil {
+			r.unloadedOps = append(r.unloadedOps, ev.Ops)
+			return
+		}
+		for _, msg := range r.state.apply(ev.Ops) {
+			r.sendAllLocked(msg, "") // the author too: its own ref is the ack
+		}
+		if len(r.state.early) > 0 {
+			r.scheduleGapFillLocked()
+		}
+		return
+	case board.EventCursors:
+		for _, c := range ev.Cursors {
+			if _, present := r.peers[c.Peer]; !present {
+				continue // a late move of someone who already left
+			}
+			r.cursors[c.Peer] = c
+			r.changed[c.Peer] = struct{}{}
+			delete(r.gone, c.Peer)
+		}
+		for _, id := range ev.Gone {
+			r.dropCursorLocked(id)
+		}
+	}
+	if r.hub.cfg.Tick == 0 {
+		r.flushLocked()
+	} else {
+		r.scheduleLocked()
+	}
+}
+
+func (r *Room) dropCursorLocked(id string) {
+	if _, had := r.cursors[id]; !had {
+		return
+	}
+	delete(r.cursors, id)
+	delete(r.changed, id)
+	r.gone[id] = struct{}{}
+}
+
+// sendAllLocked queues msg to every local member except the peer skip.
+func (r *Room) sendAllLocked(msg []byte, skip string) {
+	for id, m := range r.members {
+		if id != skip {
+			m.send(msg)
+		}
+	}
+}
+
+// scheduleLocked arranges a tick at the next tick boundary, unless one is
+// already pending: a busy room ticks every Tick, an idle one never.
+func (r *Room) scheduleLocked() {
+	if r.flushPending || r.closed || r.hub.cfg.Tick == 0 {
+		return
+	}
+	r.flushPending = true
+	delay := time.Until(r.lastTick.Add(r.hub.cfg.Tick))
+	if delay < 0 {
+		delay = 0
+	}
+	time.AfterFunc(delay, r.tick)
+}
+
+// tick publishes this node's cursor changes and flushes to members.
+// flushPending stays set until the flush is done, so the synchronous
+// delivery of our own publish does not schedule a second tick.
+func (r *Room) tick() {
+	start := time.Now()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.lastTick = start
+	var ev board.Event
+	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
+		ev = board.Event{Kind: board.EventCursors, Cursors: make([]board.Cursor, 0, len(r.localDirty))}
+		for _, c := range r.localDirty {
+			ev.Cursors = append(ev.Cursors, c)
+		}
+		for id := range r.localGone {
+			ev.Gone = append(ev.Gone, id)
+		}
+		clear(r.localDirty)
+		clear(r.localGone)
+	}
+	r.mu.Unlock()
+
+	if ev.Kind != "" {
+		r.publish(ev)
+	}
+
+	r.mu.Lock()
+	r.flushLocked()
+	r.flushPending = false
+	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
+		// Moves that arrived while we published found flushPending set and
+		// scheduled nothing; without this the last of them would never go
+		// out (a remote cursor stuck one step short).
+		r.scheduleLocked()
+	}
+	r.mu.Unlock()
+	r.hub.metrics.TickDuration.Observe(time.Since(start).Seconds())
+}
+
+// flushLocked writes each member one `cursors` message with the changes
+// since its previous one (or every cursor, for a member just admitted),
+// never its own cursor.
+func (r *Room) flushLocked() {
+	b := &r.batch
+	b.reset()
+	for id := range r.changed {
+		b.add(r.cursors[id])
+	}
+	for id := range r.gone {
+		b.addGone(id)
+	}
+	clear(r.changed)
+	clear(r.gone)
+
+	var full *cursorBatch
+	for id, m := range r.members {
+		if m.fullCursorsDue {
+			m.fullCursorsDue = false
+			if full == nil {
+				full = &cursorBatch{}
+				for _, c := range r.cursors {
+					full.add(c)
+				}
+			}
+			if msg := full.messageFor(id); msg != nil {
+				m.send(msg)
+			}
+			continue
+		}
+		if b.empty() {
+			continue
+		}
+		if msg := b.messageFor(id); msg != nil {
+			m.send(msg)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/easel-app/easel/board"
+)
+
+// inbound is any client → server message. One struct for all types keeps
+// decoding to a single pass; each handler checks the fields its type needs.
+type inbound struct {
+	Type  string   `json:"type"`
+	Name  string   `json:"name"`
+	Color string   `json:"color"`
+	Since *since   `json:"since"`
+	X     *float64 `json:"x"`
+	Y     *float64 `json:"y"`
+	Gone  bool     `json:"gone"`
+	Ref   string   `json:"ref"`
+
+	// export messages
+	Format string `json:"format"`
+	Scale  *int   `json:"scale"`
+	ID     string `json:"id"`
+	Offset *int64 `json:"offset"`
+}
+
+type since struct {
+	Epoch string `json:"epoch"`
+	Seq   uint64 `json:"seq"`
+}
+
+// errNotJSON marks a line that is not JSON at all (close 1007), as opposed
+// to JSON of the wrong shape (error bad_request).
+var errNotJSON = errors.New("not JSON")
+
+// decodeLine parses one line of a client frame.
+func decodeLine(line []byte) (inbound, error) {
+	var msg inbound
+	if !json.Valid(line) {
+		return msg, errNotJSON
+	}
+	if err := json.Unmarshal(line, &msg); err != nil {
+		return msg, board.Errorf(board.CodeBadRequest, "message does not fit the protocol: %v", err)
+	}
+	if msg.Type == "" {
+		return msg, board.Errorf(board.CodeBadRequest, "message has no string type")
+	}
+	return msg, nil
+}
+
+// splitLines calls fn for every non-blank line of a frame; a frame holds one
+// or more messages, one JSON object per line. It stops at fn's first false.
+func splitLines(frame []byte, fn func(line []byte) bool) {
+	for len(frame) > 0 {
+		line := frame
+		if i := bytes.IndexByte(frame, '\n'); i >= 0 {
+			line, frame = frame[:i], frame[i+1:]
+		} else {
+			frame = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && !fn(line) {
+			return
+		}
+	}
+}
+
+// Outbound messages. Field order follows the protocol text.
+
+type welcomeMsg struct {
+	Type      string          `json:"type"`
+	You       string          `json:"you"`
+	Role      board.Role      `json:"role"`
+	Board     welcomeBoard    `json:"board"`
+	Epoch     string          `json:"epoch"`
+	Seq       uint64          `json:"seq"`
+	Recovered bool            `json:"recovered"`
+	Elements  json.RawMessage `json:"elements,omitempty"`
+	Peers     []board.Peer    `json:"peers"`
+	Limits    welcomeLimits   `json:"limits"`
+	Tick      int64           `json:"tick"`
+}
+
+// welcomeBoard omits the edit id for view members: a view capability must
+// never reveal the edit capability.
+type welcomeBoard struct {
+	ID     string `json:"id,omitempty"`
+	ViewID string `json:"viewId"`
+	Title  string `json:"title"`
+}
+
+type welcomeLimits struct {
+	MaxMessage int64   `json:"maxMessage"`
+	MaxOps     int     `json:"maxOps"`
+	MaxPoints  int     `json:"maxPoints"`
+	MaxText    int     `json:"maxText"`
+	CursorRate float64 `json:"cursorRate"`
+	OpsRate    float64 `json:"opsRate"`
+}
+
+type joinMsg struct {
+	Type string     `json:"type"`
+	Peer board.Peer `json:"peer"`
+}
+
+type leaveMsg struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+type errorMsg struct {
+	Type    string     `json:"type"`
+	Code    board.Code `json:"code"`
+	Message string     `json:"message"`
+	Ref     string     `json:"ref,omitempty"`
+	ID      string     `json:"id,omitempty"`
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only our own well-formed structs are encoded here.
+		panic("encode outbound message: " + err.Error())
+	}
+	return b
+}
+
+func encodeError(code board.Code, message, ref string) []byte {
+	return encode(errorMsg{Type: "error", Code: code, Message: message, Ref: ref})
+}
+
+// appendCursorEntry appends ["<peer id>",x,y] — the hot path of every tick,
+// written by hand to avoid reflection and allocation.
+func appendCursorEntry(dst []byte, c board.Cursor) []byte {
+	dst = append(dst, '[')
+	dst = appendJSONString(dst, c.Peer)
+	dst = append(dst, ',')
+	dst = strconv.AppendFloat(dst, c.X, 'f', -1, 64)
+	dst = append(dst, ',')
+	dst = strconv.AppendFloat(dst, c.Y, 'f', -1, 64)
+	return append(dst, ']')
+}
+
+// appendJSONString appends s as a JSON string. Peer ids are base64url, which
+// needs no escaping; anything else goes through encoding/json.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
