@@ -1,0 +1,105 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/export"
+)
+
+// editFile and viewFile serve GET /b/<id>/export.<fmt> and
+// /v/<viewId>/export.<fmt>: the same bytes a socket download of the board
+// at the same seq gives, with a strong ETag (the SHA-256) and Range support.
+func (s *Server) editFile(c echo.Context) error { return s.exportFile(c, board.RoleEdit) }
+func (s *Server) viewFile(c echo.Context) error { return s.exportFile(c, board.RoleView) }
+
+func (s *Server) exportFile(c echo.Context, role board.Role) error {
+	name := c.Param("file")
+	ext, ok := strings.CutPrefix(name, "export.")
+	if !ok {
+		return echo.ErrNotFound
+	}
+	f, ok := export.ParseFormat(ext)
+	if !ok {
+		return board.Errorf(board.CodeNotFound, "no such export format %q: json, svg, png or pdf", ext)
+	}
+	scale := 0
+	if v := c.QueryParam("scale"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > export.MaxScale {
+			return board.Errorf(board.CodeBadRequest, "scale must be 1 to %d", export.MaxScale)
+		}
+		scale = n
+	}
+	b, err := s.lookupBoard(c, role)
+	if err != nil {
+		return err
+	}
+	t, err := s.hub.Export(c.Request().Context(), b, f, scale, "http")
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Type", t.MIME)
+	h.Set("ETag", `"`+t.SHA256+`"`)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Filename}))
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
+	// ServeContent answers Range (206), unsatisfiable ranges (416), If-Range
+	// against the ETag (a stale one gets the whole file) and If-None-Match.
+	http.ServeContent(c.Response(), c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
+	return nil
+}
+
+type importResponse struct {
+	Seq   uint64 `json:"seq"`
+	Added int    `json:"added"`
+}
+
+// maxImportBytes bounds an uploaded file.
+const maxImportBytes = 16 << 20
+
+// importBoard is POST /b/<id>/import: an Easel JSON export or an Excalidraw
+// scene. The elements reach every member as one ordinary ops message.
+func (s *Server) importBoard(c echo.Context) error {
+	b, err := s.lookupBoard(c, board.RoleEdit)
+	if err != nil {
+		return err
+	}
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return board.Errorf(board.CodeTooLarge, "the file is larger than %d MiB", maxImportBytes>>20)
+		}
+		return board.Errorf(board.CodeBadRequest, "read the upload: %v", err)
+	}
+	_, elements, err := export.ParseImport(data)
+	if err != nil {
+		return err
+	}
+	if len(elements) == 0 {
+		return board.Errorf(board.CodeBadRequest, "the file holds no elements Easel can draw")
+	}
+	ops := make([]board.Op, len(elements))
+	for i := range elements {
+		ops[i] = board.Op{Op: board.OpPut, El: &elements[i]}
+	}
+	ref := fmt.Sprintf("import-%d", s.now().UnixNano())
+	committed, err := s.hub.Commit(c.Request().Context(), b.ID, board.OpsMessage{By: "import", Ref: ref, Ops: ops})
+	if err != nil {
+		return err
+	}
+	s.log.Info("board imported", "board", shortID(b.ID), "elements", len(elements), "seq", committed.Seq)
+	return c.JSON(http.StatusOK, importResponse{Seq: committed.Seq, Added: len(elements)})
+}

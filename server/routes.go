@@ -1,0 +1,47 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/easel-app/easel/static"
+)
+
+// routes lists every route of the application in one place.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+
+	// Pages.
+	e.GET("/", s.landingPage)
+	e.GET("/new", s.newBoard)
+	e.GET("/b/:id", s.editPage)
+	e.GET("/v/:id", s.viewPage)
+
+	// Board API.
+	e.POST("/api/boards", s.createBoard, middleware.BodyLimit("16K"))
+
+	// Live sockets.
+	e.GET("/b/:id/ws", s.editSocket)
+	e.GET("/v/:id/ws", s.viewSocket)
+
+	// Exports over HTTP (/b/<id>/export.<fmt>) and imports.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/:file", s.editFile)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/:file", s.viewFile)
+	e.POST("/b/:id/import", s.importBoard)
+
+	// Browser assets, embedded in the binary.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticFiles(static.FS))))
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
+
+	// Operations.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{})))
+	return e
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/session"
+	"github.com/easel-app/easel/templates"
+)
+
+// Options are the server's collaborators and settings.
+type Options struct {
+	Store   board.Store
+	Hub     *session.Hub
+	Origins *OriginPolicy
+	Logger  *slog.Logger
+	// Gatherer serves /metrics; Registerer takes the HTTP metrics.
+	Gatherer   prometheus.Gatherer
+	Registerer prometheus.Registerer
+	// TLS turns on HSTS.
+	TLS bool
+	// MaxConnsPerAddr caps WebSocket connections from one client address
+	// (0: no cap); MaxConns caps them in total (0: no cap).
+	MaxConnsPerAddr, MaxConns int
+	// Now is the clock (tests may fix it).
+	Now func() time.Time
+	// Ready are the dependencies /readyz checks, by name (default: the
+	// store).
+	Ready map[string]func(context.Context) error
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	store   board.Store
+	hub     *session.Hub
+	origins *OriginPolicy
+	log     *slog.Logger
+	pages   *template.Template
+	conns   *connLimits
+	tls     bool
+	now     func() time.Time
+	echo    *echo.Echo
+	metrics *httpMetrics
+	gather  prometheus.Gatherer
+	ready   map[string]func(context.Context) error
+}
+
+// New builds the server and its routes.
+func New(o Options) (*Server, error) {
+	pages, err := template.ParseFS(templates.FS, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse page templates: %w", err)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Server{
+		store:   o.Store,
+		hub:     o.Hub,
+		origins: o.Origins,
+		log:     o.Logger,
+		pages:   pages,
+		conns:   newConnLimits(o.MaxConnsPerAddr, o.MaxConns),
+		tls:     o.TLS,
+		now:     o.Now,
+		metrics: newHTTPMetrics(o.Registerer),
+		gather:  o.Gatherer,
+		ready:   o.Ready,
+	}
+	if s.ready == nil {
+		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Handler is the whole HTTP application.
+func (s *Server) Handler() http.Handler { return s.echo }
