@@ -1,0 +1,300 @@
+// Easel's entry module: reads the page's data-* attributes, builds the
+// board (viewport, canvas, cursors, presence, share links, identity,
+// status, and the whiteboard: sync, tools, toolbar, title, help) and wires
+// them to the connection.
+//
+// Files plug in the same way: the export menu and the downloads listen with
+// conn.on(type, fn) and conn.onBinary(fn) and send with conn.send(msg); the
+// importer (editors only) posts to the board's import URL.
+
+import { BoardCanvas } from './canvas.js';
+import { FALLBACK_COLOR } from './color.js';
+import { RemoteCursors } from './cursors.js';
+import { Downloads } from './downloads.js';
+import { randomBase36 } from './element.js';
+import { ExportMenu } from './exportmenu.js';
+import { HelpOverlay } from './help.js';
+import { bindIdentityForm, loadIdentity } from './identity.js';
+import { Importer, importURL, preventFileNavigation } from './importer.js';
+import { Connection, helloMessage, socketURL } from './net.js';
+import { LocalPointer } from './pointer.js';
+import { Presence, toPeer } from './presence.js';
+import { setupShareLink } from './share.js';
+import { showStatus, Toast } from './status.js';
+import { BoardSync } from './sync.js';
+import { TitleEditor } from './title.js';
+import { bindToolbar } from './toolbar.js';
+import { Viewport } from './viewport.js';
+import { Whiteboard } from './whiteboard.js';
+import { compareStrings } from './zorder.js';
+
+/** @typedef {import('./presence.js').Peer} Peer */
+/** @typedef {import('./net.js').Message} Message */
+/** @typedef {import('./element.js').Element} Element */
+
+/**
+ * Elements as plain objects, sorted by z then id (byte order).
+ * @param {Iterable<Element>} elements
+ * @returns {Element[]}
+ */
+function sortedCopies(elements) {
+  return [...elements]
+    .sort((a, b) => compareStrings(a.z, b.z) || compareStrings(a.id, b.id))
+    .map((el) => JSON.parse(JSON.stringify(el)));
+}
+
+/**
+ * @template {Element} T
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {T}
+ */
+function $(selector, root = document) {
+  const el = root.querySelector(selector);
+  if (!el) throw new Error(`easel: the page has no ${selector}`);
+  return /** @type {T} */ (el);
+}
+
+function main() {
+  /** @type {HTMLElement} */
+  const root = $('#app');
+  const page = {
+    role: root.dataset.role === 'view' ? 'view' : 'edit',
+    socketPath: root.dataset.socketPath ?? '',
+    editURL: root.dataset.editUrl ?? '',
+    viewURL: root.dataset.viewUrl ?? '',
+  };
+
+  const viewport = new Viewport();
+  /** @type {HTMLCanvasElement} */
+  const canvasEl = $('[data-testid="board-canvas"]', root);
+  const canvas = new BoardCanvas(canvasEl, viewport);
+  const cursors = new RemoteCursors($('#cursor-layer', root), viewport);
+  const presence = new Presence($('[data-testid="peer-list"]', root));
+  /** @type {HTMLElement} */
+  const statusEl = $('[data-testid="connection-status"]', root);
+  /** @type {HTMLElement} */
+  const titleEl = $('[data-testid="board-title"]', root);
+  const toast = new Toast($('#toast', root));
+  /** Random per page load: the prefix of every ops ref. */
+  const clientId = `c${randomBase36(10)}`;
+  const sync = new BoardSync(clientId);
+
+  let identity = loadIdentity();
+  const session = {
+    /** This connection's peer id, from welcome. */
+    you: '',
+    /** @type {'edit' | 'view'} */
+    role: /** @type {'edit' | 'view'} */ (page.role),
+    /** @type {{viewId?: string, title?: string, id?: string}} */
+    board: {},
+    /** The server's cursor tick, ms. */
+    tick: 0,
+  };
+
+  const conn = new Connection({
+    url: socketURL(page.socketPath),
+    // Once the page holds a confirmed board, since asks for the missed ops only.
+    hello: () => helloMessage(identity, sync.since()),
+  });
+
+  const board = new Whiteboard({
+    surface: canvasEl,
+    stage: $('#stage', root),
+    canvas,
+    viewport,
+    sync,
+    // Before welcome nothing goes out: the welcome resends every pending message.
+    send: (msg) => conn.connected && conn.send(msg),
+  });
+  board.setReadOnly(page.role === 'view');
+  bindToolbar(root, board);
+  const title = new TitleEditor(titleEl, (next) => board.setTitle(next));
+  title.setEditable(page.role === 'edit');
+  title.set(titleEl.textContent === 'Untitled board' ? '' : (titleEl.textContent ?? ''));
+  const help = new HelpOverlay($('[data-testid="help-overlay"]', root), $('#help-list', root), $('[data-testid="help-button"]', root));
+  board.onHelp = () => help.toggle();
+  sync.onChange((set) => {
+    if (!set.title) return;
+    session.board = { ...session.board, title: sync.title };
+    title.set(sync.title);
+  });
+  const pointer = new LocalPointer(canvasEl, viewport, (msg) => {
+    // Latest-wins: skip a beat rather than queue behind a slow socket.
+    if ('x' in msg && conn.buffered > 64 * 1024) return false;
+    return conn.send(msg);
+  });
+
+  conn.on('welcome', (msg) => {
+    if (typeof msg.you !== 'string') return;
+    session.you = msg.you;
+    session.role = msg.role === 'view' ? 'view' : 'edit';
+    session.tick = typeof msg.tick === 'number' ? msg.tick : 0;
+    root.dataset.role = session.role;
+    board.setReadOnly(session.role === 'view');
+    title.setEditable(session.role === 'edit');
+    if (msg.board && typeof msg.board === 'object') session.board = msg.board;
+    // The board's state: a snapshot, or (recovered) the missed ops follow.
+    // Then every message of ours still unacknowledged goes out again with
+    // its own ref; the server keeps each edit once.
+    for (const m of sync.welcome(msg)) conn.send({ type: 'ops', ref: m.ref, ops: m.ops });
+    const others = Array.isArray(msg.peers) ? msg.peers.map(toPeer).filter((p) => p !== null) : [];
+    presence.reset(
+      { id: session.you, name: identity.name, color: identity.color, role: session.role },
+      /** @type {Peer[]} */ (others),
+    );
+    cursors.clear();
+    pointer.resync();
+  });
+
+  // Files: downloads of exports over the socket (both roles), imports (editors).
+  let exportCount = 0;
+  const downloads = new Downloads($('#downloads', root), {
+    send: (msg) => conn.send(msg),
+    newRef: () => `${clientId}-x${++exportCount}`,
+  });
+  new ExportMenu($('[data-testid="export-menu"]', root), $('#export-panel', root), (format, scale) => downloads.start(format, scale));
+  conn.on('export.meta', (msg) => downloads.meta(msg));
+  conn.on('export.done', (msg) => downloads.done(msg));
+  conn.onBinary((frame) => downloads.chunk(frame));
+  // After the welcome handler above: transfers in progress resume.
+  conn.on('welcome', () => downloads.welcome());
+  conn.onDisconnect(() => downloads.disconnected());
+
+  /** @type {Importer | null} */
+  let importer = null;
+  /** @type {HTMLElement} */
+  const stage = $('#stage', root);
+  if (page.role === 'edit' && page.editURL) {
+    importer = new Importer({
+      url: importURL(page.editURL, location.href),
+      notify: (text) => toast.show(text),
+      button: $('[data-testid="import-button"]', root),
+      input: $('[data-testid="import-file"]', root),
+    });
+    importer.bindDrop(stage);
+  } else {
+    preventFileNavigation();
+    stage.addEventListener('drop', (ev) => {
+      if (ev.dataTransfer?.types.includes('Files')) toast.show('This link can only view the board: importing needs the edit link');
+    });
+  }
+
+  conn.on('join', (msg) => {
+    const peer = toPeer(msg.peer);
+    if (!peer || peer.id === session.you) return;
+    presence.join(peer);
+    cursors.updatePeer(peer);
+  });
+
+  conn.on('leave', (msg) => {
+    if (typeof msg.id !== 'string') return;
+    presence.leave(msg.id);
+    cursors.remove(msg.id);
+  });
+
+  conn.on('cursors', (msg) => {
+    if (Array.isArray(msg.c)) {
+      for (const entry of msg.c) {
+        if (!Array.isArray(entry)) continue;
+        const [id, x, y] = entry;
+        if (typeof id !== 'string' || id === session.you) continue;
+        if (typeof x !== 'number' || typeof y !== 'number') continue;
+        const peer = presence.get(id) ?? { id, name: 'Guest', color: FALLBACK_COLOR };
+        cursors.move(peer, x, y);
+      }
+    }
+    if (Array.isArray(msg.gone)) {
+      for (const id of msg.gone) if (typeof id === 'string') cursors.remove(id);
+    }
+  });
+
+  // Everyone's edits in server order, ours included (that is the ack).
+  conn.on('ops', (msg) => {
+    if (sync.receive(msg) === 'gap') {
+      console.warn(`easel: missed ops before seq ${msg.seq} (have ${sync.seq}); catching up`);
+      conn.reconnect();
+    }
+  });
+
+  conn.on('error', (msg) => {
+    const code = typeof msg.code === 'string' ? msg.code : 'error';
+    const text = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
+    console.warn(`easel: server error ${code}: ${text}`);
+    if (downloads.error(msg)) return; // shown in the download's item
+    if (typeof msg.ref === 'string' && board.rejected(msg.ref)) {
+      toast.show(`Your last change was not saved: ${text}`);
+      return;
+    }
+    toast.show(text);
+  });
+
+  conn.onDisconnect(() => cursors.clear());
+  conn.onState((state, problem) => {
+    showStatus(statusEl, state, problem);
+    root.dataset.connection = state;
+  });
+  showStatus(statusEl, conn.state);
+  root.dataset.connection = conn.state;
+
+  /** @type {HTMLInputElement} */
+  const shareField = $('#share-field', root);
+  if (page.role === 'edit' && page.editURL) {
+    const editLink = root.querySelector('[data-testid="share-edit-link"]');
+    if (editLink) setupShareLink(/** @type {HTMLAnchorElement} */ (editLink), page.editURL, shareField);
+  }
+  if (page.viewURL) {
+    setupShareLink($('[data-testid="share-view-link"]', root), page.viewURL, shareField);
+  }
+
+  bindIdentityForm($('#identity-form', root), $('#name-input', root), $('#color-input', root), identity, (next) => {
+    identity = next;
+    presence.updateSelf({ name: next.name, color: next.color });
+    conn.reconnect(); // v1 has no rename: a new hello on a new connection
+  });
+
+  // No reconnecting while the page goes away; pick up again if it comes back
+  // from the back/forward cache.
+  window.addEventListener('pagehide', () => conn.stop());
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) conn.start();
+  });
+
+  conn.start();
+
+  // Debug and test hook (documented in README.md).
+  /** @type {any} */ (window).easel = {
+    state: () => ({
+      you: session.you,
+      role: session.role,
+      board: { ...session.board },
+      tick: session.tick,
+      peers: presence.all().map((p) => ({ ...p })),
+      cursors: cursors.ids(),
+      connected: conn.connected,
+      status: conn.state,
+      name: identity.name,
+      color: identity.color,
+      seq: sync.seq,
+      epoch: sync.epoch,
+      elementCount: sync.view.size,
+      pending: sync.pending.length,
+      tool: board.tool.name,
+      zoom: viewport.scale,
+      selection: [...board.selection],
+      title: sync.title,
+    }),
+    elements: () => sortedCopies(sync.view.values()),
+    confirmedElements: () => sortedCopies(sync.confirmed.values()),
+    downloads: () => downloads.snapshot(),
+    imports: () => (importer ? importer.snapshot() : []),
+    perf: canvas.perf,
+    viewport,
+    canvas,
+    conn,
+    sync,
+    board,
+  };
+}
+
+main();

@@ -1,0 +1,83 @@
+// Share links: <a> elements whose href is the board's absolute edit or view
+// URL. A plain click copies the URL instead of navigating and says "Copied"
+// for a moment; a modified click (new tab, new window) works as a link.
+
+const FEEDBACK_MS = 1600;
+
+/**
+ * Copy text to the clipboard: the async Clipboard API when allowed, else a
+ * selected text field with execCommand('copy').
+ * @param {string} text
+ * @returns {Promise<boolean>} whether the text was copied
+ */
+export async function copyText(text) {
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // not permitted (no focus, no permission): fall back below
+    }
+  }
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.readOnly = true;
+  field.className = 'offscreen';
+  document.body.append(field);
+  field.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  field.remove();
+  return ok;
+}
+
+/**
+ * Make link a share link for path (like "/v/<viewId>"): its href becomes the
+ * absolute URL, and a click copies it.
+ * @param {HTMLAnchorElement} link
+ * @param {string} path
+ * @param {HTMLInputElement} [fallbackField] shown with the URL selected when copying fails
+ */
+export function setupShareLink(link, path, fallbackField) {
+  if (fallbackField && !fallbackField.dataset.bound) {
+    fallbackField.dataset.bound = 'true';
+    const hide = () => {
+      fallbackField.hidden = true;
+    };
+    fallbackField.addEventListener('blur', hide);
+    fallbackField.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' || ev.key === 'Enter') fallbackField.blur();
+    });
+  }
+  const url = new URL(path, location.origin).href;
+  link.href = url;
+  const label = link.querySelector('.button__label') ?? link;
+  const idle = label.textContent ?? '';
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+
+  link.addEventListener('click', async (ev) => {
+    if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    const ok = await copyText(url);
+    clearTimeout(timer);
+    if (ok) {
+      label.textContent = 'Copied';
+      link.classList.add('is-copied');
+    } else if (fallbackField) {
+      fallbackField.value = url;
+      fallbackField.hidden = false;
+      fallbackField.focus();
+      fallbackField.select();
+      label.textContent = /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C' : 'Press Ctrl+C';
+    }
+    timer = setTimeout(() => {
+      label.textContent = idle;
+      link.classList.remove('is-copied');
+    }, FEEDBACK_MS);
+  });
+}

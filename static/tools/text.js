@@ -1,0 +1,259 @@
+// Text and sticky tools, and the text editor they share (a positioned
+// <textarea data-testid="text-editor"> over the element).
+//
+// Text: a click places the editor; Enter (without Shift) or leaving it
+// commits a text element, Escape cancels, empty text makes nothing (and
+// empties an existing text away). Sticky: a click places a 200×160 note at
+// once (fill #ffd43b; recolor it with the fill control) and opens the
+// editor for its text. With either tool a click on an
+// existing text or sticky edits it; so does a double-click with select.
+
+import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
+import { canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
+
+/** @typedef {import('../element.js').Element} Element */
+/** @typedef {import('../viewport.js').Viewport} Viewport */
+/** @typedef {import('../whiteboard.js').Whiteboard} Whiteboard */
+/** @typedef {import('../whiteboard.js').ToolPointer} ToolPointer */
+
+/**
+ * The size of a text element for its text.
+ * @param {string} text
+ * @param {number} font
+ * @returns {{w: number, h: number}}
+ */
+export function measureText(text, font) {
+  const size = textSize(text, font, canvasMeasure(font));
+  return { w: Math.max(1, size.w), h: Math.max(1, size.h) };
+}
+
+/**
+ * @typedef {object} EditSession
+ * @property {Element} el the element as the editor opened
+ * @property {(text: string) => void} commit
+ * @property {() => void} cancel
+ */
+
+export class TextEditor {
+  /**
+   * @param {HTMLElement} stage the element over the canvas to place it in
+   * @param {Viewport} viewport
+   */
+  constructor(stage, viewport) {
+    this.viewport = viewport;
+    const area = document.createElement('textarea');
+    area.className = 'text-editor';
+    area.dataset.testid = 'text-editor';
+    area.spellcheck = false;
+    area.maxLength = 4000;
+    area.setAttribute('aria-label', 'Text');
+    area.setAttribute('autocomplete', 'off');
+    area.hidden = true;
+    stage.append(area);
+    this.area = area;
+    /** @type {EditSession | null} */
+    this.session = null;
+
+    area.addEventListener('keydown', (ev) => {
+      ev.stopPropagation(); // no board shortcuts while typing
+      if (ev.isComposing) return;
+      if (ev.key === 'Enter' && !ev.shiftKey) {
+        ev.preventDefault();
+        this.close(true);
+      } else if (ev.key === 'Escape') {
+        ev.preventDefault();
+        this.close(false);
+      }
+    });
+    area.addEventListener('input', () => this.place());
+    area.addEventListener('blur', () => this.close(true));
+    viewport.onChange(() => this.place());
+  }
+
+  /** @returns {boolean} */
+  get isOpen() {
+    return this.session !== null;
+  }
+
+  /**
+   * Open the editor on an element.
+   * @param {EditSession} session
+   */
+  open(session) {
+    if (this.session) this.close(true);
+    this.session = session;
+    const area = this.area;
+    area.value = session.el.text ?? '';
+    area.hidden = false;
+    area.classList.toggle('text-editor--sticky', session.el.kind === 'sticky');
+    this.place();
+    area.focus({ preventScroll: true });
+    area.setSelectionRange(area.value.length, area.value.length);
+  }
+
+  /**
+   * Close the editor, committing or cancelling. Safe to call twice.
+   * @param {boolean} commit
+   */
+  close(commit) {
+    const s = this.session;
+    if (!s) return;
+    this.session = null;
+    const text = clampText(this.area.value);
+    this.area.hidden = true;
+    this.area.blur();
+    if (commit) s.commit(text);
+    else s.cancel();
+  }
+
+  /** Position and size the editor over its element at the current zoom. */
+  place() {
+    const s = this.session;
+    if (!s) return;
+    const el = s.el;
+    const v = this.viewport;
+    const scale = v.scale;
+    const font = el.font ?? TEXT_FONT;
+    const p = v.toScreen(el.x, el.y);
+    const st = this.area.style;
+    st.left = `${p.x}px`;
+    st.top = `${p.y}px`;
+    st.font = `${font * scale}px/${LINE_HEIGHT} ${FONT_FAMILY}`;
+    st.color = el.stroke;
+    if (el.kind === 'sticky') {
+      st.width = `${Math.abs(el.w) * scale}px`;
+      st.height = `${Math.abs(el.h) * scale}px`;
+      st.padding = `${STICKY_PADDING * scale}px`;
+      st.background = el.fill ?? STICKY_FILL;
+    } else {
+      const size = measureText(this.area.value || ' ', font);
+      st.width = `${(size.w + font) * scale}px`;
+      st.height = `${size.h * scale}px`;
+      st.padding = '0';
+      st.background = 'transparent';
+    }
+  }
+}
+
+/**
+ * Start editing an element's text on the board: the element is drawn
+ * without its text while the editor shows it.
+ * @param {Whiteboard} board
+ * @param {Element} el
+ * @param {boolean} isNew a text element that exists only in the editor
+ */
+export function editText(board, el, isNew) {
+  const layer = board.layer;
+  const done = () => {
+    layer.editing.delete(el.id);
+    layer.changed();
+  };
+  layer.editing.add(el.id);
+  layer.changed();
+  board.editor.open({
+    el,
+    cancel: done,
+    commit: (text) => {
+      done();
+      const current = board.sync.get(el.id);
+      if (!isNew && !current) return; // deleted meanwhile
+      const base = current ?? el;
+      if (el.kind === 'text') {
+        if (text.trim() === '') {
+          if (!isNew) board.commit([{ op: 'del', id: el.id }]);
+          return;
+        }
+        if (!isNew && text === base.text) return;
+        const font = base.font ?? TEXT_FONT;
+        const size = measureText(text, font);
+        board.commit([{ op: 'put', el: { ...base, text, w: size.w, h: size.h } }]);
+        if (isNew) board.select([el.id]);
+        return;
+      }
+      if (text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+    },
+  });
+}
+
+export class TextTool {
+  /** @param {Whiteboard} board */
+  constructor(board) {
+    this.board = board;
+    this.name = 'text';
+    this.cursor = 'text';
+  }
+
+  /** @param {ToolPointer} p */
+  down(p) {
+    const b = this.board;
+    if (b.editor.isOpen) {
+      b.editor.close(true); // a click outside finishes the edit
+      return;
+    }
+    const hit = b.hitTop(p.x, p.y);
+    if (hit && (hit.kind === 'text' || hit.kind === 'sticky')) {
+      editText(b, hit, false);
+      return;
+    }
+    const font = TEXT_FONT;
+    /** @type {Element} */
+    const el = {
+      id: b.newId(),
+      kind: 'text',
+      x: round2(p.x),
+      y: round2(p.y - (font * LINE_HEIGHT) / 2),
+      w: 1,
+      h: round2(font * LINE_HEIGHT),
+      rot: 0,
+      stroke: b.style.stroke,
+      fill: null,
+      width: b.style.width,
+      text: '',
+      font,
+      z: b.topZ(),
+    };
+    editText(b, el, true);
+  }
+}
+
+export class StickyTool {
+  /** @param {Whiteboard} board */
+  constructor(board) {
+    this.board = board;
+    this.name = 'sticky';
+    this.cursor = 'copy';
+  }
+
+  /** @param {ToolPointer} p */
+  down(p) {
+    const b = this.board;
+    if (b.editor.isOpen) {
+      b.editor.close(true);
+      return;
+    }
+    const hit = b.hitTop(p.x, p.y);
+    if (hit && (hit.kind === 'text' || hit.kind === 'sticky')) {
+      editText(b, hit, false);
+      return;
+    }
+    /** @type {Element} */
+    const el = {
+      id: b.newId(),
+      kind: 'sticky',
+      x: round2(p.x - STICKY_SIZE.w / 2),
+      y: round2(p.y - STICKY_SIZE.h / 2),
+      w: STICKY_SIZE.w,
+      h: STICKY_SIZE.h,
+      rot: 0,
+      stroke: b.style.stroke === '#ffffff' ? DEFAULT_STROKE : b.style.stroke,
+      fill: STICKY_FILL,
+      width: b.style.width,
+      text: '',
+      font: STICKY_FONT,
+      z: b.topZ(),
+    };
+    b.commit([{ op: 'put', el }]);
+    b.select([el.id]);
+    editText(b, el, false);
+  }
+}

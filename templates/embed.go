@@ -1,0 +1,14 @@
+// Package templates holds the html/template pages, embedded into the binary.
+//
+// The server parses them with template.ParseFS(FS, "*.html") and executes
+// "landing.html" (data nil), "notfound.html" (data struct{ Message string })
+// and "board.html" (data BoardPage: Title, Role, EditID, ViewID, SocketPath,
+// EditURL, ViewURL). layout.html only defines shared blocks.
+package templates
+
+import "embed"
+
+// FS holds every page template.
+//
+//go:embed *.html
+var FS embed.FS
