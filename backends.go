@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/broker"
+	"github.com/easel-app/easel/session"
+	"github.com/easel-app/easel/store"
+)
+
+// transferTTL is how long a rendered download stays resumable.
+const transferTTL = 15 * time.Minute
+
+// backends are the concrete Store, Broker and TransferStore this node runs
+// on: embedded (bbolt, in-process broker, files in the data directory), or
+// Redis, shared by every node. Only main chooses.
+type backends struct {
+	node      string // this node's id in broker events, shared by broker and hub
+	store     board.Store
+	broker    board.Broker
+	transfers session.TransferStore
+	checks    map[string]func(context.Context) error // for /readyz
+	closers   []func() error
+}
+
+func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends, error) {
+	if cfg.redis != "" {
+		return openRedisBackends(ctx, cfg, log)
+	}
+	st, err := store.OpenBolt(cfg.data)
+	if err != nil {
+		return nil, err
+	}
+	transfers, err := session.OpenTransfers(filepath.Join(cfg.data, "exports"), transferTTL, 2<<30)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	brk := broker.NewMemory()
+	return &backends{
+		node:  board.NewPeerID(),
+		store: st, broker: brk, transfers: transfers,
+		checks:  map[string]func(context.Context) error{"store": st.Ping},
+		closers: []func() error{brk.Close, st.Close},
+	}, nil
+}
+
+func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends, error) {
+	opts, err := redis.ParseURL(cfg.redis)
+	if err != nil {
+		return nil, fmt.Errorf("--redis: %w", err)
+	}
+	st, err := store.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, store.DefaultBoltOptions())
+	if err != nil {
+		return nil, err
+	}
+	node := board.NewPeerID()
+	brk, err := broker.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, node, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	rdb := redis.NewClient(opts)
+	log.Info("using redis", "addr", opts.Addr, "db", opts.DB, "prefix", cfg.redisPrefix)
+	return &backends{
+		node:  node,
+		store: st, broker: brk,
+		transfers: session.NewRedisTransfers(rdb, cfg.redisPrefix, transferTTL),
+		checks:    map[string]func(context.Context) error{"store": st.Ping, "broker": brk.Ping},
+		closers:   []func() error{brk.Close, st.Close, rdb.Close},
+	}, nil
+}
+
+func (b *backends) close(log *slog.Logger) {
+	for _, c := range b.closers {
+		if err := c(); err != nil {
+			log.Error("close backend", "err", err)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/easel-app/easel/session"
+)
+
+// config is everything the binary can be told, by flag or by the EASEL_*
+// environment variable of the same name (flags win).
+type config struct {
+	addr            string
+	data            string
+	origins         string
+	cursorTick      time.Duration
+	redis           string
+	redisPrefix     string
+	tlsCert         string
+	tlsKey          string
+	maxConnsPerAddr int
+	maxConns        int
+	logLevel        slog.Level
+	session         session.Config
+	shutdownTimeout time.Duration
+}
+
+// parseConfig reads flags from args and defaults from getenv. A malformed
+// environment value is an error, not silently ignored.
+func parseConfig(args []string, getenv func(string) string, usage io.Writer) (config, error) {
+	cfg := config{session: session.DefaultConfig()}
+	fs := flag.NewFlagSet("easel", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprint(usage, "Easel — a collaborative whiteboard with live cursors.\n\nUsage: easel [flags]\n\nEvery flag can also be set by the environment variable shown; flags win.\n\n")
+		fs.PrintDefaults()
+	}
+
+	var envErr error
+	env := func(name string) string {
+		return getenv("EASEL_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
+	}
+	str := func(p *string, name, def, help string) {
+		if v := env(name); v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, help+" (env "+envName(name)+")")
+	}
+	dur := func(p *time.Duration, name string, def time.Duration, help string) {
+		if v := env(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s=%q: %w", envName(name), v, err)
+			}
+			def = d
+		}
+		fs.DurationVar(p, name, def, help+" (env "+envName(name)+")")
+	}
+	num := func(p *int, name string, def int, help string) {
+		if v := env(name); v != "" {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s=%q: not a whole number", envName(name), v)
+			}
+			def = n
+		}
+		fs.IntVar(p, name, def, help+" (env "+envName(name)+")")
+	}
+
+	var logLevel string
+	var maxMessage, outbox int
+	s := &cfg.session
+	str(&cfg.addr, "addr", ":8080", "listen address; 127.0.0.1:0 picks a free port")
+	str(&cfg.data, "data", "./data", "directory of the embedded store")
+	str(&cfg.origins, "origins", "", "comma-separated extra allowed browser origins (scheme://host[:port]); the page's own origin is always allowed")
+	dur(&s.Tick, "cursor-tick", s.Tick, "cursor batching period; 0 relays every cursor at once")
+	str(&cfg.redis, "redis", "", "redis://host:port/db: store, broker, presence and downloads on Redis, shared by every node (none: embedded store, this node alone)")
+	str(&cfg.redisPrefix, "redis-prefix", "easel:", "prefix of every Redis key and channel (several deployments can share one Redis)")
+	str(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS and WSS")
+	str(&cfg.tlsKey, "tls-key", "", "TLS private key file (PEM)")
+	num(&cfg.maxConnsPerAddr, "max-conns-per-addr", 256, "WebSocket connections from one client address; 0 = no cap")
+	num(&cfg.maxConns, "max-conns", 50000, "WebSocket connections in total; 0 = no cap")
+	num(&s.MaxMembersPerBoard, "max-members", s.MaxMembersPerBoard, "connections to one board on this node")
+	num(&maxMessage, "max-message", int(s.MaxMessage), "largest message a client may send, in bytes")
+	num(&outbox, "max-outbox", s.OutboxBytes, "bytes queued for a member before it is closed as a slow consumer (1013)")
+	num(&s.SocketBuffer, "socket-buffer", s.SocketBuffer, "kernel send buffer per WebSocket, in bytes (bounds a slow member's hidden backlog); 0 = kernel default")
+	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
+	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	str(&logLevel, "log-level", "info", "debug, info, warn or error")
+
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if envErr != nil {
+		return cfg, envErr
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(logLevel)); err != nil {
+		return cfg, fmt.Errorf("--log-level: %w", err)
+	}
+	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
+	return cfg, cfg.validate()
+}
+
+func (c config) validate() error {
+	s := c.session
+	switch {
+	case s.Tick < 0:
+		return fmt.Errorf("--cursor-tick must not be negative")
+	case s.MaxMessage < 4096:
+		return fmt.Errorf("--max-message must be at least 4096 bytes")
+	case s.OutboxBytes < 4096:
+		return fmt.Errorf("--max-outbox must be at least 4096 bytes")
+	case s.SocketBuffer < 0:
+		return fmt.Errorf("--socket-buffer must not be negative")
+	case s.MaxMembersPerBoard < 1:
+		return fmt.Errorf("--max-members must be at least 1")
+	case c.maxConnsPerAddr < 0 || c.maxConns < 0:
+		return fmt.Errorf("connection caps must not be negative")
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	case s.HelloTimeout <= 0:
+		return fmt.Errorf("--hello-timeout must be positive")
+	}
+	return nil
+}
+
+func envName(flagName string) string {
+	return "EASEL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}

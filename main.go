@@ -1,0 +1,129 @@
+// Command easel serves Easel, a collaborative whiteboard with live cursors.
+// main only wires the packages together; see README.md and docs/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/easel-app/easel/server"
+	"github.com/easel-app/easel/session"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "easel:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: it serves until ctx is done, then shuts down
+// gracefully (sockets closed with 1001, store closed).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	deps, err := openBackends(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer deps.close(log)
+	st, brk, transfers := deps.store, deps.broker, deps.transfers
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	origins, err := server.NewOriginPolicy(strings.Split(cfg.origins, ","))
+	if err != nil {
+		return fmt.Errorf("--origins: %w", err)
+	}
+	hub := session.NewHub(session.Options{
+		Node:        deps.node,
+		Config:      cfg.session,
+		Store:       st,
+		Transfers:   transfers,
+		Broker:      brk,
+		Logger:      log,
+		Metrics:     session.NewMetrics(reg),
+		CheckOrigin: origins.Allowed,
+	})
+	srv, err := server.New(server.Options{
+		Store:           st,
+		Hub:             hub,
+		Origins:         origins,
+		Logger:          log,
+		Gatherer:        reg,
+		Registerer:      reg,
+		TLS:             cfg.tlsCert != "",
+		MaxConnsPerAddr: cfg.maxConnsPerAddr,
+		MaxConns:        cfg.maxConns,
+		Ready:           deps.checks,
+	})
+	if err != nil {
+		return err
+	}
+
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.tlsCert != "", "data", cfg.data)
+
+	serveErr := make(chan error, 1)
+	go func() {
+		if cfg.tlsCert != "" {
+			serveErr <- httpServer.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
+		} else {
+			serveErr <- httpServer.Serve(ln)
+		}
+	}()
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	// Stop accepting first, then say goodbye on every socket (hijacked
+	// connections are not Shutdown's business), then close the store.
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := hub.Shutdown(shutdownCtx); err != nil {
+		log.Warn("session shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
