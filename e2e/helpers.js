@@ -1,0 +1,91 @@
+// @ts-check
+// Assertions shared by the specs (not a spec file itself).
+const { expect, boxOnCanvas, moveMouseOnCanvas } = require('./fixtures');
+
+/** How far (CSS px) a remote cursor's box may be from the point it marks. */
+const NEAR = 24;
+/** How far the movement of a remote cursor may differ from the mouse's. */
+const DELTA = 12;
+
+const ALICE = { name: 'Alice', color: '#e03131' };
+const BOB = { name: 'Bob', color: '#1971c2' };
+
+/**
+ * @param {import('@playwright/test').Page} page
+ * @param {string} name
+ */
+function remoteCursor(page, name) {
+  return page.locator(`[data-testid="remote-cursor"][data-peer-name="${name}"]`);
+}
+
+/**
+ * Waits until `watcher` shows exactly one remote cursor for `name` whose
+ * bounding box (relative to the canvas) contains `point`, give or take NEAR
+ * px, and has come to rest there. Returns that box.
+ * @param {import('@playwright/test').Page} watcher
+ * @param {string} name
+ * @param {{x: number, y: number}} point relative to the canvas
+ */
+async function expectCursorAt(watcher, name, point) {
+  const cursor = remoteCursor(watcher, name);
+  await expect(cursor, `one remote cursor for ${name}`).toHaveCount(1);
+  /** @type {{x: number, y: number, width: number, height: number} | null} */
+  let box = null;
+  /** @type {any} */
+  let prev = null;
+  await expect(async () => {
+    box = await boxOnCanvas(watcher, cursor);
+    const last = prev;
+    prev = box;
+    expect(box, `bounding box of ${name}'s remote cursor`).not.toBeNull();
+    const b = /** @type {any} */ (box);
+    const where = `${name}'s cursor box ${JSON.stringify(round(b))} vs mouse at ${JSON.stringify(round(point))}`;
+    expect(point.x, where).toBeGreaterThanOrEqual(b.x - NEAR);
+    expect(point.x, where).toBeLessThanOrEqual(b.x + b.width + NEAR);
+    expect(point.y, where).toBeGreaterThanOrEqual(b.y - NEAR);
+    expect(point.y, where).toBeLessThanOrEqual(b.y + b.height + NEAR);
+    // Settled: the same place as at the previous poll (cursors may glide).
+    expect(last && Math.abs(last.x - b.x) < 0.5 && Math.abs(last.y - b.y) < 0.5, `${where}: still moving`).toBe(true);
+  }).toPass({ timeout: 10_000, intervals: [50, 100, 200] });
+  return /** @type {any} */ (box);
+}
+
+/**
+ * Moves the mouse of `mover` to two points of the canvas in turn and checks
+ * that `watcher`'s remote cursor for `name` goes to the first and then moves
+ * by the same offset as the mouse did.
+ * @param {import('@playwright/test').Page} mover
+ * @param {import('@playwright/test').Page} watcher
+ * @param {string} name the mover's name
+ * @param {[number, number][]} fractions two points as fractions of the visible canvas
+ */
+async function expectCursorFollows(mover, watcher, name, fractions) {
+  const [f1, f2] = fractions;
+  const p1 = await moveMouseOnCanvas(mover, f1[0], f1[1]);
+  const b1 = await expectCursorAt(watcher, name, p1);
+  const p2 = await moveMouseOnCanvas(mover, f2[0], f2[1]);
+  const b2 = await expectCursorAt(watcher, name, p2);
+  const moved = { x: b2.x - b1.x, y: b2.y - b1.y };
+  const want = { x: p2.x - p1.x, y: p2.y - p1.y };
+  const what = `${name}'s cursor moved by ${JSON.stringify(round(moved))}, the mouse by ${JSON.stringify(round(want))}`;
+  expect(Math.abs(moved.x - want.x), what).toBeLessThanOrEqual(DELTA);
+  expect(Math.abs(moved.y - want.y), what).toBeLessThanOrEqual(DELTA);
+  return { p2, b2 };
+}
+
+/** @param {Record<string, number>} o */
+function round(o) {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
+}
+
+/**
+ * How many times `name` appears in the page's peer list.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} name
+ */
+async function peerListCount(page, name) {
+  const text = await page.getByTestId('peer-list').innerText();
+  return text.split(name).length - 1;
+}
+
+module.exports = { ALICE, BOB, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };
