@@ -381,6 +381,20 @@ async function boxOnCanvas(page, locator) {
 }
 
 const test = base.extend({
+  // Every browser context a test opens (openPeer, browser.newContext) is
+  // closed when the test ends, passed or failed. The browser lives for the
+  // whole run: a page left open keeps reconnecting to its dead server and
+  // redrawing, and enough of them slow every later test into its timeout.
+  closeContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts());
+      await use(undefined);
+      const opened = browser.contexts().filter((c) => !before.has(c));
+      await Promise.all(opened.map((c) => c.close().catch(() => {})));
+    },
+    { auto: true },
+  ],
+
   // Extra command-line arguments for the server, e.g.
   // test.use({ serverArgs: ['--cursor-tick', '0'] }).
   serverArgs: [[], { option: true }],
