@@ -5,11 +5,15 @@ import (
 )
 
 // Snapshot is a board's content at a seq: what a new member is sent, what
-// the store compacts the op log into, and what exports render.
+// the store compacts the op log into, and what exports render. Elements is
+// read freely but changed only through Put, Delete and Apply, which keep
+// the running size that board limits are checked against.
 type Snapshot struct {
 	Title    string              `json:"title"`
 	Seq      uint64              `json:"seq"`
 	Elements map[string]*Element `json:"-"`
+
+	bytes int64 // sum of ElementBytes over Elements
 }
 
 // NewSnapshot returns an empty board titled title at seq 0.
@@ -25,9 +29,9 @@ func (s *Snapshot) Apply(m *OpsMessage) {
 		switch op.Op {
 		case OpPut:
 			el := *op.El
-			s.Elements[el.ID] = &el
+			s.Put(&el)
 		case OpDel:
-			delete(s.Elements, op.ID)
+			s.Delete(op.ID)
 		case OpTitle:
 			s.Title = op.Title
 		}
@@ -57,9 +61,30 @@ func (s *Snapshot) Sorted() []*Element {
 // Clone returns a deep-enough copy: elements are immutable once applied
 // (Apply stores a fresh copy for every put), so sharing them is safe.
 func (s *Snapshot) Clone() *Snapshot {
-	c := &Snapshot{Title: s.Title, Seq: s.Seq, Elements: make(map[string]*Element, len(s.Elements))}
+	c := &Snapshot{Title: s.Title, Seq: s.Seq, Elements: make(map[string]*Element, len(s.Elements)), bytes: s.bytes}
 	for id, e := range s.Elements {
 		c.Elements[id] = e
 	}
 	return c
 }
+
+// Put adds or replaces element e (which the snapshot then owns).
+func (s *Snapshot) Put(e *Element) {
+	if old, ok := s.Elements[e.ID]; ok {
+		s.bytes -= ElementBytes(old)
+	}
+	s.Elements[e.ID] = e
+	s.bytes += ElementBytes(e)
+}
+
+// Delete removes element id, if present.
+func (s *Snapshot) Delete(id string) {
+	if old, ok := s.Elements[id]; ok {
+		s.bytes -= ElementBytes(old)
+		delete(s.Elements, id)
+	}
+}
+
+// Bytes is the board's content size as limits count it: the sum of
+// ElementBytes over its elements.
+func (s *Snapshot) Bytes() int64 { return s.bytes }

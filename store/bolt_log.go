@@ -320,7 +320,7 @@ func getSnapshot(tx *bolt.Tx, id string) (*board.Snapshot, error) {
 	snap := board.NewSnapshot(st.Title)
 	snap.Seq = st.Seq
 	for _, e := range st.Elements {
-		snap.Elements[e.ID] = e
+		snap.Put(e)
 	}
 	return snap, nil
 }

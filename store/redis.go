@@ -269,7 +269,7 @@ func (s *Redis) getSnapshot(ctx context.Context, id string) (*board.Snapshot, er
 	snap := board.NewSnapshot(st.Title)
 	snap.Seq = st.Seq
 	for _, e := range st.Elements {
-		snap.Elements[e.ID] = e
+		snap.Put(e)
 	}
 	return snap, nil
 }
