@@ -72,7 +72,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	}
 
 	var logLevel string
-	var maxMessage, outbox int
+	var maxMessage, outbox, boardMiB int
 	s := &cfg.session
 	str(&cfg.addr, "addr", ":8080", "listen address; 127.0.0.1:0 picks a free port")
 	str(&cfg.data, "data", "./data", "directory of the embedded store")
@@ -88,6 +88,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&maxMessage, "max-message", int(s.MaxMessage), "largest message a client may send, in bytes")
 	num(&outbox, "max-outbox", s.OutboxBytes, "bytes queued for a member before it is closed as a slow consumer (1013)")
 	num(&s.SocketBuffer, "socket-buffer", s.SocketBuffer, "kernel send buffer per WebSocket, in bytes (bounds a slow member's hidden backlog); 0 = kernel default")
+	num(&s.Board.MaxElements, "max-board-elements", s.Board.MaxElements, "elements one board may hold")
+	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
@@ -105,6 +107,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
 	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
+	s.Board.MaxBytes = int64(boardMiB) << 20
 	return cfg, cfg.validate()
 }
 
@@ -119,6 +122,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--max-outbox must be at least 4096 bytes")
 	case s.SocketBuffer < 0:
 		return fmt.Errorf("--socket-buffer must not be negative")
+	case s.Board.MaxElements < 1 || s.Board.MaxBytes < 1<<20:
+		return fmt.Errorf("--max-board-elements must be at least 1 and --max-board-mib at least 1")
 	case s.MaxMembersPerBoard < 1:
 		return fmt.Errorf("--max-members must be at least 1")
 	case c.maxConnsPerAddr < 0 || c.maxConns < 0:

@@ -75,6 +75,14 @@ func (s *Server) importBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// An import holds up to maxImportBytes and its parse in memory: a
+	// bounded number at a time, refused rather than queued beyond.
+	select {
+	case s.imports <- struct{}{}:
+		defer func() { <-s.imports }()
+	default:
+		return board.Errorf(board.CodeRateLimited, "too many imports in progress on this server; retry in a moment")
+	}
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
 	data, err := io.ReadAll(body)
 	if err != nil {

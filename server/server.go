@@ -30,6 +30,9 @@ type Options struct {
 	// MaxConnsPerAddr caps WebSocket connections from one client address
 	// (0: no cap); MaxConns caps them in total (0: no cap).
 	MaxConnsPerAddr, MaxConns int
+	// MaxImports caps imports being parsed and committed at once on this
+	// node (default 4); more get 429 at once.
+	MaxImports int
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	// Ready are the dependencies /readyz checks, by name (default: the
@@ -51,6 +54,7 @@ type Server struct {
 	metrics *httpMetrics
 	gather  prometheus.Gatherer
 	ready   map[string]func(context.Context) error
+	imports chan struct{} // semaphore of Options.MaxImports
 }
 
 // New builds the server and its routes.
@@ -61,6 +65,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxImports <= 0 {
+		o.MaxImports = 4
 	}
 	s := &Server{
 		store:   o.Store,
@@ -74,6 +81,7 @@ func New(o Options) (*Server, error) {
 		metrics: newHTTPMetrics(o.Registerer),
 		gather:  o.Gatherer,
 		ready:   o.Ready,
+		imports: make(chan struct{}, o.MaxImports),
 	}
 	if s.ready == nil {
 		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}

@@ -1,6 +1,10 @@
 package session
 
-import "time"
+import (
+	"time"
+
+	"github.com/easel-app/easel/board"
+)
 
 // Config holds the limits and timings of the realtime layer. Zero values are
 // not meaningful; start from DefaultConfig.
@@ -55,6 +59,12 @@ type Config struct {
 	// It must hold a whole burst (2 × OpsRate), or a burst the protocol
 	// allows would be refused while the store commits.
 	OpsInFlight int
+	// Board bounds what one board may hold (elements, bytes); edits and
+	// imports that would grow it past these get `too_large`.
+	Board board.Limits
+	// RenderQueue caps exports waiting for a render slot on this node;
+	// requests beyond it get `rate_limited` at once instead of queueing.
+	RenderQueue int
 }
 
 // DefaultConfig returns the production defaults.
@@ -79,6 +89,8 @@ func DefaultConfig() Config {
 		ExportWindow:       4 << 20,
 		MaxDownloads:       3,
 		Renders:            2,
+		RenderQueue:        16,
+		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,
 		PresenceInterval:   5 * time.Second,
 		PresenceTimeout:    15 * time.Second,

@@ -26,10 +26,8 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, scale 
 	if t, ok := h.transfers.Find(b.ID, snap.Seq, f, opts.Scale); ok {
 		return t, nil
 	}
-	select {
-	case h.renders <- struct{}{}:
-	case <-ctx.Done():
-		return nil, board.Errorf(board.CodeUnavailable, "the server is busy rendering; retry")
+	if err := h.acquireRender(ctx); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	data, err := export.Render(snap, f, opts)
@@ -53,6 +51,28 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, scale 
 		return nil, err
 	}
 	return t, nil
+}
+
+// acquireRender takes a render slot, waiting in a bounded queue: rendering
+// is CPU-bound, and an unbounded queue of waiting exports would hold their
+// goroutines and requests for minutes.
+func (h *Hub) acquireRender(ctx context.Context) error {
+	select {
+	case h.renders <- struct{}{}:
+		return nil
+	default:
+	}
+	if h.renderWaiting.Add(1) > int64(h.cfg.RenderQueue) {
+		h.renderWaiting.Add(-1)
+		return board.Errorf(board.CodeRateLimited, "too many exports are waiting to be rendered; retry in a moment")
+	}
+	defer h.renderWaiting.Add(-1)
+	select {
+	case h.renders <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return board.Errorf(board.CodeUnavailable, "the server is busy rendering; retry")
+	}
 }
 
 // Snapshot returns board id's content now: from its live room when there is
@@ -189,6 +209,13 @@ func (m *Member) exportCancel(msg inbound) {
 // Commit appends a server-made ops message (an import) and publishes it to
 // the board, like an editor's edit.
 func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
+	snap, err := h.Snapshot(ctx, boardID)
+	if err != nil {
+		return board.OpsMessage{}, err
+	}
+	if err := snap.CheckLimits(m.Ops, h.cfg.Board); err != nil {
+		return board.OpsMessage{}, err
+	}
 	committed, _, err := h.store.Append(ctx, boardID, m)
 	if err != nil {
 		return committed, err

@@ -155,6 +155,9 @@ func (m *Member) welcome(ws welcomeState) []byte {
 			MaxText:    board.MaxText,
 			CursorRate: cfg.CursorRate,
 			OpsRate:    cfg.OpsRate,
+
+			MaxElements:   cfg.Board.MaxElements,
+			MaxBoardBytes: cfg.Board.MaxBytes,
 		},
 		Tick: cfg.Tick.Milliseconds(),
 	})

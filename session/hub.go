@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -28,11 +29,13 @@ type Hub struct {
 	store     board.Store
 	transfers TransferStore
 	renders   chan struct{} // semaphore of Config.Renders
-	broker    board.Broker
-	log       *slog.Logger
-	metrics   *Metrics
-	node      string // this node's id in broker events
-	ws        *melody.Melody
+	// renderWaiting counts exports queued for a render slot (≤ RenderQueue).
+	renderWaiting atomic.Int64
+	broker        board.Broker
+	log           *slog.Logger
+	metrics       *Metrics
+	node          string // this node's id in broker events
+	ws            *melody.Melody
 
 	mu         sync.Mutex
 	rooms      map[string]*Room
@@ -179,7 +182,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
 	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
 	m.outbox.pull, m.outbox.writeBinary = m.downloads.pull, m.writeBinaryFrame
-	err := h.ws.HandleRequestWithKeys(w, r, map[string]any{memberKey: m})
+	err := h.ws.HandleRequestWithKeys(guardedWriter{w}, r, map[string]any{memberKey: m})
 	if err != nil && m.releaseCap != nil {
 		m.releaseCap() // the upgrade failed: no disconnect will release it
 	}
@@ -313,6 +316,10 @@ func (h *Hub) onError(s *melody.Session, err error) {
 	m := memberOf(s)
 	if errors.Is(err, melody.ErrMessageBufferFull) {
 		m.closeSlow()
+		return
+	}
+	if errors.Is(err, errOneByteClose) {
+		m.failWith(websocket.CloseProtocolError, errOneByteClose.Error())
 		return
 	}
 	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) || m.closing.Load() {

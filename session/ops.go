@@ -60,6 +60,12 @@ func (m *Member) commitOps() {
 	defer m.hub.active.Done()
 	defer m.hub.recoverPanic(m, "commit")
 	for req := range m.opsQueue {
+		// Checked here, just before the commit, against the room's board:
+		// as fresh as it gets without a lock across the store round trip.
+		if err := m.room.Load().checkLimits(req.ops); err != nil {
+			m.sendError(err, req.ref)
+			continue
+		}
 		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops})
 		switch {
 		case err != nil:
@@ -75,4 +81,15 @@ func (m *Member) commitOps() {
 			r.publish(board.Event{Kind: board.EventOps, Ops: &committed})
 		}
 	}
+}
+
+// checkLimits tells whether ops would take the room's board past the
+// configured board limits.
+func (r *Room) checkLimits(ops []board.Op) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state == nil {
+		return nil // not loaded: the member could not have been admitted
+	}
+	return r.state.snap.CheckLimits(ops, r.hub.cfg.Board)
 }

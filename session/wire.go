@@ -100,6 +100,9 @@ type welcomeLimits struct {
 	MaxText    int     `json:"maxText"`
 	CursorRate float64 `json:"cursorRate"`
 	OpsRate    float64 `json:"opsRate"`
+	// Per board; extensions to the protocol's list, which clients may ignore.
+	MaxElements   int   `json:"maxElements"`
+	MaxBoardBytes int64 `json:"maxBoardBytes"`
 }
 
 type joinMsg struct {

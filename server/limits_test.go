@@ -1,0 +1,187 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/session"
+)
+
+func smallBoards(max int, maxBytes int64) appOption {
+	return func(c *session.Config, _ *Options) {
+		c.Board = board.Limits{MaxElements: max, MaxBytes: maxBytes}
+	}
+}
+
+// Threat 6: an edit that would take a board past its element or byte limit
+// is refused whole with too_large; nothing of it is stored or relayed, and
+// edits that fit (or shrink the board) still go through.
+func TestBoardLimitsRefuseGrowingEdits(t *testing.T) {
+	app := newTestApp(t, smallBoards(3, 1<<20))
+	b := app.createBoard(t)
+	editor := join(t, app.wsURL(b.EditURL+"/ws"), "editor")
+	watcher := join(t, app.wsURL(b.EditURL+"/ws"), "watcher")
+
+	editor.sendOps("fill", putRect("a", 0), putRect("b", 0), putRect("c", 0))
+	fill := editor.waitAck("fill")
+	editor.sendOps("over", putRect("d", 0))
+	e := editor.waitError("over", "too_large")
+	if !strings.Contains(e.Message, "limit is 3") {
+		t.Errorf("error %q does not name the limit", e.Message)
+	}
+	// Deleting makes room again; the next edit is the next seq.
+	editor.sendOps("room", map[string]any{"op": "del", "id": "a"}, putRect("d", 0))
+	if ack := editor.waitAck("room"); ack.Seq != fill.Seq+1 {
+		t.Fatalf("seq after the refused edit = %d, want %d", ack.Seq, fill.Seq+1)
+	}
+	watcher.waitAck("room")
+	for _, m := range watcher.messages() {
+		if m.Type == "ops" && m.Ref == "over" {
+			t.Fatal("the refused edit reached another member")
+		}
+	}
+	_, snap, _, err := app.Store.Load(t.Context(), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := snap.Elements["d"]; ok && snap.Seq < fill.Seq+1 {
+		t.Fatal("the refused element was stored")
+	}
+	got, _ := boardFromMessages(t, "watcher", watcher.messages())
+	if len(got) != 3 || got["a"] != "" || got["d"] == "" {
+		t.Fatalf("watcher's board = %v, want b, c, d", keys(got))
+	}
+}
+
+func TestBoardByteLimitRefusesGrowingText(t *testing.T) {
+	app := newTestApp(t, smallBoards(1000, 1<<20))
+	b := app.createBoard(t)
+	editor := join(t, app.wsURL(b.EditURL+"/ws"), "editor")
+	// 300 notes of 3 900 characters: about 1.2 MiB, past the 1 MiB limit.
+	text := strings.Repeat("x", 3900)
+	var ops []map[string]any
+	for i := range 300 {
+		ops = append(ops, map[string]any{"op": "put", "el": map[string]any{"id": fmt.Sprintf("n%d", i), "kind": "sticky", "x": 0, "y": 0, "w": 100, "h": 100, "text": text, "font": 16, "z": "a0"}})
+	}
+	// In messages of 100 (each under the 1 MiB message limit): the third
+	// would take the board past 1 MiB.
+	editor.sendOps("first", ops[:100]...)
+	editor.sendOps("second", ops[100:200]...)
+	editor.sendOps("third", ops[200:]...)
+	editor.waitAck("second")
+	e := editor.waitError("third", "too_large")
+	if !strings.Contains(e.Message, "MiB") {
+		t.Errorf("error %q does not say the size limit", e.Message)
+	}
+	// Replacing notes with the same text does not grow the board.
+	editor.sendOps("same", ops[:10]...)
+	editor.waitAck("same")
+}
+
+// Threat 6: an import that would overflow the board is refused with 413 and
+// the board keeps what it had.
+func TestImportPastTheBoardLimitChangesNothing(t *testing.T) {
+	app := newTestApp(t, smallBoards(4, 1<<20))
+	src := app.createBoard(t)
+	dst := app.createBoard(t)
+	editor := join(t, app.wsURL(src.EditURL+"/ws"), "editor")
+	editor.sendOps("three", putRect("a", 0), putRect("b", 0), putRect("c", 0))
+	editor.waitAck("three")
+	file := httpGetBody(t, app.URL+src.EditURL+"/export.json")
+
+	other := join(t, app.wsURL(dst.EditURL+"/ws"), "other")
+	other.sendOps("two", putRect("x", 0), putRect("y", 0))
+	other.waitAck("two")
+
+	res, body := postImport(t, app.URL+dst.EditURL+"/import", file)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "limit is 4") {
+		t.Fatalf("importing 3 elements into a board of 2 with a limit of 4: %d %s; want 413 naming the limit", res.StatusCode, body)
+	}
+	_, snap, log, err := app.Store.Load(t.Context(), dst.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range log {
+		if log[i].Seq > snap.Seq {
+			snap.Apply(&log[i])
+		}
+	}
+	if len(snap.Elements) != 2 || snap.Seq != 1 {
+		t.Fatalf("after the refused import: %d elements at seq %d, want 2 at seq 1", len(snap.Elements), snap.Seq)
+	}
+}
+
+// Threat 6: imports in flight are capped; one past the cap is refused with
+// 429 at once instead of holding another upload in memory.
+func TestImportsInFlightAreCapped(t *testing.T) {
+	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports = 1 })
+	b := app.createBoard(t)
+	url := app.URL + b.EditURL + "/import"
+
+	// The first import is held open: its body arrives slowly.
+	pr, pw := io.Pipe()
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		// It ends in an error: the test cuts its body off below.
+		if res, err := http.Post(url, "application/json", pr); err == nil {
+			res.Body.Close()
+		}
+	}()
+	pw.Write([]byte(`{"easel":`))
+
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, body := postImport(t, url, []byte(`{}`))
+		if res.StatusCode == http.StatusTooManyRequests {
+			if !strings.Contains(body, "imports") {
+				t.Errorf("429 body %q does not say why", body)
+			}
+			break
+		}
+		// The held import may not have reached the handler yet.
+		if time.Now().After(deadline) {
+			t.Fatalf("a second import while one is in flight: %d %s, want 429", res.StatusCode, body)
+		}
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	<-first
+	// The slot is freed once the server has dropped the cut-off upload: a
+	// bad file then gets its 400, not a 429.
+	for {
+		res, body := postImport(t, url, []byte(`{}`))
+		if res.StatusCode == http.StatusBadRequest {
+			break
+		}
+		if res.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("import after the first ended: %d %s, want 400", res.StatusCode, body)
+		}
+	}
+}
+
+func httpGetBody(t testing.TB, url string) []byte {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, res.StatusCode, err)
+	}
+	return data
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
