@@ -86,6 +86,19 @@ func (m *Member) closeWith(code int, reason string) {
 	}()
 }
 
+// failWith fails a connection whose read side is already broken (the read
+// loop has ended and melody closes the socket when this returns): the close
+// frame is written now, or never.
+func (m *Member) failWith(code int, reason string) {
+	if !m.closing.CompareAndSwap(false, true) {
+		return
+	}
+	m.outbox.Shut()
+	m.hub.metrics.Closes.WithLabelValues(strconv.Itoa(code)).Inc()
+	m.log.Info("failing connection", "code", code, "reason", reason)
+	m.sess.WebsocketConnection().WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
+}
+
 // closeSlow is the outbox's overflow action: the member leaves the room at
 // once (the others see `leave` now, not after the TCP buffers drain) and is
 // closed with 1013, to catch up on reconnect.
