@@ -4,18 +4,17 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -44,6 +43,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: cfg.logLevel}))
+	// A bad certificate is a configuration error, told before anything
+	// starts, not a serve error after "listening".
+	tlsConfig, err := loadTLS(cfg.tlsCert, cfg.tlsKey)
+	if err != nil {
+		return err
+	}
 
 	deps, err := openBackends(ctx, cfg, log)
 	if err != nil {
@@ -85,13 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
-	httpServer := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	httpServer := server.NewHTTPServer(srv.Handler(), server.DefaultHTTPLimits(), slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	httpServer.TLSConfig = tlsConfig
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
@@ -101,15 +101,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	serveErr := make(chan error, 1)
 	go func() {
 		if cfg.tlsCert != "" {
-			serveErr <- httpServer.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
+			serveErr <- httpServer.ServeTLS(ln, "", "") // certificate in TLSConfig
 		} else {
 			serveErr <- httpServer.Serve(ln)
 		}
 	}()
 
+	var serveFailure error
 	select {
 	case err := <-serveErr:
-		return fmt.Errorf("serve: %w", err)
+		serveFailure = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 
@@ -125,5 +126,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Warn("session shutdown", "err", err)
 	}
 	log.Info("stopped")
-	return nil
+	return serveFailure
+}
+
+// loadTLS reads the certificate and key, when given.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	if certFile == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }

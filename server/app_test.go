@@ -27,12 +27,21 @@ type testApp struct {
 	Metrics *session.Metrics
 	Reg     *prometheus.Registry
 	Log     *syncBuffer
+	Limits  HTTPLimits // the HTTP server's limits (production's unless overridden)
 	http    *httptest.Server
 }
 
 type appOption func(*session.Config, *Options)
 
 func newTestApp(t testing.TB, opts ...appOption) *testApp {
+	t.Helper()
+	return newTestAppWithLimits(t, DefaultHTTPLimits(), opts...)
+}
+
+// newTestAppWithLimits is newTestApp with other HTTP server limits than
+// production's (say, a short ReadHeaderTimeout). The http.Server comes from
+// NewHTTPServer either way, as in main.
+func newTestAppWithLimits(t testing.TB, limits HTTPLimits, opts ...appOption) *testApp {
 	t.Helper()
 	st, err := store.OpenBolt(t.TempDir())
 	if err != nil {
@@ -65,8 +74,10 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	app := &testApp{URL: ts.URL, Store: st, Hub: hub, Metrics: metrics, Reg: reg, Log: logBuf, http: ts}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Config = NewHTTPServer(srv.Handler(), limits, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	ts.Start()
+	app := &testApp{URL: ts.URL, Store: st, Hub: hub, Metrics: metrics, Reg: reg, Log: logBuf, Limits: limits, http: ts}
 	t.Cleanup(func() {
 		ts.Listener.Close()
 		ctx, cancel := contextWithTimeout(5 * time.Second)

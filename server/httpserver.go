@@ -1,0 +1,54 @@
+package server
+
+import (
+	"log"
+	"net/http"
+	"time"
+)
+
+// HTTPLimits are the connection-level limits of the HTTP server, which no
+// handler can enforce: they act before a request reaches the router.
+//
+// There is deliberately no ReadTimeout and no WriteTimeout. Both are
+// absolute deadlines from the start of a request, not idle timeouts:
+// WriteTimeout would cut off every export or page download slower than it,
+// and ReadTimeout every import upload slower than it, whatever the client's
+// progress. WebSockets have their own liveness rules in the session layer
+// (hello timeout, ping/pong with PongWait, per-frame WriteWait, the slow
+// consumer outbox) that replace these once a connection is upgraded.
+type HTTPLimits struct {
+	// ReadHeaderTimeout bounds how long a client may take to send a
+	// request's headers (including a WebSocket upgrade request): a client
+	// trickling header bytes (slowloris) is dropped when it passes.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes caps the size of a request's headers; more is answered
+	// with 431 Request Header Fields Too Large. (net/http allows 4 KiB of
+	// slack above it.)
+	MaxHeaderBytes int
+}
+
+// DefaultHTTPLimits returns the production limits.
+func DefaultHTTPLimits() HTTPLimits {
+	return HTTPLimits{
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// NewHTTPServer returns the http.Server that serves h with limits l; both
+// the binary and the tests build theirs here, so the tests run with the
+// production settings. errorLog receives net/http's own complaints (TLS
+// handshake errors and the like); nil means the standard logger.
+func NewHTTPServer(h http.Handler, l HTTPLimits, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.ReadHeaderTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
