@@ -1,0 +1,123 @@
+package session
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// FuzzClientFrame feeds arbitrary client frames through the read path's
+// decoding: splitting into lines and decoding each. It must never panic,
+// and its verdicts must agree with what the protocol promises: a line that
+// is not JSON is errNotJSON (close 1007); a decoded message has a type.
+func FuzzClientFrame(f *testing.F) {
+	for _, seed := range []string{
+		`{"type":"hello","name":"a","color":"#000000","since":{"epoch":"e","seq":3}}`,
+		`{"type":"cursor","x":1,"y":2}` + "\n" + `{"type":"cursor","gone":true}`,
+		`{"type":"ops","ref":"r","ops":[{"op":"del","id":"x"}]}`,
+		`{"type":"export","ref":"r","format":"png","scale":2}`,
+		`{"type":"export.resume","id":"7c6f0a36-4a4b-4c3e-9d1e-3f1e8b0c2d4a","offset":131072}`,
+		`{"type":"export.ack","id":"x","offset":-1}`,
+		"\n\n \t\n",
+		`[1,2]`,
+		`{"type":5}`,
+		"{\"type\":\"cursor\",\"x\":\xff}",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		splitLines(frame, func(line []byte) bool {
+			if len(line) == 0 || bytes.IndexByte(line, '\n') >= 0 {
+				t.Fatalf("splitLines gave %q", line)
+			}
+			msg, err := decodeLine(line)
+			switch {
+			case err == errNotJSON:
+				if json.Valid(line) {
+					t.Fatalf("valid JSON %q reported as not JSON", line)
+				}
+			case err != nil:
+				if !json.Valid(line) {
+					t.Fatalf("invalid JSON %q not reported as such", line)
+				}
+			case msg.Type == "":
+				t.Fatalf("%q decoded without a type", line)
+			}
+			return true
+		})
+	})
+}
+
+// FuzzExportResume drives one download through an arbitrary resume offset
+// and arbitrary acks (negative, past the end, going backwards, repeated),
+// as a client's export.resume and export.ack messages would. Whatever the
+// client says, the chunks sent are contiguous from the resume offset, carry
+// the file's own bytes, never run more than a window ahead of the acks,
+// and end with export.done exactly at the file's end.
+func FuzzExportResume(f *testing.F) {
+	f.Add([]byte("some rendered file bytes, long enough for several chunks"), int64(0), []byte{})
+	f.Add([]byte("0123456789"), int64(10), []byte{0, 0, 0, 0, 0, 0, 0, 5})
+	f.Add([]byte("abcdefghijklmnopqrstuvwxyz"), int64(7), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 30})
+	f.Add([]byte{}, int64(0), []byte{1})
+	f.Fuzz(func(t *testing.T, data []byte, offset int64, acks []byte) {
+		if len(data) > 4096 {
+			return
+		}
+		// A transfer held in memory, as Transfers keeps small files.
+		u := uuid.New()
+		tr := &Transfer{ID: u.String(), uuid: u, BoardID: "b", Ref: "r", Size: int64(len(data)), data: data}
+		// The resume check of Member.exportResume.
+		if offset < 0 || offset > tr.Size {
+			return
+		}
+		const window, chunk = 24, 10
+		d := &downloads{window: window, chunk: chunk}
+		d.start(tr, offset)
+		pos, acked := offset, offset
+		for steps := 0; ; steps++ {
+			if steps > 10000 {
+				t.Fatal("the download does not end")
+			}
+			frame, then := d.pull()
+			if frame != nil {
+				at := int64(binary.BigEndian.Uint64(frame[16:chunkHeader]))
+				payload := frame[chunkHeader:]
+				if at != pos {
+					t.Fatalf("chunk at %d, want %d (contiguous from %d)", at, pos, offset)
+				}
+				if !bytes.Equal(payload, data[at:at+int64(len(payload))]) {
+					t.Fatalf("chunk at %d does not hold the file's bytes", at)
+				}
+				pos += int64(len(payload))
+				if pos-acked > window {
+					t.Fatalf("%d bytes in flight, window %d", pos-acked, window)
+				}
+			}
+			if then != nil {
+				if !bytes.Contains(then, []byte(`"export.done"`)) {
+					t.Fatalf("unexpected message %s", then)
+				}
+				if pos != tr.Size {
+					t.Fatalf("export.done at %d of %d", pos, tr.Size)
+				}
+				return
+			}
+			if frame == nil {
+				// Window closed: the client acks (what the fuzzer says,
+				// then, so that it ends, everything it holds).
+				ack := pos
+				if len(acks) >= 8 {
+					ack = int64(binary.BigEndian.Uint64(acks))
+					acks = acks[8:]
+				}
+				if ack >= 0 { // Member.exportAck refuses negative offsets
+					d.ack(tr.ID, ack)
+				}
+				acked = max(acked, min(ack, pos))
+			}
+		}
+	})
+}
