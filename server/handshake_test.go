@@ -261,3 +261,25 @@ func hasLeave(msgs []wireMsg, id string) bool {
 	}
 	return false
 }
+
+// Threat 3: a client offering permessage-deflate gets a plain connection:
+// compression would let a small frame inflate past the size limit's intent
+// and costs CPU per member.
+func TestCompressionOfferedIsNotNegotiated(t *testing.T) {
+	app := newTestApp(t)
+	b := app.createBoard(t)
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{"easel.v1"}, EnableCompression: true}
+	conn, res, err := d.Dial(app.wsURL(b.EditURL+"/ws"), http.Header{"Sec-WebSocket-Extensions": {"permessage-deflate; client_max_window_bits"}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.Close()
+	if ext := res.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		t.Fatalf("server accepted extensions %q", ext)
+	}
+	conn.WriteJSON(map[string]any{"type": "hello", "name": "z", "color": "#000000"})
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, data, err := conn.ReadMessage(); err != nil || !bytes.Contains(data, []byte(`"welcome"`)) {
+		t.Fatalf("after hello: %s %v", data, err)
+	}
+}
