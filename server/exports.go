@@ -83,6 +83,11 @@ func (s *Server) importBoard(c echo.Context) error {
 	default:
 		return board.Errorf(board.CodeRateLimited, "too many imports in progress on this server; retry in a moment")
 	}
+	// The server has no ReadTimeout (it would cut long downloads), so the
+	// upload gets its own deadline.
+	if err := http.NewResponseController(c.Response()).SetReadDeadline(s.now().Add(s.importReadTimeout)); err != nil {
+		s.log.Warn("import: cannot set a read deadline", "err", err)
+	}
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
 	data, err := io.ReadAll(body)
 	if err != nil {

@@ -185,3 +185,42 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// Threat 6/7: an upload that trickles is cut off at ImportReadTimeout, and
+// its import slot is free again without the client's help.
+func TestTricklingImportIsCutOff(t *testing.T) {
+	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports, o.ImportReadTimeout = 1, 300*time.Millisecond })
+	b := app.createBoard(t)
+	url := app.URL + b.EditURL + "/import"
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	first := make(chan int, 1)
+	go func() {
+		res, err := http.Post(url, "application/json", pr)
+		if err != nil {
+			first <- 0
+			return
+		}
+		res.Body.Close()
+		first <- res.StatusCode
+	}()
+	pw.Write([]byte(`{"easel":`)) // and nothing more
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, body := postImport(t, url, []byte(`{}`))
+		if res.StatusCode == http.StatusBadRequest {
+			break // the slot was freed: this import ran and found a bad file
+		}
+		if res.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("import beside a trickling one: %d %s; want 429 until it is cut off, then 400", res.StatusCode, body)
+		}
+	}
+	select {
+	case code := <-first:
+		if code == http.StatusOK {
+			t.Fatal("the trickling import succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the trickling upload was not cut off")
+	}
+}

@@ -382,8 +382,8 @@ func TestRawProtocolErrors(t *testing.T) {
 		// Autobahn 7.3.2: a close body is empty or starts with a 2-byte
 		// code (section 5.5.1); one byte is neither. gorilla/websocket
 		// v1.5.3 reads it as an empty body and answers with an empty
-		// close (advanceFrame only parses bodies of 2 bytes or more), so
-		// this case fails until gorilla rejects it.
+		// close (advanceFrame only parses bodies of 2 bytes or more);
+		// session's frameGuard stops the stream there and closes with 1002.
 		{"close with 1-byte body", []rawFrame{{fin: true, opcode: opClose, payload: []byte{0x03}}}},
 	}
 	// Autobahn 4.1.*, 4.2.*: reserved opcodes (section 5.2).

@@ -33,6 +33,9 @@ type Options struct {
 	// MaxImports caps imports being parsed and committed at once on this
 	// node (default 4); more get 429 at once.
 	MaxImports int
+	// ImportReadTimeout bounds how long an upload may take to arrive
+	// (default 60 s), so a trickling one cannot hold an import slot.
+	ImportReadTimeout time.Duration
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	// Ready are the dependencies /readyz checks, by name (default: the
@@ -42,19 +45,20 @@ type Options struct {
 
 // Server holds what the handlers share.
 type Server struct {
-	store   board.Store
-	hub     *session.Hub
-	origins *OriginPolicy
-	log     *slog.Logger
-	pages   *template.Template
-	conns   *connLimits
-	tls     bool
-	now     func() time.Time
-	echo    *echo.Echo
-	metrics *httpMetrics
-	gather  prometheus.Gatherer
-	ready   map[string]func(context.Context) error
-	imports chan struct{} // semaphore of Options.MaxImports
+	store             board.Store
+	hub               *session.Hub
+	origins           *OriginPolicy
+	log               *slog.Logger
+	pages             *template.Template
+	conns             *connLimits
+	tls               bool
+	now               func() time.Time
+	echo              *echo.Echo
+	metrics           *httpMetrics
+	gather            prometheus.Gatherer
+	ready             map[string]func(context.Context) error
+	imports           chan struct{} // semaphore of Options.MaxImports
+	importReadTimeout time.Duration
 }
 
 // New builds the server and its routes.
@@ -69,6 +73,9 @@ func New(o Options) (*Server, error) {
 	if o.MaxImports <= 0 {
 		o.MaxImports = 4
 	}
+	if o.ImportReadTimeout <= 0 {
+		o.ImportReadTimeout = time.Minute
+	}
 	s := &Server{
 		store:   o.Store,
 		hub:     o.Hub,
@@ -82,6 +89,8 @@ func New(o Options) (*Server, error) {
 		gather:  o.Gatherer,
 		ready:   o.Ready,
 		imports: make(chan struct{}, o.MaxImports),
+
+		importReadTimeout: o.ImportReadTimeout,
 	}
 	if s.ready == nil {
 		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}

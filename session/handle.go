@@ -12,8 +12,10 @@ import (
 )
 
 // onText handles one text frame on the member's read loop: one or more
-// newline-delimited JSON messages. Invalid UTF-8 or a line that is not JSON
-// closes with 1007 before anything of the frame reaches anyone else.
+// newline-delimited JSON messages, in order. Invalid UTF-8 closes with 1007
+// before any of the frame is handled (gorilla checks it first); a line that
+// is not JSON closes with 1007 too, and is never relayed, but the lines
+// before it in the same frame have been handled already.
 func (h *Hub) onText(s *melody.Session, frame []byte) {
 	m := memberOf(s)
 	defer h.recoverPanic(m, "message")
