@@ -93,8 +93,13 @@ func NewHub(o Options) *Hub {
 	ws.Config.PongWait = o.Config.PongWait
 	ws.Config.PingPeriod = o.Config.PingPeriod
 	// The Outbox hands melody one frame at a time, so its queue holds at
-	// most one data frame; a little room to spare for safety.
+	// most one data frame; a little room to spare for safety. The baseline
+	// (Tick 0) writes every cursor message as its own frame, as melody's
+	// examples do, with melody's default queue.
 	ws.Config.MessageBufferSize = 4
+	if o.Config.Tick == 0 {
+		ws.Config.MessageBufferSize = 256
+	}
 	ws.Upgrader = &websocket.Upgrader{
 		HandshakeTimeout:  10 * time.Second,
 		ReadBufferSize:    0, // reuse the HTTP server's 4 KiB read buffer
@@ -254,9 +259,14 @@ func (h *Hub) boundSendBuffer(s *melody.Session) {
 	if h.cfg.SocketBuffer <= 0 {
 		return
 	}
+	// Unwrap to the TCP socket: under the frame guard, and under TLS.
 	conn := s.WebsocketConnection().NetConn()
-	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok { // TLS
-		conn = tc.NetConn()
+	for {
+		wrapper, ok := conn.(interface{ NetConn() net.Conn })
+		if !ok {
+			break
+		}
+		conn = wrapper.NetConn()
 	}
 	if tcp, ok := conn.(*net.TCPConn); ok {
 		if err := tcp.SetWriteBuffer(h.cfg.SocketBuffer); err != nil {

@@ -51,6 +51,18 @@ func (m *Member) admitted() bool { return m.room.Load() != nil }
 // send queues one encoded message; false when the member is gone.
 func (m *Member) send(msg []byte) bool { return m.outbox.Enqueue(msg) }
 
+// sendUnpacked writes msg as a frame of its own straight into melody's
+// queue, bypassing the outbox's packing: the per-message broadcast of
+// melody's examples and of Excalidraw's room server, which the baseline
+// (Tick 0) reproduces for cursors so benchmarks can compare against it. A
+// full queue closes the member with 1013, as the outbox would.
+func (m *Member) sendUnpacked(msg []byte) {
+	if m.closing.Load() {
+		return
+	}
+	m.writeFrame(msg)
+}
+
 // sendError tells the member a request failed; the connection stays.
 func (m *Member) sendError(err error, ref string) {
 	m.send(encodeError(board.ErrorCode(err), board.ClientMessage(err), ref))

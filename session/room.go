@@ -431,7 +431,11 @@ func (r *Room) flushLocked() {
 			continue
 		}
 		if msg := b.messageFor(id); msg != nil {
-			m.send(msg)
+			if r.hub.cfg.Tick == 0 {
+				m.sendUnpacked(msg)
+			} else {
+				m.send(msg)
+			}
 		}
 	}
 }
