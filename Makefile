@@ -6,7 +6,7 @@ BIN     := bin/easel
 E2E_DIR := e2e
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: build run test test-go fuzz test-js e2e test-deps lint bench clean
+.PHONY: build run test test-go fuzz test-js e2e test-deps lint bench bench-load bench-go clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -41,9 +41,18 @@ e2e: build test-deps
 test-deps:
 	@./scripts/test-deps.sh
 
-# Go benchmarks of the hot paths (figures in docs/performance.md).
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 10000x -count 3 ./store/ ./board/
+# The load scenarios S1–S7 (S7 when Redis answers), generator and server
+# side by side, then the Go benchmarks of the hot paths. The load run
+# rewrites its section of docs/performance.md and docs/load-chart.svg.
+bench: bench-load bench-go
+
+bench-load: build
+	$(GO) build -o bin/easel-load ./cmd/easel-load
+	./bin/easel-load -bin bin/easel -doc docs/performance.md -json docs/load.json
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./session/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 10000x -count 3 ./store/ ./board/
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

@@ -16,6 +16,7 @@ import (
 type config struct {
 	addr            string
 	data            string
+	debugAddr       string // pprof listener; empty: none
 	origins         string
 	cursorTick      time.Duration
 	redis           string
@@ -78,6 +79,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	str(&cfg.data, "data", "./data", "directory of the embedded store")
 	str(&cfg.origins, "origins", "", "comma-separated extra allowed browser origins (scheme://host[:port]); the page's own origin is always allowed")
 	dur(&s.Tick, "cursor-tick", s.Tick, "cursor batching period; 0 relays every cursor at once")
+	dur(&s.CursorGather, "cursor-gather", s.CursorGather, "with several nodes: how long after a tick a room waits for the other nodes' cursor batches before it sends (more than the broker's delivery time)")
 	str(&cfg.redis, "redis", "", "redis://host:port/db: store, broker, presence and downloads on Redis, shared by every node (none: embedded store, this node alone)")
 	str(&cfg.redisPrefix, "redis-prefix", "easel:", "prefix of every Redis key and channel (several deployments can share one Redis)")
 	str(&cfg.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS and WSS")
@@ -93,6 +95,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
+	str(&cfg.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback); off when empty")
 
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -116,6 +119,8 @@ func (c config) validate() error {
 	switch {
 	case s.Tick < 0:
 		return fmt.Errorf("--cursor-tick must not be negative")
+	case s.CursorGather < 0 || (s.Tick > 0 && s.CursorGather >= s.Tick):
+		return fmt.Errorf("--cursor-gather must be at least 0 and shorter than --cursor-tick")
 	case s.MaxMessage < 4096:
 		return fmt.Errorf("--max-message must be at least 4096 bytes")
 	case s.OutboxBytes < 4096:

@@ -50,6 +50,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
+	stopDebug, err := startDebug(cfg.debugAddr, log)
+	if err != nil {
+		return fmt.Errorf("--debug-addr: %w", err)
+	}
+	defer stopDebug()
+
 	deps, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -1,0 +1,149 @@
+// Command easel-load runs Easel's load scenarios (S1–S7 of
+// docs/performance.md) against the easel binary and reports what members
+// got and what the server spent: a Markdown table, JSON, and a chart.
+//
+//	easel-load -bin bin/easel -scenarios S1,S2 -json out.json
+//	easel-load -doc docs/performance.md   # what make bench runs
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/easel-app/easel/loadgen"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "easel-load:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var o loadgen.Options
+	var which, jsonOut, doc string
+	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7", "scenarios to run")
+	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
+	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
+	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
+	var serverFlags string
+	flag.StringVar(&serverFlags, "server-args", "", "extra flags for every server started, space-separated (e.g. \"--debug-addr 127.0.0.1:6061\" to profile)")
+	flag.StringVar(&jsonOut, "json", "", "write the results as JSON to this file")
+	flag.StringVar(&doc, "doc", "", "rewrite the load section of this Markdown file (and load-chart.svg beside it)")
+	flag.Parse()
+	o.Args = strings.Fields(serverFlags)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	want := map[string]bool{}
+	for _, s := range strings.Split(which, ",") {
+		want[strings.TrimSpace(strings.ToUpper(s))] = true
+	}
+
+	var results []*loadgen.Result
+	add := func(rs ...*loadgen.Result) {
+		for _, r := range rs {
+			if r == nil {
+				continue
+			}
+			results = append(results, r)
+			logf("%s %s: p99 %.1f ms, CPU %.1f %%, RSS %.0f MB, checks %s", r.Scenario, r.Variant, r.LatencyP99ms, r.CPUPercent, r.RSSMB, summary(r))
+		}
+	}
+	fail := func(name string, err error) {
+		logf("%s failed: %v", name, err)
+		results = append(results, &loadgen.Result{Scenario: name, Name: "failed: " + err.Error()})
+	}
+	var s2 *loadgen.Result
+	if want["S1"] {
+		if r, err := loadgen.S1(ctx, o); err != nil {
+			fail("S1", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S2"] || want["S6"] {
+		if e, b, err := loadgen.S2(ctx, o); err != nil {
+			fail("S2", err)
+		} else {
+			s2 = e
+			add(e, b)
+		}
+	}
+	if want["S3"] {
+		if rs, err := loadgen.S3(ctx, o); err != nil {
+			fail("S3", err)
+		} else {
+			add(rs...)
+		}
+	}
+	if want["S4"] {
+		if r, err := loadgen.S4(ctx, o); err != nil {
+			fail("S4", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S5"] {
+		if r, err := loadgen.S5(ctx, o); err != nil {
+			fail("S5", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S6"] {
+		if r, err := loadgen.S6(ctx, o, s2); err != nil {
+			fail("S6", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S7"] {
+		if rs, err := loadgen.S7(ctx, o); err != nil {
+			logf("S7 skipped: %v", err)
+		} else {
+			add(rs...)
+		}
+	}
+
+	cmd := "easel-load " + strings.Join(os.Args[1:], " ")
+	machine := fmt.Sprintf("%d cores, %s, %s", runtime.NumCPU(), runtime.GOOS, time.Now().UTC().Format("2006-01-02"))
+	md := loadgen.Markdown(results, cmd, machine)
+	fmt.Println(md)
+	if jsonOut != "" {
+		data, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(jsonOut, data, 0o644); err != nil {
+			return err
+		}
+	}
+	if doc != "" {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(doc), "load-chart.svg"), []byte(loadgen.ChartSVG(results)), 0o644); err != nil {
+			return err
+		}
+		if err := loadgen.ReplaceSection(doc, md); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func summary(r *loadgen.Result) string {
+	ok, n := 0, len(r.Checks)
+	for _, c := range r.Checks {
+		if c.OK {
+			ok++
+		}
+	}
+	return fmt.Sprintf("%d/%d met", ok, n)
+}

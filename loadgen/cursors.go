@@ -1,0 +1,307 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"time"
+)
+
+// CursorLoad is a cursor scenario: Rooms boards of PerRoom members, a
+// fraction of whom move at Hz for Duration.
+type CursorLoad struct {
+	Rooms, PerRoom int
+	Movers         float64 // fraction of each room's members that move
+	Hz             float64
+	Duration       time.Duration
+	// Slow adds members to room 0 that read at SlowRate bytes/s (S6).
+	Slow     int
+	SlowRate int
+	// Join, when set, joins every member with since (S5's big board).
+	Since *struct {
+		Epoch string
+		Seq   uint64
+	}
+	// Boards, when set, are used instead of new ones (len ≥ Rooms).
+	Boards []Board
+	// During runs beside the moves (S5's download), with the running load.
+	During func(ctx context.Context, l *RunningLoad) error
+	// Hook, when set, gives member i of room r its message hooks.
+	Hook func(r, i int) (func(string, []byte), func([]byte))
+	// Split spreads each room's members over these servers in turn (S7);
+	// empty: all on the server passed to RunCursors.
+	Split []*Server
+}
+
+// RunningLoad is a cursor load in progress, for During hooks.
+type RunningLoad struct {
+	Server  *Server
+	Clock   Clock
+	Rooms   [][]*Member
+	Started time.Time
+}
+
+// joinParallel caps concurrent handshakes so a 10 000-member join does not
+// become a SYN flood of the server's accept queue.
+const joinParallel = 64
+
+// RunCursors runs l against srv and returns the measurements; the caller
+// fills in the scenario's name and checks.
+func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error) {
+	res := &Result{Members: l.Rooms*l.PerRoom + l.Slow}
+	servers := l.Split
+	if len(servers) == 0 {
+		servers = []*Server{srv}
+	}
+	stats := func() ProcStats {
+		var sum ProcStats
+		for _, s := range servers {
+			st, _ := s.Stats()
+			sum.CPU += st.CPU
+			sum.RSS += st.RSS
+		}
+		return sum
+	}
+	boards := l.Boards
+	for len(boards) < l.Rooms {
+		b, err := CreateBoard(srv.URL())
+		if err != nil {
+			return nil, err
+		}
+		boards = append(boards, b)
+	}
+	before := stats()
+	clock := Clock{Start: time.Now()}
+
+	rooms := make([][]*Member, l.Rooms)
+	var slow []*Member
+	var joinErr error
+	var mu sync.Mutex
+	sem := make(chan struct{}, joinParallel)
+	var wg sync.WaitGroup
+	for r := range l.Rooms {
+		rooms[r] = make([]*Member, l.PerRoom)
+		for i := range l.PerRoom {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				var onMsg func(string, []byte)
+				var onBin func([]byte)
+				if l.Hook != nil {
+					onMsg, onBin = l.Hook(r, i)
+				}
+				node := servers[i%len(servers)]
+				m, err := joinHooked(ctx, wsURL(node.URL(), boards[r].EditURL), i, clock, JoinOptions{Peers: l.PerRoom, Since: l.Since, Nodes: len(servers)}, onMsg, onBin)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					joinErr = err
+					return
+				}
+				rooms[r][i] = m
+			})
+		}
+	}
+	for i := range l.Slow {
+		wg.Go(func() {
+			m, err := Join(ctx, wsURL(srv.URL(), boards[0].EditURL), l.PerRoom+i, clock, JoinOptions{Peers: l.PerRoom, Since: l.Since, Dial: slowDialer(l.SlowRate)})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				joinErr = err
+				return
+			}
+			slow = append(slow, m)
+		})
+	}
+	wg.Wait()
+	closeAll := func() {
+		var cw sync.WaitGroup
+		for _, room := range rooms {
+			for _, m := range room {
+				if m != nil {
+					cw.Go(m.Close)
+				}
+			}
+		}
+		for _, m := range slow {
+			cw.Go(m.Close)
+		}
+		cw.Wait()
+	}
+	if joinErr != nil {
+		closeAll()
+		return nil, joinErr
+	}
+
+	// Let joins and welcomes settle before measuring.
+	time.Sleep(time.Second)
+	joined := stats()
+	if n := res.Members; n > 0 && joined.RSS > before.RSS {
+		res.RSSPerMemberK = float64(joined.RSS-before.RSS) / 1024 / float64(n)
+	}
+
+	start := time.Now()
+	for _, room := range rooms {
+		for _, m := range room {
+			m.CountGapsFrom(start.Add(200 * time.Millisecond))
+		}
+	}
+	for _, m := range slow {
+		m.CountGapsFrom(start)
+	}
+	cpu0 := stats()
+	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
+	final := make([][]float64, l.Rooms) // last y each mover sent
+	var during error
+	var dwg sync.WaitGroup
+	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
+	if l.During != nil {
+		dwg.Go(func() {
+			during = l.During(moveCtx, &RunningLoad{Server: srv, Clock: clock, Rooms: rooms, Started: start})
+		})
+	}
+	var mwg sync.WaitGroup
+	sendErrs := 0
+	for r, room := range rooms {
+		final[r] = make([]float64, l.PerRoom)
+		for i := range movers {
+			m := room[i]
+			mwg.Go(func() {
+				if l.Hz <= 0 {
+					return
+				}
+				period := time.Duration(float64(time.Second) / l.Hz)
+				// A random phase, as real people do not move in step.
+				select {
+				case <-time.After(time.Duration(rand.Int64N(int64(period)))):
+				case <-moveCtx.Done():
+					return
+				}
+				t := time.NewTicker(period)
+				defer t.Stop()
+				for {
+					y, err := m.Move()
+					if err != nil {
+						mu.Lock()
+						sendErrs++
+						mu.Unlock()
+						return
+					}
+					final[r][i] = y
+					select {
+					case <-t.C:
+					case <-moveCtx.Done():
+						return
+					}
+				}
+			})
+		}
+	}
+	<-moveCtx.Done()
+	mwg.Wait()
+	stopMoves()
+	cpu1 := stats()
+	elapsed := time.Since(start)
+	dwg.Wait()
+
+	// Every member should end with every moving peer's last position.
+	deadline := time.Now().Add(5 * time.Second)
+	missing := 0
+	for {
+		missing = 0
+		for r, room := range rooms {
+			for _, m := range room {
+				select {
+				case <-m.Done():
+					missing += movers
+					continue
+				default:
+				}
+				for p := range movers {
+					if p != m.Index && final[r][p] != 0 && m.latestOf(p) != final[r][p] {
+						missing++
+					}
+				}
+			}
+		}
+		if missing == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	end := stats()
+	closeAll()
+
+	var lat Histogram
+	for _, room := range rooms {
+		for _, m := range room {
+			lat.Merge(&m.Latency)
+			res.cross.Merge(&m.CrossLatency)
+			res.Positions += m.Positions
+			res.Frames += m.Frames
+			res.MaxGapMs = max(res.MaxGapMs, ms(m.MaxGap))
+			res.Errors = mergeErrors(res.Errors, m.Errors)
+		}
+	}
+	res.latency(&lat)
+	res.Converged, res.Missing = missing == 0, missing
+	res.DurationS = elapsed.Seconds()
+	res.CPUSeconds = (cpu1.CPU - cpu0.CPU).Seconds()
+	res.CPUPercent = 100 * res.CPUSeconds / elapsed.Seconds()
+	res.RSSMB = float64(end.RSS) / (1 << 20)
+	if res.Positions > 0 {
+		res.CPUPerPosUs = res.CPUSeconds * 1e6 / float64(res.Positions)
+	}
+	if sendErrs > 0 {
+		res.Errors = mergeErrors(res.Errors, map[string]int{"send failed": sendErrs})
+	}
+	if during != nil {
+		return res, fmt.Errorf("during the load: %w", during)
+	}
+	res.slowMembers = slow
+	return res, nil
+}
+
+// latestOf is the latest y received from peer p; it reads reader-owned
+// state, so it is only a progress probe (a stale read retries).
+func (m *Member) latestOf(p int) float64 {
+	m.latestMu.Lock()
+	defer m.latestMu.Unlock()
+	return m.Latest[p]
+}
+
+// slowDialer makes connections that read at most rate bytes/s through a
+// 16 KiB receive buffer: a phone on a bad link.
+func slowDialer(rate int) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tcp, ok := c.(*net.TCPConn); ok {
+			tcp.SetReadBuffer(16 << 10)
+		}
+		return &throttledConn{Conn: c, rate: rate, start: time.Now()}, nil
+	}
+}
+
+type throttledConn struct {
+	net.Conn
+	rate  int
+	start time.Time
+	read  int
+}
+
+func (c *throttledConn) Read(p []byte) (int, error) {
+	// Never ahead of rate × elapsed: wait, then read at most 1 KiB.
+	allowed := int(time.Since(c.start).Seconds()*float64(c.rate)) - c.read
+	if allowed < 1024 {
+		time.Sleep(time.Duration(float64(1024-allowed) / float64(c.rate) * float64(time.Second)))
+	}
+	n, err := c.Conn.Read(p[:min(len(p), 1024)])
+	c.read += n
+	return n, err
+}

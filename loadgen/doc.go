@@ -1,0 +1,17 @@
+// Package loadgen drives an Easel server the way its users do — real
+// WebSocket members speaking protocol v1 — and measures what they get:
+// end-to-end cursor and ack latency on one clock (the generator's), frames,
+// positions delivered, frame gaps and errors, plus the server process's
+// CPU seconds and RSS read from /proc. cmd/easel-load runs the standard
+// scenarios (S1–S7 of docs/performance.md) and writes the report.
+//
+// A cursor move carries its sender in x (the member's index) and its send
+// time in y (milliseconds since the run began), so a receiver knows both
+// from the position alone, with no peer-id lookups and no clock but the
+// generator's.
+//
+// Concurrency: each Member has one reader goroutine, which alone owns its
+// statistics until Close returns; senders write through the Member's
+// write lock. Scenario functions own their members and merge statistics
+// after closing them.
+package loadgen

@@ -1,0 +1,320 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/gorilla/websocket"
+)
+
+// Clock is the generator's one clock: cursor send times travel as
+// milliseconds since Start.
+type Clock struct{ Start time.Time }
+
+// Millis is the time since Start in ms, to the µs.
+func (c Clock) Millis() float64 { return float64(time.Since(c.Start).Microseconds()) / 1000 }
+
+// Since is how long ago a send time of ms was.
+func (c Clock) Since(ms float64) time.Duration {
+	return time.Since(c.Start) - time.Duration(ms*float64(time.Millisecond))
+}
+
+// Member is one WebSocket member of a board.
+type Member struct {
+	Index int
+	You   string
+	Epoch string
+	Seq   uint64
+
+	conn  *websocket.Conn
+	wmu   sync.Mutex
+	clock Clock
+	done  chan struct{}
+
+	// OnMessage sees every message that is not a cursors message (its type
+	// and raw line), and OnBinary every binary frame, on the reader
+	// goroutine; both are set at join.
+	OnMessage func(typ string, line []byte)
+	OnBinary  func(frame []byte)
+
+	// Owned by the reader goroutine until Close returns.
+	Latency      Histogram // cursor send → receive
+	CrossLatency Histogram // the same, from senders on another node
+	nodes        int
+	Positions    uint64    // cursor entries received
+	Frames       uint64    // cursors frames received
+	Latest       []float64 // latest y per sender index (-1: none); latestMu
+	latestMu     sync.Mutex
+	MaxGap       time.Duration
+	gapsFrom     time.Time // gaps are counted after this instant
+	lastFrame    time.Time
+	Errors       map[string]int
+	CloseCode    int
+	CloseAfter   time.Duration // from gapsFrom to the end of the read loop
+	readErr      error
+}
+
+// JoinOptions shape a member's connection.
+type JoinOptions struct {
+	Peers int // sender indexes to track (Latest's size)
+	Since *struct {
+		Epoch string
+		Seq   uint64
+	}
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Nodes > 1: members were spread over that many servers by index, and
+	// latency from senders on another node goes to CrossLatency.
+	Nodes int
+}
+
+// Join connects member index to the board at wsURL, says hello and waits
+// for welcome.
+func Join(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOptions) (*Member, error) {
+	return joinHooked(ctx, wsURL, index, clock, opts, nil, nil)
+}
+
+// joinHooked is Join with the message hooks in place before the read loop
+// starts.
+func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOptions, onMessage func(string, []byte), onBinary func([]byte)) (*Member, error) {
+	d := websocket.Dialer{
+		HandshakeTimeout: 10 * time.Second,
+		Subprotocols:     []string{"easel.v1"},
+		ReadBufferSize:   16 << 10,
+		WriteBufferSize:  4 << 10,
+		NetDialContext:   opts.Dial,
+	}
+	conn, res, err := d.DialContext(ctx, wsURL, nil)
+	if err != nil {
+		if res != nil {
+			return nil, fmt.Errorf("dial member %d: %w (status %d)", index, err, res.StatusCode)
+		}
+		return nil, fmt.Errorf("dial member %d: %w", index, err)
+	}
+	m := &Member{Index: index, conn: conn, clock: clock, done: make(chan struct{}), Errors: map[string]int{}, OnMessage: onMessage, OnBinary: onBinary}
+	m.nodes = max(opts.Nodes, 1)
+	m.Latest = make([]float64, opts.Peers)
+	for i := range m.Latest {
+		m.Latest[i] = -1
+	}
+	hello := map[string]any{"type": "hello", "name": fmt.Sprintf("load-%d", index), "color": "#336699"}
+	if opts.Since != nil {
+		hello["since"] = map[string]any{"epoch": opts.Since.Epoch, "seq": opts.Since.Seq}
+	}
+	if err := m.WriteJSON(hello); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, data, err := conn.ReadMessage()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("member %d: no welcome: %w", index, err)
+	}
+	line, rest, _ := bytes.Cut(data, []byte("\n"))
+	var w struct {
+		Type, You, Epoch string
+		Seq              uint64
+	}
+	if err := json.Unmarshal(line, &w); err != nil || w.Type != "welcome" {
+		conn.Close()
+		return nil, fmt.Errorf("member %d: expected welcome, got %.200s", index, line)
+	}
+	m.You, m.Epoch, m.Seq = w.You, w.Epoch, w.Seq
+	conn.SetReadDeadline(time.Time{})
+	go m.readLoop(rest)
+	return m, nil
+}
+
+// CountGapsFrom starts frame-gap counting at t (call before moves begin).
+func (m *Member) CountGapsFrom(t time.Time) { m.gapsFrom = t }
+
+// WriteJSON sends one message.
+func (m *Member) WriteJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return m.WriteText(data)
+}
+
+// WriteText sends one text frame.
+func (m *Member) WriteText(data []byte) error {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	m.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return m.conn.WriteMessage(websocket.TextMessage, data)
+}
+
+// Move sends a cursor at (x = this member's index, y = now on the clock).
+func (m *Member) Move() (float64, error) {
+	y := m.clock.Millis()
+	buf := make([]byte, 0, 64)
+	buf = append(buf, `{"type":"cursor","x":`...)
+	buf = strconv.AppendInt(buf, int64(m.Index), 10)
+	buf = append(buf, `,"y":`...)
+	buf = strconv.AppendFloat(buf, y, 'f', 3, 64)
+	buf = append(buf, '}')
+	return y, m.WriteText(buf)
+}
+
+// Done is closed when the read loop has ended.
+func (m *Member) Done() <-chan struct{} { return m.done }
+
+// Close closes the connection and waits for the read loop.
+func (m *Member) Close() {
+	m.wmu.Lock()
+	m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, ""), time.Now().Add(time.Second))
+	m.wmu.Unlock()
+	select {
+	case <-m.done:
+	case <-time.After(2 * time.Second):
+	}
+	m.conn.Close()
+	<-m.done
+}
+
+func (m *Member) readLoop(first []byte) {
+	defer close(m.done)
+	if len(first) > 0 {
+		m.frame(first, time.Now())
+	}
+	for {
+		typ, data, err := m.conn.ReadMessage()
+		if err != nil {
+			m.readErr = err
+			if ce, ok := err.(*websocket.CloseError); ok {
+				m.CloseCode = ce.Code
+			}
+			if !m.gapsFrom.IsZero() {
+				m.CloseAfter = time.Since(m.gapsFrom)
+			}
+			return
+		}
+		now := time.Now()
+		if typ == websocket.BinaryMessage {
+			if m.OnBinary != nil {
+				m.OnBinary(data)
+			}
+			continue
+		}
+		m.frame(data, now)
+	}
+}
+
+var cursorsPrefix = []byte(`{"type":"cursors"`)
+
+func (m *Member) frame(data []byte, now time.Time) {
+	sawCursors := false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if bytes.HasPrefix(line, cursorsPrefix) {
+			sawCursors = true
+			m.cursors(line, now)
+			continue
+		}
+		if len(line) == 0 {
+			continue
+		}
+		var head struct{ Type, Code string }
+		json.Unmarshal(line, &head)
+		if head.Type == "error" {
+			m.Errors[head.Code]++
+		}
+		if m.OnMessage != nil {
+			m.OnMessage(head.Type, line)
+		}
+	}
+	if sawCursors {
+		m.Frames++
+		if !m.gapsFrom.IsZero() && now.After(m.gapsFrom) {
+			if !m.lastFrame.IsZero() && m.lastFrame.After(m.gapsFrom) {
+				m.MaxGap = max(m.MaxGap, now.Sub(m.lastFrame))
+			}
+		}
+		m.lastFrame = now
+	}
+}
+
+// cursors parses the entries of a cursors message by hand: at 200
+// members × 30 Hz a receiver set takes over a million entries a second,
+// too many for encoding/json on a machine the server shares.
+func (m *Member) cursors(line []byte, now time.Time) {
+	i := bytes.Index(line, []byte(`"c":[`))
+	if i < 0 {
+		return
+	}
+	p := line[i+5:]
+	elapsed := now.Sub(m.clock.Start)
+	for len(p) > 0 && p[0] == '[' {
+		// ["peer",x,y]
+		q := bytes.IndexByte(p[2:], '"')
+		if q < 0 {
+			return
+		}
+		p = p[2+q+2:] // past `",`
+		comma := bytes.IndexByte(p, ',')
+		end := bytes.IndexByte(p, ']')
+		if comma < 0 || end < comma {
+			return
+		}
+		x, err1 := strconv.ParseFloat(unsafe.String(&p[0], comma), 64)
+		y, err2 := strconv.ParseFloat(unsafe.String(&p[comma+1], end-comma-1), 64)
+		p = p[end+1:]
+		if len(p) > 0 && p[0] == ',' {
+			p = p[1:]
+		}
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		m.Positions++
+		lat := elapsed - time.Duration(y*float64(time.Millisecond))
+		idx := int(x)
+		if m.nodes > 1 && idx%m.nodes != m.Index%m.nodes {
+			m.CrossLatency.Add(lat)
+		} else {
+			m.Latency.Add(lat)
+		}
+		if idx >= 0 && idx < len(m.Latest) && x == float64(idx) {
+			m.latestMu.Lock()
+			m.Latest[idx] = y
+			m.latestMu.Unlock()
+		}
+	}
+}
+
+// wsURL turns a base http URL and a board path into the socket URL.
+func wsURL(base, path string) string {
+	return "ws" + base[len("http"):] + path + "/ws"
+}
+
+// Board is a board the generator created.
+type Board struct {
+	ID, ViewID, EditURL string
+}
+
+// CreateBoard makes a board through the API.
+func CreateBoard(base string) (Board, error) {
+	res, err := http.Post(base+"/api/boards", "application/json", bytes.NewReader([]byte(`{"title":"load"}`)))
+	if err != nil {
+		return Board{}, err
+	}
+	defer res.Body.Close()
+	var b struct{ ID, ViewID, EditURL string }
+	if err := json.NewDecoder(res.Body).Decode(&b); err != nil || res.StatusCode != http.StatusCreated {
+		return Board{}, fmt.Errorf("create board: %d %v", res.StatusCode, err)
+	}
+	return Board{ID: b.ID, ViewID: b.ViewID, EditURL: b.EditURL}, nil
+}

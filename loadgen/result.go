@@ -1,0 +1,77 @@
+package loadgen
+
+import (
+	"fmt"
+	"time"
+)
+
+// Result is what one scenario run measured.
+type Result struct {
+	Scenario string `json:"scenario"` // S1…S7
+	Name     string `json:"name"`     // what ran, e.g. "1 room × 200, 30 Hz"
+	Variant  string `json:"variant"`  // "easel" or "baseline (--cursor-tick 0)"
+	Members  int    `json:"members"`
+
+	DurationS float64 `json:"durationS"`
+
+	LatencyP50ms float64 `json:"latencyP50ms"`
+	LatencyP99ms float64 `json:"latencyP99ms"`
+	LatencyMaxms float64 `json:"latencyMaxms"`
+	Samples      uint64  `json:"samples"`
+
+	Positions     uint64  `json:"positions,omitempty"`      // cursor positions delivered
+	Frames        uint64  `json:"frames,omitempty"`         // cursors frames delivered
+	MaxGapMs      float64 `json:"maxGapMs,omitempty"`       // largest gap between a member's cursors frames
+	Converged     bool    `json:"converged"`                // every member ended with every peer's last position
+	Missing       int     `json:"missing,omitempty"`        // (member, peer) pairs without the last position
+	CPUSeconds    float64 `json:"cpuSeconds"`               // server CPU during the measured window
+	CPUPercent    float64 `json:"cpuPercent"`               // of one core
+	RSSMB         float64 `json:"rssMB"`                    // server RSS at the end of the window
+	RSSPerMemberK float64 `json:"rssPerMemberKB,omitempty"` // (RSS − RSS before members) / members
+	CPUPerPosUs   float64 `json:"cpuPerPositionUs,omitempty"`
+
+	Errors map[string]int `json:"errors,omitempty"`
+	Checks []Check        `json:"checks"`
+	Notes  []string       `json:"notes,omitempty"`
+
+	slowMembers []*Member // S6: the slow readers, closed
+	cross       Histogram // S7: latency between members of different nodes
+}
+
+// Check is one target of the scenario and whether the run met it.
+type Check struct {
+	What   string `json:"what"`
+	Target string `json:"target"`
+	Got    string `json:"got"`
+	OK     bool   `json:"ok"`
+}
+
+func (r *Result) check(what, target, got string, ok bool) {
+	r.Checks = append(r.Checks, Check{What: what, Target: target, Got: got, OK: ok})
+}
+
+func (r *Result) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
+
+func (r *Result) latency(h *Histogram) {
+	r.LatencyP50ms = ms(h.Quantile(0.50))
+	r.LatencyP99ms = ms(h.Quantile(0.99))
+	r.LatencyMaxms = ms(h.Max())
+	r.Samples = h.Count()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func mergeErrors(dst, src map[string]int) map[string]int {
+	if len(src) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = map[string]int{}
+	}
+	for k, v := range src {
+		dst[k] += v
+	}
+	return dst
+}
