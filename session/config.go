@@ -12,6 +12,11 @@ type Config struct {
 	// Tick is the cursor batching period. Zero relays every cursor move at
 	// once (the per-message baseline that benchmarks compare against).
 	Tick time.Duration
+	// CursorGather is how long after a tick boundary a room whose board
+	// has members on other nodes waits for their batches before it
+	// flushes (nodes tick on the same wall-clock boundaries). It should
+	// exceed the broker's delivery time; 0 flushes at once.
+	CursorGather time.Duration
 	// MaxMessage is the largest frame a client may send, in bytes.
 	MaxMessage int64
 	// OutboxBytes is how many bytes may wait for a slow member before it is
@@ -71,6 +76,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Tick:               33 * time.Millisecond,
+		CursorGather:       5 * time.Millisecond,
 		MaxMessage:         1 << 20,
 		OutboxBytes:        512 << 10,
 		SocketBuffer:       128 << 10,

@@ -114,11 +114,6 @@ func (m *Member) hello(msg inbound) bool {
 		m.closeWith(websocket.CloseTryAgainLater, "board unavailable: retry")
 		return false
 	}
-	if m.role == board.RoleEdit {
-		m.opsQueue = make(chan opsRequest, max(m.hub.cfg.OpsInFlight, int(2*m.hub.cfg.OpsRate)+1))
-		m.hub.active.Add(1)
-		go m.commitOps()
-	}
 	m.log.Info("joined board", "name_len", utf8.RuneCountInString(msg.Name))
 	return true
 }

@@ -37,8 +37,9 @@ type Member struct {
 	peer      board.Peer
 	cursors   budget
 	opsBudget budget
-	// opsQueue feeds the member's commit worker (edit role only); the read
-	// loop never waits for an fsync. Closed when the connection ends.
+	// opsQueue feeds the member's commit worker, started at the first edit;
+	// the read loop never waits for an fsync. Closed when the connection
+	// ends.
 	opsQueue chan opsRequest
 
 	// Room state: guarded by room.mu.

@@ -43,12 +43,24 @@ func (m *Member) ops(msg inbound, line []byte) bool {
 		m.sendError(err, ref)
 		return true
 	}
+	if m.opsQueue == nil {
+		m.startCommitWorker()
+	}
 	select {
 	case m.opsQueue <- opsRequest{ref: ref, ops: ops}:
 	default:
 		m.sendError(board.Errorf(board.CodeRateLimited, "too many ops messages waiting to be saved; retry"), ref)
 	}
 	return true
+}
+
+// startCommitWorker starts the member's commit worker at its first edit:
+// most members only watch and point, and an idle member should cost a few
+// KB (the queue alone holds a whole burst).
+func (m *Member) startCommitWorker() {
+	m.opsQueue = make(chan opsRequest, max(m.hub.cfg.OpsInFlight, int(2*m.hub.cfg.OpsRate)+1))
+	m.hub.active.Add(1)
+	go m.commitOps()
 }
 
 // commitOps is the member's commit worker. It appends each message to the

@@ -348,11 +348,25 @@ func (r *Room) scheduleLocked() {
 		return
 	}
 	r.flushPending = true
-	delay := time.Until(r.lastTick.Add(r.hub.cfg.Tick))
-	if delay < 0 {
-		delay = 0
+	next := r.lastTick.Add(r.hub.cfg.Tick)
+	if r.multiNodeLocked() {
+		// Every node ticks on the same wall-clock boundaries (multiples of
+		// Tick), so the batch one node publishes at a boundary reaches the
+		// others before they flush, CursorGather later: members on other
+		// nodes get it in the same frame as local moves, not a tick late.
+		next = later(next, time.Now().Truncate(r.hub.cfg.Tick).Add(r.hub.cfg.Tick))
 	}
-	time.AfterFunc(delay, r.tick)
+	time.AfterFunc(max(time.Until(next), 0), r.tick)
+}
+
+// multiNodeLocked tells whether other nodes have members on this board.
+func (r *Room) multiNodeLocked() bool { return len(r.nodeSeen) > 0 }
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // tick publishes this node's cursor changes and flushes to members.
@@ -366,6 +380,10 @@ func (r *Room) tick() {
 		return
 	}
 	r.lastTick = start
+	gather := r.multiNodeLocked() && r.hub.cfg.CursorGather > 0
+	if gather {
+		r.lastTick = start.Truncate(r.hub.cfg.Tick) // the boundary this tick is for
+	}
 	var ev board.Event
 	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
 		ev = board.Event{Kind: board.EventCursors, Cursors: make([]board.Cursor, 0, len(r.localDirty))}
@@ -383,8 +401,20 @@ func (r *Room) tick() {
 	if ev.Kind != "" {
 		r.publish(ev)
 	}
+	if gather {
+		time.AfterFunc(r.hub.cfg.CursorGather-time.Since(start), func() { r.flush(start) })
+		return
+	}
+	r.flush(start)
+}
 
+// flush ends the tick that began at start: every member gets its frame.
+func (r *Room) flush(start time.Time) {
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
 	r.flushLocked()
 	r.flushPending = false
 	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
