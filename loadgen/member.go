@@ -186,8 +186,12 @@ func (m *Member) readLoop(first []byte) {
 	if len(first) > 0 {
 		m.frame(first, time.Now())
 	}
+	// One buffer reused for every message: hooks see a frame only during
+	// their call. (ReadMessage would allocate each one, which at S2's
+	// rates and S5's 128 KiB chunks is the generator's own bottleneck.)
+	var buf bytes.Buffer
 	for {
-		typ, data, err := m.conn.ReadMessage()
+		typ, data, err := m.readMessage(&buf)
 		if err != nil {
 			m.readErr = err
 			if ce, ok := err.(*websocket.CloseError); ok {
@@ -207,6 +211,16 @@ func (m *Member) readLoop(first []byte) {
 		}
 		m.frame(data, now)
 	}
+}
+
+func (m *Member) readMessage(buf *bytes.Buffer) (int, []byte, error) {
+	typ, r, err := m.conn.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(r)
+	return typ, buf.Bytes(), err
 }
 
 var cursorsPrefix = []byte(`{"type":"cursors"`)
