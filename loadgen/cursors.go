@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -170,33 +169,17 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		for i := range movers {
 			m := room[i]
 			mwg.Go(func() {
-				if l.Hz <= 0 {
-					return
-				}
-				period := time.Duration(float64(time.Second) / l.Hz)
-				// A random phase, as real people do not move in step.
-				select {
-				case <-time.After(time.Duration(rand.Int64N(int64(period)))):
-				case <-moveCtx.Done():
-					return
-				}
-				t := time.NewTicker(period)
-				defer t.Stop()
-				for {
+				pace(moveCtx, l.Hz, func(int) bool {
 					y, err := m.Move()
 					if err != nil {
 						mu.Lock()
 						sendErrs++
 						mu.Unlock()
-						return
+						return false
 					}
 					final[r][i] = y
-					select {
-					case <-t.C:
-					case <-moveCtx.Done():
-						return
-					}
-				}
+					return true
+				})
 			})
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -98,15 +97,7 @@ func RunEdits(ctx context.Context, srv *Server, l EditLoad) (*Result, error) {
 	var mu sync.Mutex
 	for i, e := range eds {
 		wg.Go(func() {
-			period := time.Duration(float64(time.Second) / l.Rate)
-			select {
-			case <-time.After(time.Duration(rand.Int64N(int64(period)))):
-			case <-moveCtx.Done():
-				return
-			}
-			t := time.NewTicker(period)
-			defer t.Stop()
-			for n := 0; ; n++ {
+			pace(moveCtx, l.Rate, func(n int) bool {
 				ref := fmt.Sprintf("e%d-%d", i, n)
 				el := map[string]any{"id": fmt.Sprintf("el%d-%d", i, n%20), "kind": "rect", "x": float64(n), "y": float64(i), "w": 20, "h": 10, "z": "a0"}
 				msg, _ := json.Marshal(map[string]any{"type": "ops", "ref": ref, "ops": []any{map[string]any{"op": "put", "el": el}}})
@@ -114,17 +105,13 @@ func RunEdits(ctx context.Context, srv *Server, l EditLoad) (*Result, error) {
 				e.sent[ref] = time.Now()
 				e.mu.Unlock()
 				if err := e.m.WriteText(msg); err != nil {
-					return
+					return false
 				}
 				mu.Lock()
 				sentTotal++
 				mu.Unlock()
-				select {
-				case <-t.C:
-				case <-moveCtx.Done():
-					return
-				}
-			}
+				return true
+			})
 		})
 	}
 	wg.Wait()
