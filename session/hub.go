@@ -48,8 +48,10 @@ type Hub struct {
 	heartbeatDone sync.WaitGroup
 
 	// testHookMessage, when set by a test, runs before each message is
-	// handled (to provoke panics).
+	// handled (to provoke panics); testHookTick before each room tick's
+	// flush, with the room locked.
 	testHookMessage func(typ string)
+	testHookTick    func()
 }
 
 // Options are the Hub's collaborators.
@@ -228,6 +230,24 @@ func (h *Hub) recoverPanic(m *Member, where string) {
 	h.log.Error("panic in session handler", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 	if m != nil && m.sess != nil {
 		m.closeWith(websocket.CloseInternalServerErr, "internal error")
+	}
+}
+
+// recoverBackground is recoverPanic for the hub's own goroutines (room
+// ticks, gap fills, board loads, presence): no member to close, but the
+// process stays up, the panic is logged and counted, and after repairs the
+// state the goroutine would have left (say, a tick that never finished).
+// Deferred first in such a goroutine, so the goroutine's own deferred
+// unlocks have run when it does.
+func (h *Hub) recoverBackground(where string, after func()) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	h.metrics.Panics.Inc()
+	h.log.Error("panic in background work", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if after != nil {
+		after()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,5 +108,90 @@ func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
 	metrics.Panics.Write(&m)
 	if m.GetCounter().GetValue() != 1 {
 		t.Fatalf("panics metric = %v, want 1", m.GetCounter().GetValue())
+	}
+}
+
+// A panic in a room's tick (a timer goroutine, not a handler) leaves the
+// process up and the room ticking: the next move still reaches the other
+// member, with the whole cursor set.
+func TestPanicInATickKeepsTheRoomTicking(t *testing.T) {
+	brk := broker.NewMemory()
+	defer brk.Close()
+	metrics := NewMetrics(prometheus.NewRegistry())
+	st, err := store.OpenBolt(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := NewHub(Options{Config: DefaultConfig(), Store: st, Broker: brk, Logger: slog.New(slog.DiscardHandler), Metrics: metrics,
+		CheckOrigin: func(*http.Request) bool { return true }})
+	var panicked atomic.Bool
+	h.testHookTick = func() {
+		if panicked.CompareAndSwap(false, true) {
+			panic("tick boom")
+		}
+	}
+	b, _ := board.New("", time.Now())
+	if err := st.CreateBoard(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeWS(w, r, Admission{Board: b, Role: board.RoleEdit})
+	}))
+	defer ts.Close()
+	defer h.Shutdown(context.Background())
+	url := "ws" + strings.TrimPrefix(ts.URL, "http")
+	dial := func(name string) *websocket.Conn {
+		c, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
+			t.Fatalf("no welcome: %s %v", data, err)
+		}
+		return c
+	}
+	watcher := dial("watcher")
+	defer watcher.Close()
+	mover := dial("mover")
+	defer mover.Close()
+
+	// The first move's tick panics; moves go on until one arrives.
+	deadline := time.Now().Add(5 * time.Second)
+	received := make(chan string, 1)
+	go func() {
+		for {
+			watcher.SetReadDeadline(deadline)
+			_, data, err := watcher.ReadMessage()
+			if err != nil {
+				received <- ""
+				return
+			}
+			if strings.Contains(string(data), `"type":"cursors"`) {
+				received <- string(data)
+				return
+			}
+		}
+	}()
+	for x := 1; ; x++ {
+		mover.WriteJSON(map[string]any{"type": "cursor", "x": x, "y": 1})
+		select {
+		case data := <-received:
+			if data == "" {
+				t.Fatal("no cursors frame after the tick's panic")
+			}
+			if !panicked.Load() {
+				t.Fatal("the tick hook never ran")
+			}
+			var m dto.Metric
+			metrics.Panics.Write(&m)
+			if m.GetCounter().GetValue() != 1 {
+				t.Fatalf("panics metric = %v, want 1", m.GetCounter().GetValue())
+			}
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

@@ -32,11 +32,18 @@ func (h *Hub) heartbeat(stop <-chan struct{}) {
 			}
 			h.mu.Unlock()
 			for _, r := range rooms {
-				r.expireSilentNodes(now)
-				r.announce()
+				h.heartbeatRoom(r, now)
 			}
 		}
 	}
+}
+
+// heartbeatRoom is one room's heartbeat; a panic in it costs that room
+// one heartbeat, not every room's presence from then on.
+func (h *Hub) heartbeatRoom(r *Room, now time.Time) {
+	defer h.recoverBackground("presence heartbeat", nil)
+	r.expireSilentNodes(now)
+	r.announce()
 }
 
 // announce publishes this node's members of the board and its seq.

@@ -71,6 +71,9 @@ func newRoom(id string, h *Hub) *Room {
 // read is missed.
 func (r *Room) load(store board.Store) {
 	defer close(r.ready)
+	defer r.hub.recoverBackground("board load", func() {
+		r.loadErr = board.Errorf(board.CodeInternal, "the board could not be loaded")
+	})
 	epoch, snap, log, err := store.Load(context.Background(), r.id)
 	if err != nil {
 		r.loadErr = err
@@ -154,6 +157,7 @@ func totalLen(msgs [][]byte) int {
 // broker that dropped a message): the missing ones are read from the store,
 // so members never stall and never see a gap.
 func (r *Room) fillGap() {
+	defer r.hub.recoverBackground("gap fill", nil)
 	r.mu.Lock()
 	r.gapFillPending = false
 	if r.closed || r.state == nil || (len(r.state.early) == 0 && r.knownSeq <= r.state.snap.Seq) {
@@ -373,18 +377,35 @@ func later(a, b time.Time) time.Time {
 // flushPending stays set until the flush is done, so the synchronous
 // delivery of our own publish does not schedule a second tick.
 func (r *Room) tick() {
+	defer r.hub.recoverBackground("cursor tick", r.tickFailed)
 	start := time.Now()
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
+	ev, gather, ok := r.beginTick(start)
+	if !ok {
 		return
 	}
+	if ev.Kind != "" {
+		r.publish(ev)
+	}
+	if gather {
+		time.AfterFunc(r.hub.cfg.CursorGather-time.Since(start), func() { r.flush(start) })
+		return
+	}
+	r.flush(start)
+}
+
+// beginTick takes this node's cursor changes for the tick starting at
+// start; ok is false when the room has closed.
+func (r *Room) beginTick(start time.Time) (ev board.Event, gather, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ev, false, false
+	}
 	r.lastTick = start
-	gather := r.multiNodeLocked() && r.hub.cfg.CursorGather > 0
+	gather = r.multiNodeLocked() && r.hub.cfg.CursorGather > 0
 	if gather {
 		r.lastTick = start.Truncate(r.hub.cfg.Tick) // the boundary this tick is for
 	}
-	var ev board.Event
 	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
 		ev = board.Event{Kind: board.EventCursors, Cursors: make([]board.Cursor, 0, len(r.localDirty))}
 		for _, c := range r.localDirty {
@@ -396,24 +417,20 @@ func (r *Room) tick() {
 		clear(r.localDirty)
 		clear(r.localGone)
 	}
-	r.mu.Unlock()
-
-	if ev.Kind != "" {
-		r.publish(ev)
-	}
-	if gather {
-		time.AfterFunc(r.hub.cfg.CursorGather-time.Since(start), func() { r.flush(start) })
-		return
-	}
-	r.flush(start)
+	return ev, gather, true
 }
 
 // flush ends the tick that began at start: every member gets its frame.
 func (r *Room) flush(start time.Time) {
+	defer r.hub.recoverBackground("cursor flush", r.tickFailed)
+	defer func() { r.hub.metrics.TickDuration.Observe(time.Since(start).Seconds()) }()
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.closed {
-		r.mu.Unlock()
 		return
+	}
+	if hook := r.hub.testHookTick; hook != nil {
+		hook()
 	}
 	r.flushLocked()
 	r.flushPending = false
@@ -423,8 +440,22 @@ func (r *Room) flush(start time.Time) {
 		// out (a remote cursor stuck one step short).
 		r.scheduleLocked()
 	}
-	r.mu.Unlock()
-	r.hub.metrics.TickDuration.Observe(time.Since(start).Seconds())
+}
+
+// tickFailed repairs a room whose tick panicked: the tick is no longer
+// pending, so the next move schedules a new one, and every member gets
+// the whole cursor set at it (what the failed flush would have carried is
+// lost with it).
+func (r *Room) tickFailed() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.flushPending = false
+	for _, m := range r.members {
+		m.fullCursorsDue = true
+	}
+	if !r.closed {
+		r.scheduleLocked()
+	}
 }
 
 // flushLocked writes each member one `cursors` message with the changes
