@@ -50,18 +50,9 @@ const joinParallel = 64
 // fills in the scenario's name and checks.
 func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error) {
 	res := &Result{Members: l.Rooms*l.PerRoom + l.Slow}
-	servers := l.Split
-	if len(servers) == 0 {
-		servers = []*Server{srv}
-	}
-	stats := func() ProcStats {
-		var sum ProcStats
-		for _, s := range servers {
-			st, _ := s.Stats()
-			sum.CPU += st.CPU
-			sum.RSS += st.RSS
-		}
-		return sum
+	nodes := cluster{srv}
+	if len(l.Split) > 0 {
+		nodes = l.Split
 	}
 	boards := l.Boards
 	for len(boards) < l.Rooms {
@@ -71,75 +62,17 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		}
 		boards = append(boards, b)
 	}
-	before := stats()
+	before := nodes.stats()
 	clock := Clock{Start: time.Now()}
-
-	rooms := make([][]*Member, l.Rooms)
-	var slow []*Member
-	var joinErr error
-	var mu sync.Mutex
-	sem := make(chan struct{}, joinParallel)
-	var wg sync.WaitGroup
-	for r := range l.Rooms {
-		rooms[r] = make([]*Member, l.PerRoom)
-		for i := range l.PerRoom {
-			wg.Go(func() {
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				var onMsg func(string, []byte)
-				var onBin func([]byte)
-				if l.Hook != nil {
-					onMsg, onBin = l.Hook(r, i)
-				}
-				node := servers[i%len(servers)]
-				m, err := joinHooked(ctx, wsURL(node.URL(), boards[r].EditURL), i, clock, JoinOptions{Peers: l.PerRoom, Since: l.Since, Nodes: len(servers)}, onMsg, onBin)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					joinErr = err
-					return
-				}
-				rooms[r][i] = m
-			})
-		}
-	}
-	for i := range l.Slow {
-		wg.Go(func() {
-			m, err := Join(ctx, wsURL(srv.URL(), boards[0].EditURL), l.PerRoom+i, clock, JoinOptions{Peers: l.PerRoom, Since: l.Since, Dial: slowDialer(l.SlowRate)})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				joinErr = err
-				return
-			}
-			slow = append(slow, m)
-		})
-	}
-	wg.Wait()
-	closeAll := func() {
-		var cw sync.WaitGroup
-		for _, room := range rooms {
-			for _, m := range room {
-				if m != nil {
-					cw.Go(m.Close)
-				}
-			}
-		}
-		for _, m := range slow {
-			cw.Go(m.Close)
-		}
-		cw.Wait()
-	}
-	if joinErr != nil {
-		closeAll()
-		return nil, joinErr
+	rooms, slow, err := joinRooms(ctx, l, nodes, boards, clock)
+	if err != nil {
+		return nil, err
 	}
 
 	// Let joins and welcomes settle before measuring.
 	time.Sleep(time.Second)
-	joined := stats()
-	if n := res.Members; n > 0 && joined.RSS > before.RSS {
-		res.RSSPerMemberK = float64(joined.RSS-before.RSS) / 1024 / float64(n)
+	if joined := nodes.stats(); joined.RSS > before.RSS {
+		res.RSSPerMemberK = float64(joined.RSS-before.RSS) / 1024 / float64(res.Members)
 	}
 
 	start := time.Now()
@@ -151,72 +84,26 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	for _, m := range slow {
 		m.CountGapsFrom(start)
 	}
-	cpu0 := stats()
+	cpu0 := nodes.stats()
 	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
-	final := make([][]float64, l.Rooms) // last y each mover sent
+	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
+	defer stopMoves()
 	var during error
 	var dwg sync.WaitGroup
-	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
 	if l.During != nil {
 		dwg.Go(func() {
 			during = l.During(moveCtx, &RunningLoad{Server: srv, Clock: clock, Rooms: rooms, Started: start})
 		})
 	}
-	var mwg sync.WaitGroup
-	sendErrs := 0
-	for r, room := range rooms {
-		final[r] = make([]float64, l.PerRoom)
-		for i := range movers {
-			m := room[i]
-			mwg.Go(func() {
-				pace(moveCtx, l.Hz, func(int) bool {
-					y, err := m.Move()
-					if err != nil {
-						mu.Lock()
-						sendErrs++
-						mu.Unlock()
-						return false
-					}
-					final[r][i] = y
-					return true
-				})
-			})
-		}
-	}
-	<-moveCtx.Done()
-	mwg.Wait()
-	stopMoves()
-	cpu1 := stats()
+	final, sendErrs := moveRooms(moveCtx, rooms, movers, l.Hz)
+	cpu1 := nodes.stats()
 	elapsed := time.Since(start)
 	dwg.Wait()
 
-	// Every member should end with every moving peer's last position.
-	deadline := time.Now().Add(5 * time.Second)
-	missing := 0
-	for {
-		missing = 0
-		for r, room := range rooms {
-			for _, m := range room {
-				select {
-				case <-m.Done():
-					missing += movers
-					continue
-				default:
-				}
-				for p := range movers {
-					if p != m.Index && final[r][p] != 0 && m.latestOf(p) != final[r][p] {
-						missing++
-					}
-				}
-			}
-		}
-		if missing == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	end := stats()
-	closeAll()
+	missing := waitConverged(rooms, final, movers, 5*time.Second)
+	end := nodes.stats()
+	// Closing ends the read loops, which own the statistics read below.
+	closeMembers(rooms, slow)
 
 	var lat Histogram
 	for _, room := range rooms {
@@ -241,10 +128,10 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	if sendErrs > 0 {
 		res.Errors = mergeErrors(res.Errors, map[string]int{"send failed": sendErrs})
 	}
+	res.slowMembers = slow
 	if during != nil {
 		return res, fmt.Errorf("during the load: %w", during)
 	}
-	res.slowMembers = slow
 	return res, nil
 }
 

@@ -274,8 +274,8 @@ func (m *Member) cursors(line []byte, now time.Time) {
 	elapsed := now.Sub(m.clock.Start)
 	for len(p) > 0 && p[0] == '[' {
 		// ["peer",x,y]
-		q := bytes.IndexByte(p[2:], '"')
-		if q < 0 {
+		q := closingQuote(p[2:])
+		if q < 0 || 2+q+2 > len(p) {
 			return
 		}
 		p = p[2+q+2:] // past `",`
@@ -307,6 +307,20 @@ func (m *Member) cursors(line []byte, now time.Time) {
 			m.latestMu.Unlock()
 		}
 	}
+}
+
+// closingQuote is the index of the quote that ends a JSON string whose
+// body starts s, skipping escaped characters; -1 if there is none.
+func closingQuote(s []byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
 }
 
 // wsURL turns a base http URL and a board path into the socket URL.
