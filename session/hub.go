@@ -322,7 +322,7 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 func (h *Hub) onSent(s *melody.Session, frame []byte) {
 	h.metrics.FramesOut.Inc()
 	h.metrics.BytesOut.Add(float64(len(frame)))
-	memberOf(s).outbox.Sent()
+	memberOf(s).outbox.Sent(frame)
 }
 
 func (h *Hub) onSentBinary(s *melody.Session, frame []byte) {
@@ -330,7 +330,7 @@ func (h *Hub) onSentBinary(s *melody.Session, frame []byte) {
 	h.metrics.BytesOut.Add(float64(len(frame)))
 	h.metrics.ExportBytes.Add(float64(len(frame) - chunkHeader))
 	putChunkFrame(frame) // melody is done with it
-	memberOf(s).outbox.Sent()
+	memberOf(s).outbox.Sent(frame)
 }
 
 func (h *Hub) onBinary(s *melody.Session, _ []byte) {

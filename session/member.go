@@ -52,6 +52,21 @@ func (m *Member) admitted() bool { return m.room.Load() != nil }
 // send queues one encoded message; false when the member is gone.
 func (m *Member) send(msg []byte) bool { return m.outbox.Enqueue(msg) }
 
+// sendCursors queues a member's `cursors` message: shared (owner nil) or
+// its own in a pool buffer, which goes back once written. The baseline
+// (Tick 0) writes it unpacked instead, and its buffer is left to the GC.
+func (m *Member) sendCursors(msg []byte, owner *[]byte) {
+	switch {
+	case msg == nil:
+	case m.hub.cfg.Tick == 0:
+		m.sendUnpacked(msg)
+	case owner != nil:
+		m.outbox.EnqueueOwned(owner)
+	default:
+		m.send(msg)
+	}
+}
+
 // sendUnpacked writes msg as a frame of its own straight into melody's
 // queue, bypassing the outbox's packing: the per-message broadcast of
 // melody's examples and of Excalidraw's room server, which the baseline

@@ -16,13 +16,18 @@ import "sync"
 // Nothing is ever dropped silently.
 type Outbox struct {
 	mu       sync.Mutex
-	pending  [][]byte // messages not yet handed to melody; read-only, may be shared
-	bytes    int      // total length of pending
-	inflight bool     // a frame is queued in or being written by melody
-	shut     bool
-	limit    int
-	write    func(frame []byte) // hands a frame to melody; must not block
-	overflow func()
+	pending  [][]byte  // messages not yet handed to melody; read-only, may be shared
+	owners   []*[]byte // pending[i]'s pool buffer when the outbox owns it, else nil
+	bytes    int       // total length of pending
+	inflight bool      // a frame is queued in or being written by melody
+	// sending is the frame melody holds, and sendingOwner its pool buffer
+	// when it is to be given back once written.
+	sending      []byte
+	sendingOwner *[]byte
+	shut         bool
+	limit        int
+	write        func(frame []byte) // hands a frame to melody; must not block
+	overflow     func()
 
 	// pull returns the next binary frame when one may go out, and a text
 	// message to queue right after it (or nil, nil). It is called with mu
@@ -68,29 +73,40 @@ func (o *Outbox) nextLocked() (frame []byte, binary bool) {
 	}
 	if then != nil {
 		o.pending = append(o.pending, then)
+		o.owners = append(o.owners, nil)
 		o.bytes += len(then)
 	}
 	o.inflight = true
+	o.sending, o.sendingOwner = chunk, nil
 	return chunk, true
 }
 
 // Enqueue adds one message (a JSON object without newline). The slice must
 // not be modified afterwards; it may be shared between members. It reports
 // false when the member is gone or just overflowed.
-func (o *Outbox) Enqueue(msg []byte) bool {
+func (o *Outbox) Enqueue(msg []byte) bool { return o.enqueue(msg, nil) }
+
+// EnqueueOwned is Enqueue for a message in a pool buffer that only this
+// outbox holds: it goes back to the pool once written (or dropped).
+func (o *Outbox) EnqueueOwned(buf *[]byte) bool { return o.enqueue(*buf, buf) }
+
+func (o *Outbox) enqueue(msg []byte, owner *[]byte) bool {
 	o.mu.Lock()
 	if o.shut {
 		o.mu.Unlock()
+		release(owner)
 		return false
 	}
 	if o.bytes > 0 && o.bytes+len(msg) > o.limit {
 		o.shut = true
-		o.pending, o.bytes = nil, 0
+		o.dropPendingLocked()
 		o.mu.Unlock()
+		release(owner)
 		o.overflow()
 		return false
 	}
 	o.pending = append(o.pending, msg)
+	o.owners = append(o.owners, owner)
 	o.bytes += len(msg)
 	frame, binary := o.nextLocked()
 	o.mu.Unlock()
@@ -98,14 +114,33 @@ func (o *Outbox) Enqueue(msg []byte) bool {
 	return true
 }
 
-// Sent is called when melody has written the previous frame; it hands over
-// the next one if anything is waiting.
-func (o *Outbox) Sent() {
+// Sent is called when melody has written frame; if it is the frame this
+// outbox handed over, the next one goes out (and a pooled frame goes back
+// to the pool). Frames written around the outbox (the baseline's direct
+// writes) change nothing.
+func (o *Outbox) Sent(frame []byte) {
 	o.mu.Lock()
+	if !o.inflight || !sameFrame(frame, o.sending) {
+		o.mu.Unlock()
+		return
+	}
+	release(o.sendingOwner)
+	o.sending, o.sendingOwner = nil, nil
 	o.inflight = false
-	frame, binary := o.nextLocked()
+	next, binary := o.nextLocked()
 	o.mu.Unlock()
-	o.hand(frame, binary)
+	o.hand(next, binary)
+}
+
+// sameFrame tells whether a and b are the same slice of memory.
+func sameFrame(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func release(owner *[]byte) {
+	if owner != nil {
+		putMsgBuf(owner)
+	}
 }
 
 // Shut stops the outbox; what is pending is discarded (the connection is
@@ -113,8 +148,24 @@ func (o *Outbox) Sent() {
 func (o *Outbox) Shut() {
 	o.mu.Lock()
 	o.shut = true
-	o.pending, o.bytes = nil, 0
+	o.dropPendingLocked()
 	o.mu.Unlock()
+}
+
+// dropPendingLocked discards what waits, giving pooled buffers back. The
+// frame in melody's hands is left alone: melody may still be writing it.
+func (o *Outbox) dropPendingLocked() {
+	for _, owner := range o.owners {
+		release(owner)
+	}
+	o.pending, o.owners, o.bytes = nil, nil, 0
+}
+
+// inFlight is the frame melody holds, if any (for tests).
+func (o *Outbox) inFlight() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sending
 }
 
 // Pending reports the bytes waiting (for tests and metrics).
@@ -129,20 +180,25 @@ func (o *Outbox) takeLocked() []byte {
 	if o.inflight || o.shut || len(o.pending) == 0 {
 		return nil
 	}
-	var frame []byte
 	if len(o.pending) == 1 {
-		frame = o.pending[0] // the common case: no copy, the shared encoding goes out as is
+		// The common case: no copy; a shared encoding goes out as is.
+		o.sending, o.sendingOwner = o.pending[0], o.owners[0]
 	} else {
-		frame = make([]byte, 0, o.bytes+len(o.pending)-1)
+		buf := getMsgBuf(o.bytes + len(o.pending) - 1)
+		frame := *buf
 		for i, msg := range o.pending {
 			if i > 0 {
 				frame = append(frame, '\n')
 			}
 			frame = append(frame, msg...)
+			release(o.owners[i]) // copied: its buffer is free
 		}
+		*buf = frame
+		o.sending, o.sendingOwner = frame, buf
 	}
 	clear(o.pending)
-	o.pending, o.bytes = o.pending[:0], 0
+	clear(o.owners)
+	o.pending, o.owners, o.bytes = o.pending[:0], o.owners[:0], 0
 	o.inflight = true
-	return frame
+	return o.sending
 }

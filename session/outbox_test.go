@@ -10,13 +10,23 @@ import (
 // the test say when the in-flight one has been written.
 type fakeWire struct {
 	mu     sync.Mutex
-	frames [][]byte
+	frames [][]byte // copies of what was written
+	last   []byte   // the frame in flight, as handed over
 }
 
 func (w *fakeWire) write(frame []byte) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.frames = append(w.frames, frame)
+	w.frames = append(w.frames, append([]byte(nil), frame...)) // pooled frames are reused
+	w.last = frame
+}
+
+// written is melody's sent callback for the frame in flight.
+func (w *fakeWire) written(o *Outbox) {
+	w.mu.Lock()
+	last := w.last
+	w.mu.Unlock()
+	o.Sent(last)
 }
 
 func TestOutboxPacksWhatQueuesDuringAWrite(t *testing.T) {
@@ -28,11 +38,11 @@ func TestOutboxPacksWhatQueuesDuringAWrite(t *testing.T) {
 	if len(w.frames) != 1 || string(w.frames[0]) != `{"a":1}` {
 		t.Fatalf("frames before Sent = %q", w.frames)
 	}
-	o.Sent()
+	w.written(o)
 	if len(w.frames) != 2 || string(w.frames[1]) != "{\"b\":2}\n{\"c\":3}" {
 		t.Fatalf("second frame = %q, want the two queued messages newline-delimited", w.frames[1])
 	}
-	o.Sent()
+	w.written(o)
 	if len(w.frames) != 2 || o.Pending() != 0 {
 		t.Fatalf("nothing should be sent when nothing waits: %q", w.frames)
 	}
@@ -55,7 +65,7 @@ func TestOutboxOverflowsOnceAndShuts(t *testing.T) {
 	if o.Enqueue([]byte(`{}`)) {
 		t.Fatal("a shut outbox accepted a message")
 	}
-	o.Sent()
+	w.written(o)
 	if len(w.frames) != 1 {
 		t.Fatalf("a shut outbox wrote %d more frames", len(w.frames)-1)
 	}
@@ -66,23 +76,68 @@ func TestCursorBatchNeverSendsARecipientItsOwnCursor(t *testing.T) {
 	b.add(cursorOf("p1", 1, 2))
 	b.add(cursorOf("p2", 3.5, -4))
 	b.addGone("p3")
-	if got := string(b.messageFor("p9")); got != `{"type":"cursors","c":[["p1",1,2],["p2",3.5,-4]],"gone":["p3"]}` {
-		t.Fatalf("shared message = %s", got)
+	message := func(self string) (string, *[]byte) {
+		msg, owner := b.messageFor(self)
+		return string(msg), owner
 	}
-	if got := string(b.messageFor("p1")); got != `{"type":"cursors","c":[["p2",3.5,-4]],"gone":["p3"]}` {
-		t.Fatalf("message for p1 = %s", got)
+	if got, owner := message("p9"); got != `{"type":"cursors","c":[["p1",1,2],["p2",3.5,-4]],"gone":["p3"]}` || owner != nil {
+		t.Fatalf("shared message = %s (pooled: %v)", got, owner != nil)
 	}
-	if got := string(b.messageFor("p3")); got != `{"type":"cursors","c":[["p1",1,2],["p2",3.5,-4]]}` {
+	if got, owner := message("p1"); got != `{"type":"cursors","c":[["p2",3.5,-4]],"gone":["p3"]}` || owner == nil {
+		t.Fatalf("message for p1 = %s (pooled: %v); a member's own message comes from the pool", got, owner != nil)
+	}
+	if got, _ := message("p3"); got != `{"type":"cursors","c":[["p1",1,2],["p2",3.5,-4]]}` {
 		t.Fatalf("message for p3 = %s", got)
 	}
 	var alone cursorBatch
 	alone.add(cursorOf("me", 1, 1))
-	if msg := alone.messageFor("me"); msg != nil {
+	if msg, owner := alone.messageFor("me"); msg != nil || owner != nil {
 		t.Fatalf("a batch of only my cursor gave me %s", msg)
 	}
 	// Members not in the batch share one encoding.
-	if &b.messageFor("x")[0] != &b.messageFor("y")[0] {
+	x, _ := b.messageFor("x")
+	y, _ := b.messageFor("y")
+	if &x[0] != &y[0] {
 		t.Fatal("uninvolved members should share one encoded message")
+	}
+}
+
+// A pooled message goes back to the pool only once melody has written it,
+// and a packed frame's parts go back when they are copied: what melody
+// holds is never handed out again while it is being written.
+func TestOutboxGivesPooledFramesBackOnlyWhenWritten(t *testing.T) {
+	w := &fakeWire{}
+	o := newOutbox(1<<20, w.write, func() { t.Fatal("overflow") })
+	own := func(s string) *[]byte {
+		p := getMsgBuf(len(s))
+		*p = append(*p, s...)
+		return p
+	}
+	first := own(`{"a":1}`)
+	o.EnqueueOwned(first) // in flight
+	o.EnqueueOwned(own(`{"b":2}`))
+	o.EnqueueOwned(own(`{"c":3}`))
+	// Until Sent, the in-flight frame must be intact even if the pool is
+	// drained and refilled many times.
+	for range 100 {
+		p := getMsgBuf(8)
+		*p = append(*p, "XXXXXXXX"...)
+		putMsgBuf(p)
+	}
+	if got := string(w.last); got != `{"a":1}` {
+		t.Fatalf("the frame in flight changed to %q before it was written", got)
+	}
+	o.Sent([]byte(`{"a":1}`)) // another slice with the same bytes: not the frame in flight
+	if len(w.frames) != 1 {
+		t.Fatal("Sent for a frame the outbox did not hand over moved the outbox on")
+	}
+	w.written(o)
+	if len(w.frames) != 2 || string(w.frames[1]) != "{\"b\":2}\n{\"c\":3}" {
+		t.Fatalf("second frame = %q", w.frames)
+	}
+	w.written(o)
+	if o.inFlight() != nil {
+		t.Fatal("nothing should be in flight once everything is written")
 	}
 }
 

@@ -483,20 +483,12 @@ func (r *Room) flushLocked() {
 					full.add(c)
 				}
 			}
-			if msg := full.messageFor(id); msg != nil {
-				m.send(msg)
-			}
+			m.sendCursors(full.messageFor(id))
 			continue
 		}
 		if b.empty() {
 			continue
 		}
-		if msg := b.messageFor(id); msg != nil {
-			if r.hub.cfg.Tick == 0 {
-				m.sendUnpacked(msg)
-			} else {
-				m.send(msg)
-			}
-		}
+		m.sendCursors(b.messageFor(id))
 	}
 }
