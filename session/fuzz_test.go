@@ -28,7 +28,19 @@ func FuzzClientFrame(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	f.Add([]byte(`{"type":"cursor","x":-0.5e+3,"y":1E2}`))
+	f.Add([]byte(`{"type":"cursor","x":1e400,"y":0}`))
+	f.Add([]byte(`{"type":"cursor","x":01,"y":0}`))
 	f.Fuzz(func(t *testing.T, frame []byte) {
+		// The hand-written cursor decoder agrees with encoding/json on
+		// every line it accepts.
+		if x, y, ok := fastCursor(frame); ok {
+			var slow inbound
+			if !json.Valid(frame) || json.Unmarshal(frame, &slow) != nil || slow.Type != "cursor" ||
+				slow.X == nil || slow.Y == nil || *slow.X != x || *slow.Y != y || slow.Gone {
+				t.Fatalf("fastCursor(%q) = %v, %v; encoding/json disagrees", frame, x, y)
+			}
+		}
 		splitLines(frame, func(line []byte) bool {
 			if len(line) == 0 || bytes.IndexByte(line, '\n') >= 0 {
 				t.Fatalf("splitLines gave %q", line)

@@ -39,6 +39,15 @@ var errNotJSON = errors.New("not JSON")
 
 // decodeLine parses one line of a client frame.
 func decodeLine(line []byte) (inbound, error) {
+	if x, y, ok := fastCursor(line); ok {
+		xy := &[2]float64{x, y} // one allocation for both pointers
+		return inbound{Type: "cursor", X: &xy[0], Y: &xy[1]}, nil
+	}
+	return decodeAny(line)
+}
+
+// decodeAny is decodeLine's general path, through encoding/json.
+func decodeAny(line []byte) (inbound, error) {
 	var msg inbound
 	if !json.Valid(line) {
 		return msg, errNotJSON
