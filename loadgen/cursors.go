@@ -49,7 +49,7 @@ const joinParallel = 64
 // RunCursors runs l against srv and returns the measurements; the caller
 // fills in the scenario's name and checks.
 func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error) {
-	res := &Result{Members: l.Rooms*l.PerRoom + l.Slow}
+	res := &Result{Members: l.Rooms*l.PerRoom + l.Slow, Measures: "cursor"}
 	nodes := cluster{srv}
 	if len(l.Split) > 0 {
 		nodes = l.Split

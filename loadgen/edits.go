@@ -118,7 +118,7 @@ func RunEdits(ctx context.Context, srv *Server, l EditLoad) (*Result, error) {
 	elapsed := time.Since(start)
 
 	// Wait for every editor to hold every message.
-	res := &Result{Members: l.Editors, DurationS: elapsed.Seconds()}
+	res := &Result{Members: l.Editors, DurationS: elapsed.Seconds(), Measures: "ack"}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		done := true

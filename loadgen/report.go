@@ -52,7 +52,7 @@ func Markdown(results []*Result, command, machine string) string {
 // ChartSVG draws p99 latency and server CPU per scenario run as paired
 // horizontal bars.
 func ChartSVG(results []*Result) string {
-	const rowH, left, width = 34, 330, 360
+	const rowH, left, width = 34, 400, 360
 	h := 60 + rowH*len(results)
 	var maxLat, maxCPU float64 = 1, 1
 	for _, r := range results {
@@ -61,11 +61,11 @@ func ChartSVG(results []*Result) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`, left+2*width+40, h)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#fff"/>`)
-	fmt.Fprintf(&b, `<text x="%d" y="20" font-weight="bold">p99 latency (ms)</text>`, left)
+	fmt.Fprintf(&b, `<text x="%d" y="20" font-weight="bold">p99 latency, cursor or ack (ms)</text>`, left)
 	fmt.Fprintf(&b, `<text x="%d" y="20" font-weight="bold">server CPU (%% of one core)</text>`, left+width+20)
 	for i, r := range results {
 		y := 40 + i*rowH
-		label := r.Scenario + " " + r.Variant
+		label := r.Label()
 		fmt.Fprintf(&b, `<text x="8" y="%d">%s</text>`, y+14, html.EscapeString(label))
 		lw := float64(width-60) * r.LatencyP99ms / maxLat
 		cw := float64(width-60) * r.CPUPercent / maxCPU

@@ -11,6 +11,7 @@ type Result struct {
 	Name     string `json:"name"`     // what ran, e.g. "1 room × 200, 30 Hz"
 	Variant  string `json:"variant"`  // "easel" or "baseline (--cursor-tick 0)"
 	Members  int    `json:"members"`
+	Measures string `json:"measures"` // what the latency is: "cursor" or "ack"
 
 	DurationS float64 `json:"durationS"`
 
@@ -44,6 +45,11 @@ type Check struct {
 	Target string `json:"target"`
 	Got    string `json:"got"`
 	OK     bool   `json:"ok"`
+}
+
+// Label names the run in one short line (for the chart).
+func (r *Result) Label() string {
+	return fmt.Sprintf("%s %s, %d members (%s)", r.Scenario, r.Variant, r.Members, r.Measures)
 }
 
 func (r *Result) check(what, target, got string, ok bool) {
