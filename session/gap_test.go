@@ -2,57 +2,22 @@ package session
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/easel-app/easel/board"
-	"github.com/easel-app/easel/broker"
-	"github.com/easel-app/easel/store"
 )
 
 // A message committed but never published (its publisher died after the
 // commit) must not stall the board: the room reads it from the store and
 // members get every seq in order.
 func TestRoomFillsAGapFromTheStore(t *testing.T) {
-	st, err := store.OpenBolt(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	brk := broker.NewMemory()
-	defer brk.Close()
 	cfg := DefaultConfig()
 	cfg.GapWait = 50 * time.Millisecond
-	h := NewHub(Options{Config: cfg, Store: st, Broker: brk, Logger: slog.New(slog.DiscardHandler),
-		Metrics: NewMetrics(prometheus.NewRegistry()), CheckOrigin: func(*http.Request) bool { return true }})
-	b, _ := board.New("", time.Now())
-	ctx := context.Background()
-	if err := st.CreateBoard(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeWS(w, r, Admission{Board: b, Role: board.RoleEdit})
-	}))
-	defer ts.Close()
-	defer h.Shutdown(ctx)
-
-	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.WriteJSON(map[string]any{"type": "hello", "name": "n", "color": "#000000"})
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
-		t.Fatalf("welcome: %s %v", data, err)
-	}
+	th := newTestHub(t, cfg, nil)
+	st, b, ctx := th.store, th.board, context.Background()
+	c := th.join(t, "n")
 
 	// seq 1 is committed behind the room's back: no publish.
 	put := []board.Op{{Op: board.OpPut, El: &board.Element{ID: "x", Kind: board.KindRect}}}

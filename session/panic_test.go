@@ -1,23 +1,14 @@
 package session
 
 import (
-	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"go.uber.org/goleak"
-
-	"github.com/easel-app/easel/board"
-	"github.com/easel-app/easel/broker"
-	"github.com/easel-app/easel/store"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -26,47 +17,16 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // out of its room: no ghost session, the process and the other members go
 // on.
 func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
-	brk := broker.NewMemory()
-	defer brk.Close()
-	metrics := NewMetrics(prometheus.NewRegistry())
-	st, err := store.OpenBolt(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := NewHub(Options{Config: DefaultConfig(), Store: st, Broker: brk, Logger: slog.New(slog.DiscardHandler), Metrics: metrics,
-		CheckOrigin: func(*http.Request) bool { return true }})
-	h.testHookMessage = func(typ string) {
-		if typ == "cursor" {
-			panic("boom")
+	th := newTestHub(t, DefaultConfig(), func(h *Hub) {
+		h.testHookMessage = func(typ string) {
+			if typ == "cursor" {
+				panic("boom")
+			}
 		}
-	}
-	b, _ := board.New("", time.Now())
-	if err := st.CreateBoard(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeWS(w, r, Admission{Board: b, Role: board.RoleEdit})
-	}))
-	defer ts.Close()
-	defer h.Shutdown(context.Background())
-
-	url := "ws" + strings.TrimPrefix(ts.URL, "http")
-	dial := func(name string) *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial(url, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
-			t.Fatalf("no welcome: %s %v", data, err)
-		}
-		return c
-	}
-	witness := dial("witness")
-	defer witness.Close()
-	victim := dial("victim")
+	})
+	h, metrics := th.Hub, th.metrics
+	witness := th.join(t, "witness")
+	victim := th.join(t, "victim")
 
 	victim.WriteJSON(map[string]any{"type": "cursor", "x": 1, "y": 1})
 	for {
@@ -115,48 +75,17 @@ func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
 // process up and the room ticking: the next move still reaches the other
 // member, with the whole cursor set.
 func TestPanicInATickKeepsTheRoomTicking(t *testing.T) {
-	brk := broker.NewMemory()
-	defer brk.Close()
-	metrics := NewMetrics(prometheus.NewRegistry())
-	st, err := store.OpenBolt(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := NewHub(Options{Config: DefaultConfig(), Store: st, Broker: brk, Logger: slog.New(slog.DiscardHandler), Metrics: metrics,
-		CheckOrigin: func(*http.Request) bool { return true }})
 	var panicked atomic.Bool
-	h.testHookTick = func() {
-		if panicked.CompareAndSwap(false, true) {
-			panic("tick boom")
+	th := newTestHub(t, DefaultConfig(), func(h *Hub) {
+		h.testHookTick = func() {
+			if panicked.CompareAndSwap(false, true) {
+				panic("tick boom")
+			}
 		}
-	}
-	b, _ := board.New("", time.Now())
-	if err := st.CreateBoard(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeWS(w, r, Admission{Board: b, Role: board.RoleEdit})
-	}))
-	defer ts.Close()
-	defer h.Shutdown(context.Background())
-	url := "ws" + strings.TrimPrefix(ts.URL, "http")
-	dial := func(name string) *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial(url, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
-			t.Fatalf("no welcome: %s %v", data, err)
-		}
-		return c
-	}
-	watcher := dial("watcher")
-	defer watcher.Close()
-	mover := dial("mover")
-	defer mover.Close()
+	})
+	metrics := th.metrics
+	watcher := th.join(t, "watcher")
+	mover := th.join(t, "mover")
 
 	// The first move's tick panics; moves go on until one arrives.
 	deadline := time.Now().Add(5 * time.Second)

@@ -2,43 +2,20 @@ package session
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/easel-app/easel/board"
-	"github.com/easel-app/easel/broker"
 	"github.com/easel-app/easel/export"
-	"github.com/easel-app/easel/store"
 )
 
 // Threat 6: exports waiting for a render slot are bounded; past the queue
 // an export is refused with rate_limited at once, and the queue drains.
 func TestRenderQueueIsBounded(t *testing.T) {
-	st, err := store.OpenBolt(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	brk := broker.NewMemory()
-	defer brk.Close()
-	transfers, err := OpenTransfers(t.TempDir(), time.Minute, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := DefaultConfig()
 	cfg.Renders, cfg.RenderQueue = 1, 1
-	h := NewHub(Options{Config: cfg, Store: st, Transfers: transfers, Broker: brk, Logger: slog.New(slog.DiscardHandler),
-		Metrics: NewMetrics(prometheus.NewRegistry()), CheckOrigin: func(*http.Request) bool { return true }})
-	ctx := context.Background()
-	defer h.Shutdown(ctx)
-	b, _ := board.New("", time.Now())
-	if err := st.CreateBoard(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	th := newTestHub(t, cfg, nil)
+	h, b, ctx := th.Hub, th.board, context.Background()
 
 	h.renders <- struct{}{} // the one slot is busy
 	queued := make(chan error, 1)
