@@ -1,6 +1,6 @@
 // @ts-check
 // Assertions shared by the specs (not a spec file itself).
-const { expect, boxOnCanvas, moveMouseOnCanvas } = require('./fixtures');
+const { expect, boxOnCanvas, moveMouseOnCanvas, createBoard, openPeer } = require('./fixtures');
 
 /** How far (CSS px) a remote cursor's box may be from the point it marks. */
 const NEAR = 24;
@@ -88,4 +88,25 @@ async function peerListCount(page, name) {
   return text.split(name).length - 1;
 }
 
-module.exports = { ALICE, BOB, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };
+/**
+ * Alice and Bob on a new board, each in a browser context of their own and
+ * connected. `setup.alice` / `setup.bob` prepare a peer's context before its
+ * page opens (a SocketGate, say). `peers` is the pair as the board
+ * assertions of drawing.js take it.
+ * @param {import('@playwright/test').Browser} browser
+ * @param {{baseURL: string}} server
+ * @param {{alice?: (c: import('@playwright/test').BrowserContext) => Promise<unknown>, bob?: (c: import('@playwright/test').BrowserContext) => Promise<unknown>}} [setup]
+ */
+async function twoPeers(browser, server, setup = {}) {
+  const board = await createBoard(server.baseURL);
+  const url = `${server.baseURL}/b/${board.id}`;
+  const alice = await openPeer(browser, url, ALICE, {}, setup.alice);
+  const bob = await openPeer(browser, url, BOB, {}, setup.bob);
+  const peers = [
+    { page: alice.page, name: ALICE.name },
+    { page: bob.page, name: BOB.name },
+  ];
+  return { board, url, alice, bob, peers };
+}
+
+module.exports = { ALICE, BOB, twoPeers, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };

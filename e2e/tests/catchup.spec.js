@@ -3,7 +3,7 @@
 // just their own socket) come back holding the same board as everyone
 // else, including what was edited while they were away.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB } = require('../helpers');
+const { ALICE, BOB, twoPeers } = require('../helpers');
 const {
   SocketGate,
   elements,
@@ -34,15 +34,8 @@ test('after a server restart both pages hold the same board, and an edit made wh
   browser,
   server,
 }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
   const gate = new SocketGate();
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB, {}, (ctx) => gate.install(ctx));
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server, { bob: (ctx) => gate.install(ctx) });
 
   await drawShape(alice.page, 'rect', [0.1, 0.2], [0.25, 0.4]);
   await writeText(alice.page, [0.1, 0.6], 'before the restart');
@@ -86,14 +79,7 @@ test('after a server restart both pages hold the same board, and an edit made wh
 });
 
 test('an edit made while the server is down is sent when it is back, exactly once', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server);
   await drawShape(alice.page, 'rect', [0.1, 0.2], [0.25, 0.4]);
   await expectSameBoard(peers);
 
@@ -132,15 +118,8 @@ test('a page whose socket drops catches up on additions, moves and deletions it 
   browser,
   server,
 }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
   const gate = new SocketGate();
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB, {}, (ctx) => gate.install(ctx));
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server, { bob: (ctx) => gate.install(ctx) });
   const keep = await drawShape(alice.page, 'rect', [0.1, 0.2], [0.25, 0.4]);
   const doomed = await drawShape(alice.page, 'ellipse', [0.4, 0.2], [0.55, 0.4]);
   await expectSameBoard(peers);
@@ -229,15 +208,8 @@ function messagesOf(frame) {
 }
 
 test('an edit whose ack was lost is sent again after reconnecting and kept once', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
   const gate = new SocketGate();
-  const alice = await openPeer(browser, url, ALICE, {}, (ctx) => gate.install(ctx));
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server, { alice: (ctx) => gate.install(ctx) });
   await drawShape(alice.page, 'rect', [0.1, 0.2], [0.25, 0.4]);
   await expectSameBoard(peers);
 
@@ -276,15 +248,8 @@ test('an edit whose ack was lost is sent again after reconnecting and kept once'
 });
 
 test('a page that misses one ops message notices the gap in seq and catches up', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
   const gate = new SocketGate();
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB, {}, (ctx) => gate.install(ctx));
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { alice, bob, peers } = await twoPeers(browser, server, { bob: (ctx) => gate.install(ctx) });
   await drawShape(alice.page, 'rect', [0.1, 0.2], [0.25, 0.4]);
   await expectSameBoard(peers);
 
@@ -310,15 +275,8 @@ test('a page that misses one ops message notices the gap in seq and catches up',
 });
 
 test('two pages moving the same element at once end up agreeing, in server order', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
   const gate = new SocketGate();
-  const alice = await openPeer(browser, url, ALICE, {}, (ctx) => gate.install(ctx));
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server, { alice: (ctx) => gate.install(ctx) });
   const rect = await drawShape(alice.page, 'rect', [0.2, 0.3], [0.35, 0.5]);
   await expectSameBoard(peers);
   const x0 = Math.round(rect.x);

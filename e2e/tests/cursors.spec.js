@@ -1,13 +1,10 @@
 // @ts-check
 // Live cursors: two people on one board see each other's mouse, never their own.
-const { test, expect, createBoard, openPeer, selfCursorSeen } = require('../fixtures');
-const { ALICE, BOB, remoteCursor, expectCursorFollows } = require('../helpers');
+const { test, expect, selfCursorSeen } = require('../fixtures');
+const { ALICE, BOB, twoPeers, remoteCursor, expectCursorFollows } = require('../helpers');
 
 test('cursors flow between two peers and disappear when one leaves', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { alice, bob } = await twoPeers(browser, server);
 
   await test.step('each peer list shows the other', async () => {
     await expect(alice.page.getByTestId('peer-list')).toContainText(BOB.name);

@@ -3,7 +3,7 @@
 // shows up the same in every other page, after a reload, and for a peer who
 // comes later.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB } = require('../helpers');
+const { ALICE, BOB, twoPeers } = require('../helpers');
 const {
   elements,
   easelState,
@@ -63,10 +63,7 @@ test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in B
   browser,
   server,
 }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { board, alice, bob, peers } = await twoPeers(browser, server);
 
   /** @type {Awaited<ReturnType<typeof drawFourKinds>>} */
   let drawn;
@@ -83,10 +80,7 @@ test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in B
   });
 
   await test.step('once nothing is pending, both pages hold the same board', async () => {
-    const same = await expectSameBoard([
-      { page: alice.page, name: 'Alice' },
-      { page: bob.page, name: 'Bob' },
-    ]);
+    const same = await expectSameBoard(peers);
     expect(same).toHaveLength(4);
     // Geometry agrees too (rounded): the rectangle's size, the stroke's point count.
     const a = await elements(alice.page);
@@ -111,10 +105,7 @@ test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in B
 });
 
 test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { alice, bob, peers } = await twoPeers(browser, server);
 
   const rect = await drawShape(alice.page, 'rect', [0.3, 0.3], [0.45, 0.5]);
   await expect.poll(() => elementById(bob.page, rect.id), { message: "Alice's rect in Bob's page" }).toBeTruthy();
@@ -140,10 +131,7 @@ test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ bro
         { message: `Alice's rect position after Bob's drag (was ${Math.round(rect.x)},${Math.round(rect.y)})` },
       )
       .toEqual(want);
-    await expectSameBoard([
-      { page: alice.page, name: 'Alice' },
-      { page: bob.page, name: 'Bob' },
-    ]);
+    await expectSameBoard(peers);
   });
 
   await test.step('Bob clicks it and presses Delete: it is gone from Alice’s page', async () => {
@@ -153,10 +141,7 @@ test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ bro
     await bob.page.keyboard.press('Delete');
     await expect.poll(() => elementById(bob.page, rect.id), { message: "Bob's rect after Delete" }).toBeUndefined();
     await expect.poll(() => elementById(alice.page, rect.id), { message: "Alice's rect after Bob's Delete" }).toBeUndefined();
-    const same = await expectSameBoard([
-      { page: alice.page, name: 'Alice' },
-      { page: bob.page, name: 'Bob' },
-    ]);
+    const same = await expectSameBoard(peers);
     expect(same).toEqual([]);
   });
 
@@ -165,14 +150,7 @@ test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ bro
 });
 
 test('undo takes back only my own last edit, and redo brings it back', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { alice, bob, peers } = await twoPeers(browser, server);
 
   const a = await drawShape(alice.page, 'rect', [0.15, 0.25], [0.3, 0.45]);
   await expect.poll(() => elementById(bob.page, a.id), { message: "rect A in Bob's page" }).toBeTruthy();
@@ -238,26 +216,16 @@ test('reloading the page shows the same board', async ({ browser, server }) => {
 });
 
 test('a third peer opened later sees the whole board', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { url, alice, bob, peers } = await twoPeers(browser, server);
   await drawFourKinds(alice.page);
   await drawShape(bob.page, 'ellipse', [0.55, 0.15], [0.7, 0.35]);
   await drawShape(bob.page, 'arrow', [0.3, 0.75], [0.5, 0.9]);
-  const twoPeers = await expectSameBoard([
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ]);
-  expect(twoPeers).toHaveLength(6);
+  const before = await expectSameBoard(peers);
+  expect(before).toHaveLength(6);
 
   const carol = await openPeer(browser, url, CAROL);
-  const all = await expectSameBoard([
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-    { page: carol.page, name: 'Carol' },
-  ]);
-  expect(all).toEqual(twoPeers);
+  const all = await expectSameBoard([...peers, { page: carol.page, name: 'Carol' }]);
+  expect(all).toEqual(before);
   expect((await easelState(carol.page)).elementCount).toBe(6);
 
   await alice.context.close();
@@ -269,14 +237,7 @@ test('ellipse, line and arrow reach the other peer, and the eraser removes what 
   browser,
   server,
 }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { alice, bob, peers } = await twoPeers(browser, server);
 
   const ellipse = await drawShape(alice.page, 'ellipse', [0.1, 0.15], [0.3, 0.45]);
   const line = await drawShape(alice.page, 'line', [0.4, 0.7], [0.6, 0.7]);
@@ -372,10 +333,7 @@ test('a view-only page watches the drawing live and cannot draw', async ({ brows
 });
 
 test('editing a sticky note’s text in one page updates it in the other', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { alice, bob, peers } = await twoPeers(browser, server);
   const sticky = await placeSticky(alice.page, [0.5, 0.5], 'buy milk');
   await expect.poll(async () => (await elementById(bob.page, sticky.id))?.text, { message: "the note in Bob's page" }).toBe('buy milk');
 
@@ -393,10 +351,7 @@ test('editing a sticky note’s text in one page updates it in the other', async
   await expect
     .poll(async () => (await elementById(alice.page, sticky.id))?.text, { message: "the note's text in Alice's page" })
     .toBe('buy milk and eggs');
-  const same = await expectSameBoard([
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ]);
+  const same = await expectSameBoard(peers);
   expect(same).toHaveLength(1);
 
   await alice.context.close();
@@ -407,10 +362,7 @@ test('what is drawn zoomed in and panned lands at the same board coordinates for
   browser,
   server,
 }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
+  const { board, alice, bob, peers } = await twoPeers(browser, server);
 
   await test.step('Bob zooms in (Ctrl+wheel) and pans (wheel)', async () => {
     const mid = await canvasPoint(bob.page, 0.5, 0.5);
@@ -448,10 +400,7 @@ test('what is drawn zoomed in and panned lands at the same board coordinates for
   expect(text.y, 'text box spans the click').toBeLessThanOrEqual(bt.y + 1);
   expect(text.y + (text.h ?? 0), 'text box spans the click').toBeGreaterThanOrEqual(bt.y - 1);
 
-  const same = await expectSameBoard([
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ]);
+  const same = await expectSameBoard(peers);
   expect(same.find((el) => el.id === rect.id)).toEqual({
     id: rect.id,
     kind: 'rect',

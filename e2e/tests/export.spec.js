@@ -10,7 +10,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB } = require('../helpers');
+const { ALICE, BOB, twoPeers } = require('../helpers');
 const { SocketGate, drawShape, drawStroke, writeText, elements, summary, expectSettled, expectSameBoard, easelState } = require('../drawing');
 const {
   FIXTURES,
@@ -269,14 +269,7 @@ test('cancelling a download sends export.cancel and removes it; nothing more arr
 });
 
 test('an imported Excalidraw file reaches every editor; a broken one shows an error and changes nothing', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const url = `${server.baseURL}/b/${board.id}`;
-  const alice = await openPeer(browser, url, ALICE);
-  const bob = await openPeer(browser, url, BOB);
-  const peers = [
-    { page: alice.page, name: 'Alice' },
-    { page: bob.page, name: 'Bob' },
-  ];
+  const { board, alice, bob, peers } = await twoPeers(browser, server);
   await drawShape(alice.page, 'rect', [0.6, 0.6], [0.8, 0.8]);
   const before = await expectSameBoard(peers);
   expect(before).toHaveLength(1);

@@ -1,8 +1,8 @@
 // @ts-check
 // A server restart: pages say they are reconnecting, then come back with
 // presence and live cursors, without ghosts of their earlier connections.
-const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB, remoteCursor, expectCursorFollows, peerListCount } = require('../helpers');
+const { test, expect } = require('../fixtures');
+const { ALICE, BOB, twoPeers, remoteCursor, expectCursorFollows, peerListCount } = require('../helpers');
 
 /**
  * @param {{page: import('@playwright/test').Page}} alice
@@ -29,10 +29,7 @@ test.describe('server restart', () => {
   test.describe.configure({ timeout: 60_000 });
 
   test('pages show reconnecting while the server is down and recover after', async ({ browser, server }) => {
-    const board = await createBoard(server.baseURL);
-    const url = `${server.baseURL}/b/${board.id}`;
-    const alice = await openPeer(browser, url, ALICE);
-    const bob = await openPeer(browser, url, BOB);
+    const { alice, bob } = await twoPeers(browser, server);
 
     await test.step('connected, with presence and cursors', async () => {
       await expectPresenceAndCursors(alice, bob);
@@ -60,10 +57,7 @@ test.describe('server restart', () => {
   });
 
   test('restart() in one go: pages reconnect on their own', async ({ browser, server }) => {
-    const board = await createBoard(server.baseURL);
-    const url = `${server.baseURL}/b/${board.id}`;
-    const alice = await openPeer(browser, url, ALICE);
-    const bob = await openPeer(browser, url, BOB);
+    const { board, url, alice, bob } = await twoPeers(browser, server);
     await expectPresenceAndCursors(alice, bob);
 
     const port = server.port;
