@@ -175,23 +175,12 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 			editors[0].send(ref)
 		}
 		stop := make(chan struct{})
-		var wg sync.WaitGroup
+		senders := make([]func(string) error, len(editors))
 		for i, e := range editors {
-			wg.Go(func() {
-				tick := time.NewTicker(15 * time.Millisecond) // ~66 messages/s, within the budget
-				defer tick.Stop()
-				for n := 0; ; n++ {
-					select {
-					case <-stop:
-						return
-					case <-tick.C:
-					}
-					if e.send(fmt.Sprintf("r%d-%d-%d", round, i, n)) != nil {
-						return
-					}
-				}
-			})
+			senders[i] = e.send
 		}
+		// ~66 messages/s per editor, within the budget.
+		wg := streamEdits(senders, fmt.Sprintf("r%d", round), 15*time.Millisecond, stop)
 		time.Sleep(time.Duration(100+rng.IntN(500)) * time.Millisecond) // the random moment
 		p.kill9(t)
 		close(stop)

@@ -171,10 +171,21 @@ func (m *member) waitFor(what string, timeout time.Duration, ok func() bool) {
 
 // stream edits from every member until stop closes.
 func stream(members []*member, prefix string, stop chan struct{}) *sync.WaitGroup {
-	var wg sync.WaitGroup
+	senders := make([]func(ref string) error, len(members))
 	for i, m := range members {
+		senders[i] = m.edit
+	}
+	return streamEdits(senders, prefix, 20*time.Millisecond, stop)
+}
+
+// streamEdits has every sender send an edit each period, with refs
+// <prefix>-<sender>-<n>, until stop closes or its send fails (its
+// connection is gone). The kill -9 and fault tests share it.
+func streamEdits(senders []func(ref string) error, prefix string, period time.Duration, stop chan struct{}) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for i, send := range senders {
 		wg.Go(func() {
-			tick := time.NewTicker(20 * time.Millisecond)
+			tick := time.NewTicker(period)
 			defer tick.Stop()
 			for n := 0; ; n++ {
 				select {
@@ -182,7 +193,7 @@ func stream(members []*member, prefix string, stop chan struct{}) *sync.WaitGrou
 					return
 				case <-tick.C:
 				}
-				if m.edit(fmt.Sprintf("%s-%d-%d", prefix, i, n)) != nil {
+				if send(fmt.Sprintf("%s-%d-%d", prefix, i, n)) != nil {
 					return
 				}
 			}
