@@ -35,8 +35,13 @@ type Config struct {
 	// may stay silent (pings are sent every PingPeriod).
 	WriteWait, PongWait, PingPeriod time.Duration
 	// CloseGrace is how long a closing connection waits for the client's
-	// close frame before the TCP connection is dropped.
+	// close frame before the TCP connection is dropped: the socket lingers
+	// that long at most, draining what the client still sends (linger.go).
 	CloseGrace time.Duration
+	// MaxLingering caps the sockets lingering after a close frame on this
+	// node (one goroutine and one descriptor each, for CloseGrace at most);
+	// beyond it they close at once, risking a reset.
+	MaxLingering int
 	// CursorRate and OpsRate are per-connection message budgets per second;
 	// bursts of twice the rate are allowed.
 	CursorRate, OpsRate float64
@@ -85,6 +90,7 @@ func DefaultConfig() Config {
 		PongWait:           30 * time.Second,
 		PingPeriod:         20 * time.Second,
 		CloseGrace:         2 * time.Second,
+		MaxLingering:       512,
 		CursorRate:         150,
 		OpsRate:            75,
 		MaxMembersPerBoard: 500,

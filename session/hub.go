@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,7 @@ type Hub struct {
 	metrics       *Metrics
 	node          string // this node's id in broker events
 	ws            *melody.Melody
+	lingers       *lingerer // sockets closing after a close frame (linger.go)
 
 	mu         sync.Mutex
 	rooms      map[string]*Room
@@ -89,6 +91,7 @@ func NewHub(o Options) *Hub {
 	if h.node == "" {
 		h.node = board.NewPeerID()
 	}
+	h.lingers = newLingerer(o.Config.MaxLingering, o.Config.CloseGrace)
 	ws := melody.New()
 	ws.Config.MaxMessageSize = o.Config.MaxMessage
 	ws.Config.WriteWait = o.Config.WriteWait
@@ -189,7 +192,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
 	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
 	m.outbox.pull, m.outbox.writeBinary = m.downloads.pull, m.writeBinaryFrame
-	err := h.ws.HandleRequestWithKeys(guardedWriter{w}, r, map[string]any{memberKey: m})
+	err := h.ws.HandleRequestWithKeys(guardedWriter{w, h.lingers}, r, map[string]any{memberKey: m})
 	if err != nil && m.releaseCap != nil {
 		m.releaseCap() // the upgrade failed: no disconnect will release it
 	}
@@ -352,6 +355,16 @@ func (h *Hub) onError(s *melody.Session, err error) {
 		m.failWith(websocket.CloseProtocolError, errOneByteClose.Error())
 		return
 	}
+	if errors.Is(err, errCloseSent) {
+		return // this side closed; the frame guard stopped the read loop
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		// gorilla has sent 1009 itself, at the frame's header.
+		m.closing.Store(true)
+		h.metrics.Closes.WithLabelValues(strconv.Itoa(websocket.CloseMessageTooBig)).Inc()
+		m.log.Info("closing connection", "code", websocket.CloseMessageTooBig, "reason", "frame over the size limit")
+		return
+	}
 	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) || m.closing.Load() {
 		return
 	}
@@ -450,6 +463,16 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		h.ws.Close() // drop whatever did not answer in time
 		return fmt.Errorf("shutdown sessions: %w", ctx.Err())
+	}
+	// Sessions have ended; their sockets may still linger (CloseGrace at
+	// most) so that the 1001 frames are read before the sockets close.
+	lingered := make(chan struct{})
+	go func() { h.lingers.Wait(); close(lingered) }()
+	select {
+	case <-lingered:
+	case <-ctx.Done():
+		h.ws.Close()
+		return fmt.Errorf("shutdown lingering sockets: %w", ctx.Err())
 	}
 	return h.ws.Close()
 }

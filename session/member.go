@@ -89,8 +89,10 @@ func (m *Member) sendError(err error, ref string) {
 // queue its close frame behind the very data it cannot take (melody's
 // Session.Close from HandleError on ErrMessageBufferFull even recurses).
 // gorilla's WriteControl may run beside the write pump, so the close frame
-// is written with it; the read loop then ends on the client's close answer,
-// or after CloseGrace at the latest.
+// is written with it; the frame guard sees it go out, ends the read loop
+// (the member leaves at once) and lets the socket linger, draining what
+// the client still sends, so that the close frame is read before the
+// socket closes (linger.go).
 func (m *Member) closeWith(code int, reason string) {
 	if !m.closing.CompareAndSwap(false, true) {
 		return
@@ -100,16 +102,9 @@ func (m *Member) closeWith(code int, reason string) {
 	m.log.Info("closing connection", "code", code, "reason", reason)
 	conn := m.sess.WebsocketConnection()
 	go func() {
-		grace := m.hub.cfg.CloseGrace
 		err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
 		if err != nil {
-			grace = 0 // the close frame cannot be delivered; nothing to wait for
-		}
-		// SetReadDeadline is safe beside the read loop; when it passes, the
-		// read loop fails and melody tears the session down.
-		conn.SetReadDeadline(time.Now().Add(grace))
-		if grace == 0 {
-			conn.Close()
+			conn.Close() // the close frame cannot be delivered; nothing to wait for
 		}
 	}()
 }
