@@ -34,6 +34,9 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	if cfg.redis != "" {
 		return openRedisBackends(ctx, cfg, log)
 	}
+	if err := checkStoreFile(cfg, log); err != nil {
+		return nil, err
+	}
 	st, err := store.OpenBolt(cfg.data)
 	if err != nil {
 		return nil, err
@@ -84,4 +87,26 @@ func (b *backends) close(log *slog.Logger) {
 			log.Error("close backend", "err", err)
 		}
 	}
+}
+
+// checkStoreFile refuses to start on a damaged store file, before anything
+// writes into it, and says how to repair it.
+func checkStoreFile(cfg config, log *slog.Logger) error {
+	path := filepath.Join(cfg.data, store.BoltFile)
+	if cfg.skipCheck {
+		log.Warn("store check skipped (--skip-check)", "file", path)
+		return nil
+	}
+	start := time.Now()
+	err := store.CheckBoltFile(path, cfg.checkTimeout)
+	if err == nil {
+		log.Info("store checked", "file", path, "took", time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	return fmt.Errorf("store file %s failed its start check: %w\n"+
+		"  Nothing was written to it. To repair: stop every process using it and keep a copy of it; then either restore it from a backup,\n"+
+		"  or inspect it with `bbolt check %s` and rewrite what can be read with `bbolt compact -o easel.db.compacted %s`\n"+
+		"  (go install go.etcd.io/bbolt/cmd/bbolt@v1.5.0; `bbolt surgery` can revert a bad meta page), and put the result in its place.\n"+
+		"  A file too large to check at every start can be started with --skip-check (EASEL_SKIP_CHECK=true), or given more --check-timeout",
+		path, err, path, path)
 }

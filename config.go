@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,8 @@ type config struct {
 	logLevel        slog.Level
 	session         session.Config
 	shutdownTimeout time.Duration
+	skipCheck       bool          // start without checking the store file
+	checkTimeout    time.Duration // how long the start check may take
 }
 
 // parseConfig reads flags from args and defaults from getenv. A malformed
@@ -72,6 +75,18 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		fs.IntVar(p, name, def, help+" (env "+envName(name)+")")
 	}
 
+	boolean := func(p *bool, name string, help string) {
+		def := false
+		if v := env(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s=%q: not true or false", envName(name), v)
+			}
+			def = b
+		}
+		fs.BoolVar(p, name, def, help+" (env "+envName(name)+")")
+	}
+
 	var logLevel string
 	var maxMessage, outbox, boardMiB int
 	s := &cfg.session
@@ -96,6 +111,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
 	str(&cfg.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback); off when empty")
+	boolean(&cfg.skipCheck, "skip-check", "start without checking the embedded store's file (for files too large to check at every start; check them offline with bbolt check)")
+	dur(&cfg.checkTimeout, "check-timeout", time.Minute, "how long the start check of the embedded store's file may take before the start is refused")
 
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -137,6 +154,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case s.HelloTimeout <= 0:
 		return fmt.Errorf("--hello-timeout must be positive")
+	case c.checkTimeout <= 0:
+		return fmt.Errorf("--check-timeout must be positive")
 	}
 	return nil
 }

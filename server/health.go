@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/easel-app/easel/board"
 )
 
 // healthz answers once the process accepts connections.
@@ -17,7 +19,8 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 // readyz answers 200 only while every dependency (the store, and the
-// broker on Redis) answers; the body says which is which.
+// broker on Redis) answers; the body says which is which, and why when
+// the reason is fit for anyone to read (a board.Error).
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -32,7 +35,11 @@ func (s *Server) readyz(c echo.Context) error {
 		if err := s.ready[name](ctx); err != nil {
 			s.log.Warn("not ready", "dependency", name, "err", err)
 			status = http.StatusServiceUnavailable
-			fmt.Fprintf(&body, "%s: unavailable\n", name)
+			reason := "unavailable"
+			if board.ErrorCode(err) != board.CodeInternal {
+				reason += ": " + board.ClientMessage(err) // internal errors' text stays in the log
+			}
+			fmt.Fprintf(&body, "%s: %s\n", name, reason)
 			continue
 		}
 		fmt.Fprintf(&body, "%s: ok\n", name)

@@ -59,6 +59,8 @@ type Bolt struct {
 
 	compactions chan string   // boards due for compaction, from commitLoop
 	compactDone chan struct{} // closed when compactLoop has ended
+
+	health writeHealth // whether commits reach the disk (bolt_health.go)
 }
 
 var _ board.Store = (*Bolt)(nil)
@@ -125,7 +127,7 @@ func (s *Bolt) CreateBoard(_ context.Context, b board.Board) error {
 	if err != nil {
 		return fmt.Errorf("encode board: %w", err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		boards, views := tx.Bucket(bucketBoards), tx.Bucket(bucketViews)
 		if boards.Get([]byte(b.ID)) != nil || views.Get([]byte(b.ViewID)) != nil {
 			return errors.New("board id already exists")
@@ -185,13 +187,17 @@ func decodeBoard(data []byte, b *board.Board) error {
 	return nil
 }
 
-// Ping checks that the file can still be read.
+// Ping checks that the file can still be read, and that the disk takes
+// writes (bolt_health.go).
 func (s *Bolt) Ping(context.Context) error {
 	s.mu.RLock()
 	closed := s.closed
 	s.mu.RUnlock()
 	if closed {
 		return board.ErrStoreClosed
+	}
+	if err := s.health.check(s.probeWrite); err != nil {
+		return err
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketBoards) == nil {

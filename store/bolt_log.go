@@ -55,7 +55,7 @@ func (s *Bolt) commitLoop() {
 		}
 		results = results[:len(batch)]
 		touched := map[string]head{}
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.update(func(tx *bolt.Tx) error {
 			for i, req := range batch {
 				results[i] = appendTx(tx, req)
 				if results[i].err == nil && !results[i].dup {
@@ -195,7 +195,7 @@ func (s *Bolt) compact(id string) error {
 	if data, err = encodeSnapshot(snap); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		h, ok := getHead(tx, id)
 		if !ok || h.SnapSeq >= snap.Seq {
 			return nil

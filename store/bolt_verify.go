@@ -20,15 +20,27 @@ import (
 // page check reads the freelist, which only a writer may touch safely.
 func (s *Bolt) Check() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
+		if err := pageCheck(tx); err != nil {
 			return fmt.Errorf("store integrity: %w", err)
 		}
-		return tx.Bucket(bucketBoards).ForEach(func(k, _ []byte) error {
-			if err := checkBoard(tx, string(k)); err != nil {
-				return fmt.Errorf("store integrity: board %.8s: %w", k, err)
-			}
-			return nil
-		})
+		return checkBoards(tx)
+	})
+}
+
+// checkBoards checks Easel's invariants on every board.
+func checkBoards(tx *bolt.Tx) error {
+	boards := tx.Bucket(bucketBoards)
+	if boards == nil {
+		if k, _ := tx.Cursor().First(); k == nil {
+			return nil // a file created but never initialised: OpenBolt will
+		}
+		return fmt.Errorf("store integrity: boards bucket missing")
+	}
+	return boards.ForEach(func(k, _ []byte) error {
+		if err := checkBoard(tx, string(k)); err != nil {
+			return fmt.Errorf("store integrity: board %.8s: %w", k, err)
+		}
+		return nil
 	})
 }
 
