@@ -11,6 +11,13 @@
 // frame is being written into the next frame (newline-delimited), and
 // closes the member with 1013 when it cannot keep up.
 //
+// Closing: once a close frame is out, the connection's frame guard
+// (frameguard.go) ends the read loop at once, so the member leaves and the
+// melody session ends; the socket itself then lingers on one goroutine of
+// its own (linger.go: drain ≤ 8 MiB, ≤ CloseGrace, at most MaxLingering per
+// Hub, which Shutdown waits for), so the client reads the close frame
+// before any reset.
+//
 // Locks, always taken in this order (never the reverse):
 //
 //	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu

@@ -5,5 +5,9 @@
 //
 // Concurrency: every Store here is safe for concurrent use. Bolt serialises
 // writers inside bbolt (one read-write transaction at a time) and lets
-// readers run in parallel.
+// readers run in parallel. Bolt's write health (bolt_health.go) is one
+// mutex-guarded value; a /readyz probe write runs under it, so probes never
+// overlap. CheckBoltFile (bolt_startcheck.go), run before the store opens,
+// checks the file on a goroutine of its own (faults on damaged pages become
+// panics there, recovered) and gives up after its time budget.
 package store
