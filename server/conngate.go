@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net"
@@ -90,6 +91,11 @@ func (g *GateListener) refuse(c net.Conn) {
 		defer g.refusing.Add(-1)
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(gateRefuseTime))
+		// Answer after the request's headers: a client that has not sent
+		// its request yet would take an early answer for a stray one.
+		if !readHeaders(c) {
+			return
+		}
 		if _, err := io.WriteString(c, gateResponse()); err != nil {
 			return
 		}
@@ -98,6 +104,23 @@ func (g *GateListener) refuse(c net.Conn) {
 		}
 		io.Copy(io.Discard, io.LimitReader(c, 64<<10))
 	}()
+}
+
+// readHeaders reads from c until the end of a request's headers, at most
+// 16 KiB; false if they did not arrive (deadline, close, too long).
+func readHeaders(c net.Conn) bool {
+	buf := make([]byte, 0, 16<<10)
+	for len(buf) < cap(buf) {
+		n, err := c.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if bytes.Contains(buf, []byte("\r\n\r\n")) {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // gatedConn gives its place back once, on the first Close.

@@ -20,12 +20,13 @@ type progressWriter struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	timeout time.Duration
-	now     func() time.Time
 	err     error // the first failure to set a deadline, for the log
 }
 
-func newProgressWriter(w http.ResponseWriter, timeout time.Duration, now func() time.Time) *progressWriter {
-	return &progressWriter{w: w, rc: http.NewResponseController(w), timeout: timeout, now: now}
+// newProgressWriter writes to w with timeout per chunk. Deadlines are on
+// the wall clock (time.Now), as the kernel keeps them, never a test clock.
+func newProgressWriter(w http.ResponseWriter, timeout time.Duration) *progressWriter {
+	return &progressWriter{w: w, rc: http.NewResponseController(w), timeout: timeout}
 }
 
 func (p *progressWriter) Header() http.Header { return p.w.Header() }
@@ -36,7 +37,7 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 	written := 0
 	for len(b) > 0 {
 		n := min(len(b), downloadChunk)
-		if err := p.rc.SetWriteDeadline(p.now().Add(p.timeout)); err != nil && p.err == nil {
+		if err := p.rc.SetWriteDeadline(time.Now().Add(p.timeout)); err != nil && p.err == nil {
 			p.err = err
 		}
 		m, err := p.w.Write(b[:n])

@@ -67,7 +67,7 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	// against the ETag (a stale one gets the whole file) and If-None-Match.
 	// A reader must keep taking bytes: each chunk has downloadProgressTimeout
 	// to go out, however long the whole download takes.
-	w := newProgressWriter(c.Response(), s.downloadProgress, s.now)
+	w := newProgressWriter(c.Response(), s.downloadProgress)
 	http.ServeContent(w, c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
 	if err := w.finish(); err != nil {
 		s.log.Warn("download: cannot set a write deadline", "err", err)

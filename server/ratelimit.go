@@ -97,8 +97,11 @@ func (l *addrRateLimiter) forget(now time.Time) {
 func rateKey(r *http.Request) string {
 	addr := clientAddr(r)
 	ip := net.ParseIP(addr)
-	if ip == nil || ip.To4() != nil {
+	if ip == nil {
 		return addr
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String() // also for ::ffff:a.b.c.d
 	}
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
