@@ -9,7 +9,9 @@ import (
 
 // raiseFileLimit lifts the soft RLIMIT_NOFILE to the hard one: every socket,
 // download and store file is a descriptor, and distributions' soft default
-// (often 1024) is far below what one node serves. It answers the limit in
+// (often 1024) is far below what one node serves. Go (1.19+) already does
+// this at start on most systems; doing it here too makes it certain, and
+// reports the numbers the connection gate is sized from. It answers the limit in
 // force afterwards (0: unlimited or unknown) and what it did, for the log.
 func raiseFileLimit() (limit uint64, soft, hard uint64, err error) {
 	var rl syscall.Rlimit
