@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/easel-app/easel/server"
 	"github.com/easel-app/easel/session"
 )
 
@@ -26,6 +27,12 @@ type config struct {
 	tlsKey          string
 	maxConnsPerAddr int
 	maxConns        int
+	publicURLs      []string
+	createRate      int // boards per minute per address; 0: no limit
+	createBurst     int
+	maxDownloads    int // HTTP exports in flight per address
+	maxImports      int // imports in flight per address
+	downloadStall   time.Duration
 	logLevel        slog.Level
 	session         session.Config
 	shutdownTimeout time.Duration
@@ -109,6 +116,13 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	urls := &urlList{list: splitList(env("public-url"))}
+	fs.Var(urls, "public-url", "public origin of this server (scheme://host[:port]), repeatable or comma-separated; when set, requests for any other Host get 421 and only these origins count as the server's own (env "+envName("public-url")+")")
+	num(&cfg.createRate, "create-rate", int(server.DefaultCreateLimit.PerMinute), "boards one client address may create per minute (after the burst); 0 = no limit")
+	num(&cfg.createBurst, "create-burst", server.DefaultCreateLimit.Burst, "boards one client address may create at once")
+	num(&cfg.maxDownloads, "max-downloads-per-addr", 8, "HTTP exports in flight to one client address")
+	num(&cfg.maxImports, "max-imports-per-addr", 1, "imports in flight from one client address")
+	dur(&cfg.downloadStall, "download-progress-timeout", 30*time.Second, "an HTTP download whose reader takes no 32 KiB chunk for this long is cut off")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
 	str(&cfg.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback); off when empty")
 	boolean(&cfg.skipCheck, "skip-check", "start without checking the embedded store's file (for files too large to check at every start; check them offline with bbolt check)")
@@ -126,6 +140,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	if err := cfg.logLevel.UnmarshalText([]byte(logLevel)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
+	cfg.publicURLs = urls.list
 	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
 	s.Board.MaxBytes = int64(boardMiB) << 20
 	return cfg, cfg.validate()
@@ -156,10 +171,48 @@ func (c config) validate() error {
 		return fmt.Errorf("--hello-timeout must be positive")
 	case c.checkTimeout <= 0:
 		return fmt.Errorf("--check-timeout must be positive")
+	case c.createRate < 0 || c.createBurst < 1:
+		return fmt.Errorf("--create-rate must not be negative and --create-burst must be at least 1")
+	case c.maxDownloads < 1 || c.maxImports < 1:
+		return fmt.Errorf("--max-downloads-per-addr and --max-imports-per-addr must be at least 1")
+	case c.downloadStall <= 0:
+		return fmt.Errorf("--download-progress-timeout must be positive")
 	}
 	return nil
 }
 
 func envName(flagName string) string {
 	return "EASEL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// urlList is a repeatable flag whose values may also be comma-separated.
+// The first use on the command line replaces the environment's list.
+type urlList struct {
+	list    []string
+	fromCLI bool
+}
+
+func (u *urlList) String() string {
+	if u == nil {
+		return ""
+	}
+	return strings.Join(u.list, ",")
+}
+
+func (u *urlList) Set(v string) error {
+	if !u.fromCLI {
+		u.list, u.fromCLI = nil, true
+	}
+	u.list = append(u.list, splitList(v)...)
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

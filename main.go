@@ -66,9 +66,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	origins, err := server.NewOriginPolicy(strings.Split(cfg.origins, ","))
+	origins, err := server.NewOriginPolicy(strings.Split(cfg.origins, ","), cfg.publicURLs...)
 	if err != nil {
-		return fmt.Errorf("--origins: %w", err)
+		return fmt.Errorf("--origins/--public-url: %w", err)
 	}
 	hub := session.NewHub(session.Options{
 		Node:        deps.node,
@@ -91,6 +91,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxConnsPerAddr: cfg.maxConnsPerAddr,
 		MaxConns:        cfg.maxConns,
 		Ready:           deps.checks,
+
+		MaxImportsPerAddr:       cfg.maxImports,
+		MaxDownloadsPerAddr:     cfg.maxDownloads,
+		DownloadProgressTimeout: cfg.downloadStall,
+		CreateLimit:             server.CreateLimit{PerMinute: float64(cfg.createRate), Burst: cfg.createBurst},
 	})
 	if err != nil {
 		return err
@@ -102,6 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	ln = gateConnections(ln, log)
 	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.tlsCert != "", "data", cfg.data)
 
 	serveErr := make(chan error, 1)
@@ -145,4 +151,19 @@ func loadTLS(certFile, keyFile string) (*tls.Config, error) {
 		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// gateConnections raises the file descriptor limit and keeps a reserve of
+// it: past connectionLimit open connections, new ones get 503.
+func gateConnections(ln net.Listener, log *slog.Logger) net.Listener {
+	limit, soft, hard, err := raiseFileLimit()
+	if err != nil {
+		log.Warn("file descriptor limit", "err", err)
+	}
+	conns := connectionLimit(limit)
+	log.Info("file descriptor limit", "soft", soft, "hard", hard, "in_force", limit, "max_connections", conns)
+	if conns == 0 {
+		return ln
+	}
+	return server.NewGateListener(ln, conns, log)
 }

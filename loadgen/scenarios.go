@@ -21,7 +21,7 @@ type Options struct {
 
 // serverArgs lift the per-address and per-board caps: every member of a
 // load comes from 127.0.0.1.
-var serverArgs = []string{"--max-conns-per-addr", "0", "--max-conns", "0", "--max-members", "100000"}
+var serverArgs = []string{"--max-conns-per-addr", "0", "--max-conns", "0", "--max-members", "100000", "--create-rate", "0"}
 
 func (o Options) n(full int) int { return max(1, int(float64(full)*o.Scale+0.5)) }
 

@@ -6,7 +6,15 @@
 // It decides who may connect and as what; package session decides what
 // happens once they are connected.
 //
-// Concurrency: handlers run on net/http's goroutines. The only shared
-// mutable state is the connection counter (connLimits, own mutex); the
+// Before any handler, checkHost refuses Hosts the server does not answer
+// for (421) and checkWriteOrigin refuses state changes from foreign origins
+// (403); see OriginPolicy. GateListener, wrapped around the listener by
+// main, answers connections past the file-descriptor budget with 503.
+//
+// Concurrency: handlers run on net/http's goroutines. The shared mutable
+// state is the per-address counters (connLimits, each with its own mutex:
+// WebSockets, HTTP downloads, imports), the board-creation token buckets
+// (addrRateLimiter, own mutex) and GateListener's atomic counters (it also
+// runs one short-lived goroutine per refused connection, at most 64); the
 // store, hub and templates are safe for concurrent use.
 package server

@@ -40,6 +40,15 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 		}
 		scale = n
 	}
+	// Downloads held by one address are capped, and each is counted while
+	// it runs (easel_http_downloads), also while a reader stalls.
+	release, status := s.downloads.acquire(c.Request())
+	if status != 0 {
+		return plainError(status, "too many downloads in progress from your address; retry when one has finished")
+	}
+	defer release()
+	s.metrics.downloads.Inc()
+	defer s.metrics.downloads.Dec()
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
 		return err
@@ -56,7 +65,13 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
 	// ServeContent answers Range (206), unsatisfiable ranges (416), If-Range
 	// against the ETag (a stale one gets the whole file) and If-None-Match.
-	http.ServeContent(c.Response(), c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
+	// A reader must keep taking bytes: each chunk has downloadProgressTimeout
+	// to go out, however long the whole download takes.
+	w := newProgressWriter(c.Response(), s.downloadProgress)
+	http.ServeContent(w, c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
+	if err := w.finish(); err != nil {
+		s.log.Warn("download: cannot set a write deadline", "err", err)
+	}
 	return nil
 }
 
@@ -75,6 +90,13 @@ func (s *Server) importBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// One address may hold only a few import slots (a trickling upload
+	// holds its slot up to importReadTimeout), so it cannot take them all.
+	releaseAddr, status := s.importsPerAddr.acquire(c.Request())
+	if status != 0 {
+		return board.Errorf(board.CodeRateLimited, "too many imports in progress from your address; retry when one has finished")
+	}
+	defer releaseAddr()
 	// An import holds up to maxImportBytes and its parse in memory: a
 	// bounded number at a time, refused rather than queued beyond.
 	select {

@@ -119,21 +119,13 @@ func TestImportPastTheBoardLimitChangesNothing(t *testing.T) {
 // Threat 6: imports in flight are capped; one past the cap is refused with
 // 429 at once instead of holding another upload in memory.
 func TestImportsInFlightAreCapped(t *testing.T) {
-	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports = 1 })
+	// Two per address, so the node-wide cap of one is what refuses.
+	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports, o.MaxImportsPerAddr = 1, 2 })
 	b := app.createBoard(t)
 	url := app.URL + b.EditURL + "/import"
 
 	// The first import is held open: its body arrives slowly.
-	pr, pw := io.Pipe()
-	first := make(chan struct{})
-	go func() {
-		defer close(first)
-		// It ends in an error: the test cuts its body off below.
-		if res, err := http.Post(url, "application/json", pr); err == nil {
-			res.Body.Close()
-		}
-	}()
-	pw.Write([]byte(`{"easel":`))
+	cutOff := heldImport(http.DefaultClient, url)
 
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -149,8 +141,7 @@ func TestImportsInFlightAreCapped(t *testing.T) {
 			t.Fatalf("a second import while one is in flight: %d %s, want 429", res.StatusCode, body)
 		}
 	}
-	pw.CloseWithError(io.ErrUnexpectedEOF)
-	<-first
+	cutOff()
 	// The slot is freed once the server has dropped the cut-off upload: a
 	// bad file then gets its 400, not a 429.
 	for {

@@ -1,34 +1,58 @@
 package server
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 )
 
-// OriginPolicy decides which browser origins may open a socket: the
-// request's own scheme, host and port, plus an exact allowlist. A request
+// OriginPolicy decides which hosts the server answers for and which browser
+// origins may open a socket or change state.
+//
+// Hosts: with public URLs (--public-url) only their hosts are served. Without
+// them, only IP literals, localhost and the hosts of the extra origins
+// (--origins) are: any other name could be an attacker's domain rebound to
+// this server's address (DNS rebinding), and then the attacker's page would
+// be "same origin" with the server. Both are refused with 421.
+//
+// Origins: the server's own origin (the public URLs when set, else the
+// request's own scheme, host and port) plus an exact allowlist. A request
 // without an Origin header is not from a browser page and is allowed
 // (capability ids still gate it). "null" and look-alikes such as
 // https://<host>.evil.example are refused: only exact matches count.
 type OriginPolicy struct {
-	extra map[string]bool
+	extra  map[string]bool // normalized origins from --origins
+	public map[string]bool // normalized origins from --public-url
+	hosts  map[string]bool // host[:port] of every public and extra origin
 }
 
 // NewOriginPolicy allows the request's own origin plus each of extra
-// (scheme://host[:port], as browsers send it).
-func NewOriginPolicy(extra []string) (*OriginPolicy, error) {
-	p := &OriginPolicy{extra: make(map[string]bool)}
-	for _, o := range extra {
-		o = strings.TrimSpace(o)
-		if o == "" {
-			continue
+// (scheme://host[:port], as browsers send it). With publicURLs, the server
+// answers only for their hosts and its own origin is theirs, not the one
+// the Host header claims.
+func NewOriginPolicy(extra []string, publicURLs ...string) (*OriginPolicy, error) {
+	p := &OriginPolicy{extra: make(map[string]bool), public: make(map[string]bool), hosts: make(map[string]bool)}
+	add := func(list []string, into map[string]bool, what string) error {
+		for _, o := range list {
+			o = strings.TrimSpace(o)
+			if o == "" {
+				continue
+			}
+			n, ok := normalizeOrigin(strings.TrimSuffix(o, "/"))
+			if !ok {
+				return &url.Error{Op: "parse " + what, URL: o, Err: errBadOrigin}
+			}
+			into[n] = true
+			p.hosts[n[strings.Index(n, "://")+3:]] = true
 		}
-		n, ok := normalizeOrigin(o)
-		if !ok {
-			return nil, &url.Error{Op: "parse origin", URL: o, Err: errBadOrigin}
-		}
-		p.extra[n] = true
+		return nil
+	}
+	if err := add(extra, p.extra, "origin"); err != nil {
+		return nil, err
+	}
+	if err := add(publicURLs, p.public, "public URL"); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -39,7 +63,24 @@ func (e originError) Error() string { return string(e) }
 
 const errBadOrigin = originError("want scheme://host[:port] with scheme http or https")
 
-// Allowed reports whether r's Origin may connect.
+// HostAllowed reports whether the server answers for r's Host, and if not,
+// why (for the 421 answer).
+func (p *OriginPolicy) HostAllowed(r *http.Request) (bool, string) {
+	host := normalizeHost(r.Host)
+	if len(p.public) > 0 {
+		if p.hosts[host] {
+			return true, ""
+		}
+		return false, "this server does not answer for host " + quoteHost(host) + ": see its --public-url"
+	}
+	if p.hosts[host] || isLocalOrIP(host) {
+		return true, ""
+	}
+	return false, "this server answers only for IP addresses and localhost, not for host " + quoteHost(host) +
+		": start it with --public-url naming its public address"
+}
+
+// Allowed reports whether r's Origin may connect or change state.
 func (p *OriginPolicy) Allowed(r *http.Request) bool {
 	origins := r.Header.Values("Origin")
 	if len(origins) == 0 {
@@ -52,6 +93,9 @@ func (p *OriginPolicy) Allowed(r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	if len(p.public) > 0 {
+		return p.public[got] || p.extra[got]
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -60,6 +104,22 @@ func (p *OriginPolicy) Allowed(r *http.Request) bool {
 		return true
 	}
 	return p.extra[got]
+}
+
+// FromOtherSite reports whether r was made by another site's page: it
+// carries an Origin that is not allowed, or the browser says so in
+// Sec-Fetch-Site (sent on every request, navigations included, which carry
+// no Origin). Direct visits ("none"), our own pages and non-browser clients
+// (no such headers) are not.
+func (p *OriginPolicy) FromOtherSite(r *http.Request) bool {
+	if r.Header.Get("Origin") != "" {
+		return !p.Allowed(r)
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return true
+	}
+	return false
 }
 
 // normalizeOrigin lower-cases scheme and host and drops the default port,
@@ -77,4 +137,38 @@ func normalizeOrigin(s string) (string, bool) {
 		host = strings.TrimSuffix(host, ":443")
 	}
 	return u.Scheme + "://" + host, true
+}
+
+// normalizeHost lower-cases a Host header and drops a default port. The
+// scheme is unknown behind a TLS-terminating proxy, so either default
+// port is dropped.
+func normalizeHost(h string) string {
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	for _, port := range []string{":80", ":443"} {
+		h = strings.TrimSuffix(h, port)
+	}
+	return h
+}
+
+// isLocalOrIP reports whether host (with an optional port) is an IP
+// literal, localhost or a *.localhost name: names no attacker's DNS can
+// point at this server.
+func isLocalOrIP(host string) bool {
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.Trim(name, "[]")
+	if net.ParseIP(name) != nil {
+		return true
+	}
+	return name == "localhost" || strings.HasSuffix(name, ".localhost")
+}
+
+// quoteHost shows at most 100 bytes of a client-chosen host in a reason.
+func quoteHost(h string) string {
+	if len(h) > 100 {
+		h = h[:100] + "…"
+	}
+	return `"` + h + `"`
 }

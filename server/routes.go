@@ -15,7 +15,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	e.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.checkHost, s.checkWriteOrigin)
 
 	// Pages.
 	e.GET("/", s.landingPage)
@@ -24,7 +24,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/v/:id", s.viewPage)
 
 	// Board API.
-	e.POST("/api/boards", s.createBoard, middleware.BodyLimit("16K"))
+	e.POST("/api/boards", s.createBoard, requireContentType("application/json"), middleware.BodyLimit("16K"))
 
 	// Live sockets.
 	e.GET("/b/:id/ws", s.editSocket)
@@ -33,7 +33,10 @@ func (s *Server) routes() *echo.Echo {
 	// Exports over HTTP (/b/<id>/export.<fmt>) and imports.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/:file", s.editFile)
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/:file", s.viewFile)
-	e.POST("/b/:id/import", s.importBoard)
+	// The file as it is: JSON (what the bundled client sends; Excalidraw's
+	// application/vnd.excalidraw+json too) or raw bytes. Not multipart and
+	// not form-encoded: those are what a foreign page's form can send.
+	e.POST("/b/:id/import", s.importBoard, requireContentType("application/json", "application/*+json", "application/octet-stream"))
 
 	// Browser assets, embedded in the binary.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticFiles(static.FS))))

@@ -36,6 +36,19 @@ type Options struct {
 	// ImportReadTimeout bounds how long an upload may take to arrive
 	// (default 60 s), so a trickling one cannot hold an import slot.
 	ImportReadTimeout time.Duration
+	// MaxImportsPerAddr caps imports in flight from one client address
+	// (default 1), so a few trickling uploads cannot hold every slot.
+	MaxImportsPerAddr int
+	// MaxDownloadsPerAddr caps HTTP exports in flight to one client address
+	// (default 8); more get 429.
+	MaxDownloadsPerAddr int
+	// DownloadProgressTimeout is how long an HTTP download may make no
+	// progress (one 32 KiB chunk not taken) before its connection is closed
+	// (default 30 s). A slow reader that keeps reading is never cut off.
+	DownloadProgressTimeout time.Duration
+	// CreateLimit is the budget of board creations per client address
+	// (zero: no limit; the binary's default is DefaultCreateLimit).
+	CreateLimit CreateLimit
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
 	// Ready are the dependencies /readyz checks, by name (default: the
@@ -58,7 +71,11 @@ type Server struct {
 	gather            prometheus.Gatherer
 	ready             map[string]func(context.Context) error
 	imports           chan struct{} // semaphore of Options.MaxImports
+	importsPerAddr    *connLimits
 	importReadTimeout time.Duration
+	downloads         *connLimits
+	downloadProgress  time.Duration
+	creates           *addrRateLimiter // nil: no limit
 }
 
 // New builds the server and its routes.
@@ -76,6 +93,15 @@ func New(o Options) (*Server, error) {
 	if o.ImportReadTimeout <= 0 {
 		o.ImportReadTimeout = time.Minute
 	}
+	if o.MaxImportsPerAddr <= 0 {
+		o.MaxImportsPerAddr = 1
+	}
+	if o.MaxDownloadsPerAddr <= 0 {
+		o.MaxDownloadsPerAddr = 8
+	}
+	if o.DownloadProgressTimeout <= 0 {
+		o.DownloadProgressTimeout = 30 * time.Second
+	}
 	s := &Server{
 		store:   o.Store,
 		hub:     o.Hub,
@@ -90,7 +116,11 @@ func New(o Options) (*Server, error) {
 		ready:   o.Ready,
 		imports: make(chan struct{}, o.MaxImports),
 
+		importsPerAddr:    newConnLimits(o.MaxImportsPerAddr, 0),
 		importReadTimeout: o.ImportReadTimeout,
+		downloads:         newConnLimits(o.MaxDownloadsPerAddr, 0),
+		downloadProgress:  o.DownloadProgressTimeout,
+		creates:           newAddrRateLimiter(o.CreateLimit, maxTrackedAddrs),
 	}
 	if s.ready == nil {
 		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}

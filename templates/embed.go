@@ -1,8 +1,9 @@
 // Package templates holds the html/template pages, embedded into the binary.
 //
 // The server parses them with template.ParseFS(FS, "*.html") and executes
-// "landing.html" (data nil), "notfound.html" (data struct{ Message string })
-// and "board.html" (data BoardPage: Title, Role, EditID, ViewID, SocketPath,
+// "landing.html" (data nil), "confirmnew.html" (data nil: GET /new reached
+// from another site), "notfound.html" (data struct{ Message string }) and
+// "board.html" (data BoardPage: Title, Role, EditID, ViewID, SocketPath,
 // EditURL, ViewURL). layout.html only defines shared blocks.
 package templates
 
