@@ -65,7 +65,7 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
 	// ServeContent answers Range (206), unsatisfiable ranges (416), If-Range
 	// against the ETag (a stale one gets the whole file) and If-None-Match.
-	// A reader must keep taking bytes: each chunk has downloadProgressTimeout
+	// A reader must keep taking bytes: each chunk has s.downloadProgress
 	// to go out, however long the whole download takes.
 	w := newProgressWriter(c.Response(), s.downloadProgress)
 	http.ServeContent(w, c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
