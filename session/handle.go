@@ -92,7 +92,8 @@ func (m *Member) handle(msg inbound, line []byte) bool {
 // hello introduces the member; the answer is welcome, and everyone else on
 // the board is told with join.
 func (m *Member) hello(msg inbound) bool {
-	if err := board.ValidateIdentity(msg.Name, msg.Color); err != nil {
+	name, err := board.CleanIdentity(msg.Name, msg.Color)
+	if err != nil {
 		m.sendError(err, "")
 		return true // the hello deadline still runs
 	}
@@ -101,7 +102,7 @@ func (m *Member) hello(msg inbound) bool {
 		return true
 	}
 	m.helloTimer.Stop()
-	m.peer = board.Peer{ID: m.peer.ID, Name: msg.Name, Color: msg.Color, Role: m.role}
+	m.peer = board.Peer{ID: m.peer.ID, Name: name, Color: msg.Color, Role: m.role}
 	if err := m.hub.admit(m, msg.Since); err != nil {
 		if errors.Is(err, ErrShuttingDown) {
 			m.closeWith(websocket.CloseGoingAway, "server shutting down")
@@ -114,7 +115,7 @@ func (m *Member) hello(msg inbound) bool {
 		m.closeWith(websocket.CloseTryAgainLater, "board unavailable: retry")
 		return false
 	}
-	m.log.Info("joined board", "name_len", utf8.RuneCountInString(msg.Name))
+	m.log.Info("joined board", "name_len", utf8.RuneCountInString(name))
 	return true
 }
 
