@@ -22,6 +22,7 @@ test: test-go fuzz test-js e2e
 FUZZTIME ?= 10s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeOps$$' -fuzztime $(FUZZTIME) ./board/
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanLabel$$' -fuzztime $(FUZZTIME) ./board/
 	$(GO) test -run '^$$' -fuzz '^FuzzClientFrame$$' -fuzztime $(FUZZTIME) ./session/
 	$(GO) test -run '^$$' -fuzz '^FuzzExportResume$$' -fuzztime $(FUZZTIME) ./session/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./export/

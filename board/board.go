@@ -3,7 +3,6 @@ package board
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -29,12 +28,14 @@ const MaxTitleLen = 120
 
 // New makes a board with two fresh, independent capability ids. Both are
 // UUID v4 drawn from crypto/rand (uuid.NewRandom), so neither can be guessed
-// or derived from the other.
+// or derived from the other. The title is cleaned (CleanTitle); "" gets the
+// default title.
 func New(title string, now time.Time) (Board, error) {
 	if title == "" {
 		title = DefaultTitle
 	}
-	if err := ValidateTitle(title); err != nil {
+	title, err := CleanTitle("title", title)
+	if err != nil {
 		return Board{}, err
 	}
 	id, err := uuid.NewRandom()
@@ -49,16 +50,14 @@ func New(title string, now time.Time) (Board, error) {
 }
 
 // ValidateTitle checks a title against the protocol: 1–120 characters of
-// valid UTF-8.
+// valid UTF-8, already clean (CleanTitle leaves it as it is).
 func ValidateTitle(title string) error {
-	n := utf8.RuneCountInString(title)
-	switch {
-	case !utf8.ValidString(title):
-		return Errorf(CodeBadRequest, "title is not valid UTF-8")
-	case n < 1:
-		return Errorf(CodeBadRequest, "title is empty")
-	case n > MaxTitleLen:
-		return Errorf(CodeBadRequest, "title has %d characters, at most %d allowed", n, MaxTitleLen)
+	clean, err := CleanTitle("title", title)
+	if err != nil {
+		return err
+	}
+	if clean != title {
+		return Errorf(CodeBadRequest, "title has control, bidi or invisible characters, or is not in NFC")
 	}
 	return nil
 }

@@ -108,10 +108,11 @@ func decodeOp(raw json.RawMessage, path string) (Op, error) {
 		if w.Title == nil {
 			return Op{}, Errorf(CodeBadRequest, "%s.title is missing", path)
 		}
-		if err := ValidateTitle(*w.Title); err != nil {
-			return Op{}, Errorf(CodeBadRequest, "%s.%s", path, ClientMessage(err))
+		title, err := CleanTitle(path+".title", *w.Title)
+		if err != nil {
+			return Op{}, err
 		}
-		return Op{Op: OpTitle, Title: *w.Title}, nil
+		return Op{Op: OpTitle, Title: title}, nil
 	default:
 		return Op{}, Errorf(CodeBadRequest, "%s.op %q is not one of put, del, title", path, *w.Op)
 	}

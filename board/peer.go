@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"regexp"
-	"unicode/utf8"
 )
 
 // Role is what a member may do on a board.
@@ -29,18 +28,17 @@ const MaxNameLen = 40
 
 var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
-// ValidateIdentity checks the name and color a client introduces itself with.
-func ValidateIdentity(name, color string) error {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case !utf8.ValidString(name):
-		return Errorf(CodeBadRequest, "name is not valid UTF-8")
-	case n < 1 || n > MaxNameLen:
-		return Errorf(CodeBadRequest, "name must have 1 to %d characters, got %d", MaxNameLen, n)
-	case !colorPattern.MatchString(color):
-		return Errorf(CodeBadRequest, "color must be #rrggbb, got %q", color)
+// CleanIdentity checks the name and color a client introduces itself with
+// in hello, and returns the name as peers will see it (see CleanName).
+func CleanIdentity(name, color string) (string, error) {
+	name, err := CleanName("hello.name", name)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	if !colorPattern.MatchString(color) {
+		return "", Errorf(CodeBadRequest, "hello.color must be #rrggbb, got %q", color)
+	}
+	return name, nil
 }
 
 // NewPeerID returns a short random peer id (72 bits from crypto/rand,

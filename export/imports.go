@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/easel-app/easel/board"
 )
@@ -97,8 +96,8 @@ func elementsField(top map[string]json.RawMessage) ([]json.RawMessage, error) {
 	return els, nil
 }
 
-// importTitle is a file's title made a valid board title: cut to the
-// longest allowed, and "" when there is none.
+// importTitle is a file's title made a valid board title (board.FitTitle:
+// cleaned, cut to the longest allowed), and "" when there is none.
 func importTitle(top map[string]json.RawMessage, obj string, key string) (string, error) {
 	src := top
 	if obj != "" {
@@ -112,14 +111,7 @@ func importTitle(top map[string]json.RawMessage, obj string, key string) (string
 	if err != nil {
 		return "", board.Errorf(board.CodeBadRequest, "%v", err)
 	}
-	t = strings.TrimSpace(t)
-	if utf8.RuneCountInString(t) > board.MaxTitleLen {
-		t = strings.TrimSpace(string([]rune(t)[:board.MaxTitleLen]))
-	}
-	if t != "" && board.ValidateTitle(t) != nil {
-		return "", nil
-	}
-	return t, nil
+	return board.FitTitle(t), nil
 }
 
 // checked runs one element, as JSON, through the server's validation of

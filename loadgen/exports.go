@@ -17,6 +17,9 @@ import (
 	"time"
 )
 
+// rateLimited stands for a rate_limited answer among BuildBigBoard's acks.
+const rateLimited = ^uint64(0)
+
 // BuildBigBoard fills a new board until its JSON export is about
 // targetBytes, through the protocol (ops messages of long strokes), and
 // returns the board and the epoch and seq to join it with `since` (so
@@ -40,7 +43,13 @@ func BuildBigBoard(ctx context.Context, srv *Server, targetBytes int) (Board, st
 			json.Unmarshal(line, &m)
 			acks <- m.Seq
 		} else if typ == "error" {
-			acks <- 0
+			var e struct{ Code string }
+			json.Unmarshal(line, &e)
+			if e.Code == "rate_limited" {
+				acks <- rateLimited
+			} else {
+				acks <- 0
+			}
 		}
 	}
 	m, err := joinHooked(ctx, wsURL(srv.URL(), b.EditURL), 0, Clock{Start: time.Now()}, JoinOptions{}, on, nil)
@@ -61,17 +70,27 @@ func BuildBigBoard(ctx context.Context, srv *Server, targetBytes int) (Board, st
 			id := n*perMessage + i
 			ops[i] = map[string]any{"op": "put", "el": map[string]any{"id": fmt.Sprint("s", id), "kind": "stroke", "x": id, "y": id, "points": points, "stroke": "#1e1e1e", "width": 2, "z": "a0"}}
 		}
-		if err := m.WriteJSON(map[string]any{"type": "ops", "ref": fmt.Sprint("big", n), "ops": ops}); err != nil {
-			return b, since, err
-		}
-		select {
-		case seq := <-acks:
-			if seq == 0 {
+		// The server budgets ops bytes per second: a refused message is
+		// sent again after a pause, as a client would.
+		for tries := 0; ; tries++ {
+			if err := m.WriteJSON(map[string]any{"type": "ops", "ref": fmt.Sprint("big", n), "ops": ops}); err != nil {
+				return b, since, err
+			}
+			var seq uint64
+			select {
+			case seq = <-acks:
+			case <-time.After(30 * time.Second):
+				return b, since, fmt.Errorf("building the big board: no ack for message %d", n)
+			}
+			if seq == rateLimited && tries < 20 {
+				time.Sleep(500 * time.Millisecond)
+				continue
+			}
+			if seq == 0 || seq == rateLimited {
 				return b, since, fmt.Errorf("building the big board: message %d refused: %v", n, m.Errors)
 			}
 			since.Seq = seq
-		case <-time.After(30 * time.Second):
-			return b, since, fmt.Errorf("building the big board: no ack for message %d", n)
+			break
 		}
 	}
 	since.Epoch = m.Epoch

@@ -43,8 +43,21 @@ type Config struct {
 	// beyond it they close at once, risking a reset.
 	MaxLingering int
 	// CursorRate and OpsRate are per-connection message budgets per second;
-	// bursts of twice the rate are allowed.
+	// bursts of twice the rate are allowed (so are all the rates below).
 	CursorRate, OpsRate float64
+	// ControlRate is the per-connection budget, in messages per second, of
+	// each other type — hello, export, export.resume, export.cancel, and
+	// unknown types or malformed lines together — each type its own.
+	ControlRate float64
+	// AckRate is export.ack's base budget per connection and second; every
+	// chunk sent to the connection adds one ack on top, so a download
+	// acknowledged chunk by chunk is never limited, however fast.
+	AckRate float64
+	// BytesRate bounds the bytes per second of all of a connection's
+	// messages, OpsBytesRate those of its ops messages, and
+	// BoardOpsBytesRate those of the ops messages of all editors of one
+	// board on this node together (imports over HTTP are not counted).
+	BytesRate, OpsBytesRate, BoardOpsBytesRate float64
 	// MaxMembersPerBoard caps connections to one board on this node.
 	MaxMembersPerBoard int
 	// CatchUpMessages and CatchUpBytes bound the recent ops messages a room
@@ -93,6 +106,11 @@ func DefaultConfig() Config {
 		MaxLingering:       512,
 		CursorRate:         150,
 		OpsRate:            75,
+		ControlRate:        20,
+		AckRate:            60,
+		BytesRate:          16 << 20,
+		OpsBytesRate:       8 << 20,
+		BoardOpsBytesRate:  16 << 20,
 		MaxMembersPerBoard: 500,
 		CatchUpMessages:    2048,
 		CatchUpBytes:       16 << 20,

@@ -24,4 +24,11 @@
 //
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
+//
+// Budgets (budgets.go): every line a member sends is counted on its read
+// loop against per-connection budgets, which need no lock. The one shared
+// budget, a room's ops bytes per second (Room.opsBytes), has its own mutex,
+// a leaf taken alone from the editors' read loops. Downloads count the
+// chunks they send (an atomic the read loop reads to grant export.ack
+// tokens).
 package session

@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/easel-app/easel/board"
@@ -35,6 +36,9 @@ func putChunkFrame(frame []byte) {
 // member's Outbox when no text waits.
 type downloads struct {
 	window, chunk int64
+	// chunksSent counts chunk frames handed to the wire; each earns the
+	// member one export.ack (see withinBudget). Read by the read loop.
+	chunksSent atomic.Int64
 
 	mu     sync.Mutex
 	active []*download
@@ -119,6 +123,7 @@ func (d *downloads) pull() (frame, then []byte) {
 			return nil, encode(errorMsg{Type: "error", Code: board.CodeInternal, Message: "the file could not be read; start the export again", ID: dl.t.ID})
 		}
 		dl.sent += room
+		d.chunksSent.Add(1)
 		if dl.sent == dl.t.Size {
 			d.active = append(d.active[:i], d.active[i+1:]...)
 			return frame, encode(exportDone{Type: "export.done", ID: dl.t.ID})

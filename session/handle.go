@@ -2,7 +2,6 @@ package session
 
 import (
 	"errors"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -34,6 +33,13 @@ func (h *Hub) onText(s *melody.Session, frame []byte) {
 			m.closeWith(websocket.CloseInvalidFramePayloadData, "message is not JSON")
 			return false
 		}
+		class := classOf(msg.Type)
+		if err != nil {
+			class = classOther
+		}
+		if !m.withinBudget(class, len(line), msg.Ref, msg.ID) {
+			return !m.closing.Load()
+		}
 		if err != nil {
 			if !m.admitted() {
 				m.closeWith(websocket.ClosePolicyViolation, "the first message must be hello")
@@ -45,15 +51,6 @@ func (h *Hub) onText(s *melody.Session, frame []byte) {
 		h.metrics.MessagesIn.WithLabelValues(messageClass(msg.Type)).Inc()
 		return m.handle(msg, line)
 	})
-}
-
-// messageClass keeps the metric's label set bounded whatever clients send.
-func messageClass(t string) string {
-	switch t {
-	case "hello", "cursor", "ops", "export", "export.ack", "export.resume", "export.cancel":
-		return t
-	}
-	return "unknown"
 }
 
 // handle dispatches one message; false stops reading the rest of the frame.
@@ -92,7 +89,8 @@ func (m *Member) handle(msg inbound, line []byte) bool {
 // hello introduces the member; the answer is welcome, and everyone else on
 // the board is told with join.
 func (m *Member) hello(msg inbound) bool {
-	if err := board.ValidateIdentity(msg.Name, msg.Color); err != nil {
+	name, err := board.CleanIdentity(msg.Name, msg.Color)
+	if err != nil {
 		m.sendError(err, "")
 		return true // the hello deadline still runs
 	}
@@ -101,7 +99,7 @@ func (m *Member) hello(msg inbound) bool {
 		return true
 	}
 	m.helloTimer.Stop()
-	m.peer = board.Peer{ID: m.peer.ID, Name: msg.Name, Color: msg.Color, Role: m.role}
+	m.peer = board.Peer{ID: m.peer.ID, Name: name, Color: msg.Color, Role: m.role}
 	if err := m.hub.admit(m, msg.Since); err != nil {
 		if errors.Is(err, ErrShuttingDown) {
 			m.closeWith(websocket.CloseGoingAway, "server shutting down")
@@ -114,7 +112,7 @@ func (m *Member) hello(msg inbound) bool {
 		m.closeWith(websocket.CloseTryAgainLater, "board unavailable: retry")
 		return false
 	}
-	m.log.Info("joined board", "name_len", utf8.RuneCountInString(msg.Name))
+	m.log.Info("joined board", "name_len", utf8.RuneCountInString(name))
 	return true
 }
 
@@ -160,22 +158,9 @@ func (m *Member) welcome(ws welcomeState) []byte {
 	})
 }
 
-// cursor handles a pointer move or `gone: true`, within the member's
-// cursor budget.
+// cursor handles a pointer move or `gone: true` (the member's cursor
+// budget was checked in onText).
 func (m *Member) cursor(msg inbound) bool {
-	switch m.cursors.check(time.Now()) {
-	case refusedTell:
-		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
-		m.sendError(board.Errorf(board.CodeRateLimited, "more than %.0f cursor messages per second", m.hub.cfg.CursorRate), "")
-		return true
-	case refusedQuiet:
-		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
-		return true
-	case flooding:
-		m.hub.metrics.RateLimited.WithLabelValues("cursor").Inc()
-		m.closeWith(websocket.ClosePolicyViolation, "cursor rate limit exceeded far beyond burst")
-		return false
-	}
 	r := m.room.Load()
 	if msg.Gone {
 		r.cursorGone(m)

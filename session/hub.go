@@ -182,8 +182,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 		board:      a.Board,
 		role:       a.Role,
 		releaseCap: a.Release,
-		cursors:    newBudget(h.cfg.CursorRate),
-		opsBudget:  newBudget(h.cfg.OpsRate),
+		budgets:    newConnBudgets(h.cfg),
 		// The peer id is drawn now so that every log line of the
 		// connection carries it; peers learn it at welcome.
 		peer: board.Peer{ID: board.NewPeerID()},

@@ -34,9 +34,8 @@ type Member struct {
 	room atomic.Pointer[Room]
 
 	// Read-loop state: only touched by this session's read loop.
-	peer      board.Peer
-	cursors   budget
-	opsBudget budget
+	peer    board.Peer
+	budgets connBudgets
 	// opsQueue feeds the member's commit worker, started at the first edit;
 	// the read loop never waits for an fsync. Closed when the connection
 	// ends.

@@ -2,9 +2,6 @@ package session
 
 import (
 	"context"
-	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/easel-app/easel/board"
 )
@@ -15,25 +12,16 @@ type opsRequest struct {
 	ops []board.Op
 }
 
-// ops handles an `ops` message on the read loop: role, budget and
-// validation are checked here; the commit happens on the member's worker,
+// ops handles an `ops` message on the read loop (its message budget was
+// checked in onText): role, bytes budgets and validation are checked here; the commit happens on the member's worker,
 // in the order the member sent its messages.
 func (m *Member) ops(msg inbound, line []byte) bool {
 	if m.role != board.RoleEdit {
 		m.sendError(board.Errorf(board.CodeForbidden, "this link is view-only: edits are not accepted"), msg.Ref)
 		return true
 	}
-	switch m.opsBudget.check(time.Now()) {
-	case refusedTell, refusedQuiet:
-		// Every refused ops message is answered: the client must roll back
-		// that ref's optimistic change.
-		m.hub.metrics.RateLimited.WithLabelValues("ops").Inc()
-		m.sendError(board.Errorf(board.CodeRateLimited, "more than %.0f ops messages per second", m.hub.cfg.OpsRate), msg.Ref)
-		return true
-	case flooding:
-		m.hub.metrics.RateLimited.WithLabelValues("ops").Inc()
-		m.closeWith(websocket.ClosePolicyViolation, "ops rate limit exceeded far beyond burst")
-		return false
+	if !m.withinOpsBytes(len(line), msg.Ref) {
+		return !m.closing.Load()
 	}
 	ref, ops, err := board.DecodeOps(line)
 	if err != nil {

@@ -1,9 +1,13 @@
 package session
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
-// tokenBucket allows rate events per second with bursts of burst. It is used
-// only from one session's read loop, so it needs no lock.
+// tokenBucket allows rate units per second (messages, or bytes) with bursts
+// of burst. It is used only from one session's read loop, so it needs no
+// lock (sharedBucket wraps one for a room).
 type tokenBucket struct {
 	rate, burst float64
 	tokens      float64
@@ -14,26 +18,28 @@ func newTokenBucket(rate float64) tokenBucket {
 	return tokenBucket{rate: rate, burst: 2 * rate, tokens: 2 * rate}
 }
 
-// allow takes one token if there is one.
-func (b *tokenBucket) allow(now time.Time) bool {
-	if !b.last.IsZero() {
-		b.tokens += now.Sub(b.last).Seconds() * b.rate
-		if b.tokens > b.burst {
-			b.tokens = b.burst
-		}
+// allow takes n tokens if there are that many. Refill stops at the burst;
+// tokens granted beyond it (grant) are kept until spent.
+func (b *tokenBucket) allow(now time.Time, n float64) bool {
+	if !b.last.IsZero() && b.tokens < b.burst {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	}
 	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	if b.tokens >= n {
+		b.tokens -= n
 		return true
 	}
 	return false
 }
 
-// budget is one message class's limit: messages within the bucket are
-// accepted; messages past it are refused (the client is told once per run of
-// refusals), and a client that keeps going far past its budget — as many
-// refused messages again as a whole burst, net of refill — is a flood.
+// grant adds n tokens, beyond the burst if need be.
+func (b *tokenBucket) grant(n float64) { b.tokens += n }
+
+// budget is one limit of a connection, counted in messages or in bytes:
+// what fits the bucket is accepted; what does not is refused (the client is
+// told once per run of refusals), and a client that keeps going far past
+// its budget — as much refused again as a whole burst, net of refill — is
+// a flood.
 type budget struct {
 	accept, refuse tokenBucket
 	refusing       bool
@@ -52,12 +58,16 @@ const (
 	flooding             // close the connection
 )
 
-func (b *budget) check(now time.Time) verdict {
-	if b.accept.allow(now) {
+// check counts one message.
+func (b *budget) check(now time.Time) verdict { return b.checkN(now, 1) }
+
+// checkN counts n units (a message's bytes).
+func (b *budget) checkN(now time.Time, n float64) verdict {
+	if b.accept.allow(now, n) {
 		b.refusing = false
 		return accepted
 	}
-	if !b.refuse.allow(now) {
+	if !b.refuse.allow(now, n) {
 		return flooding
 	}
 	if b.refusing {
@@ -65,4 +75,17 @@ func (b *budget) check(now time.Time) verdict {
 	}
 	b.refusing = true
 	return refusedTell
+}
+
+// sharedBucket is a token bucket several read loops draw from (all editors
+// of a room). Its lock is a leaf: nothing else is taken while holding it.
+type sharedBucket struct {
+	mu sync.Mutex
+	b  tokenBucket
+}
+
+func (s *sharedBucket) allow(now time.Time, n float64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.allow(now, n)
 }

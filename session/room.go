@@ -47,12 +47,17 @@ type Room struct {
 	flushPending   bool                    // a tick is scheduled or running
 	lastTick       time.Time
 	batch          cursorBatch // reused by every flush
+
+	// opsBytes is the board's ops bytes budget on this node, shared by
+	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
+	opsBytes sharedBucket
 }
 
 func newRoom(id string, h *Hub) *Room {
 	return &Room{
 		id:         id,
 		hub:        h,
+		opsBytes:   sharedBucket{b: newTokenBucket(h.cfg.BoardOpsBytesRate)},
 		ready:      make(chan struct{}),
 		members:    make(map[string]*Member),
 		peers:      make(map[string]board.Peer),
