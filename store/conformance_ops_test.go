@@ -128,6 +128,31 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 		}
 	})
 
+	t.Run("rebase starts one new epoch, only from the epoch named", func(t *testing.T) {
+		s := open(t)
+		b := newBoard(t, s)
+		s.Append(ctx, b.ID, board.OpsMessage{Ref: "r1", Ops: []board.Op{put("a", 1)}})
+		fresh, err := s.Rebase(ctx, b.ID, b.Epoch)
+		if err != nil || fresh == "" || fresh == b.Epoch {
+			t.Fatalf("Rebase = %q, %v; want a new epoch", fresh, err)
+		}
+		// A second node noticing the same loss names the old epoch: it
+		// gets the one already chosen.
+		if again, err := s.Rebase(ctx, b.ID, b.Epoch); err != nil || again != fresh {
+			t.Fatalf("second Rebase = %q, %v; want %q", again, err, fresh)
+		}
+		epoch, snap, log, err := s.Load(ctx, b.ID)
+		if err != nil || epoch != fresh || len(log) != 1 || snap == nil {
+			t.Fatalf("Load after rebase: epoch %q (want %q), %d messages, %v", epoch, fresh, len(log), err)
+		}
+		if _, err := s.Since(ctx, b.ID, b.Epoch, 0); !errors.Is(err, board.ErrHistoryGone) {
+			t.Fatalf("Since(old epoch) = %v, want ErrHistoryGone", err)
+		}
+		if _, err := s.Rebase(ctx, "00000000-0000-4000-8000-000000000000", "e"); !errors.Is(err, board.ErrNotFound) {
+			t.Fatalf("Rebase(unknown board) = %v, want ErrNotFound", err)
+		}
+	})
+
 	t.Run("since returns what was missed, or says history is gone", func(t *testing.T) {
 		s := open(t)
 		b := newBoard(t, s)
