@@ -35,6 +35,7 @@ type Member struct {
 
 	// Read-loop state: only touched by this session's read loop.
 	peer      board.Peer
+	refScope  string // whose refs this member's are (see refScope); set at hello
 	cursors   budget
 	opsBudget budget
 	// opsQueue feeds the member's commit worker, started at the first edit;

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -94,7 +95,7 @@ func (r *Room) load(store board.Store) {
 		if m.Seq > snap.Seq {
 			snap.Apply(m)
 		}
-		st.recent.add(m.Seq, encodeOps(m))
+		st.recent.add(m, encodeOps(m))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -170,6 +171,12 @@ func (r *Room) fillGap() {
 	missing, err := r.hub.store.Since(context.Background(), r.id, epoch, after)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if errors.Is(err, board.ErrHistoryGone) {
+		// The store is behind the room or in another epoch: it lost what
+		// the room applied. Waiting cannot fill this gap.
+		go r.reloadAfterLoss("the store no longer holds the room's epoch and seq", &board.OpsMessage{Seq: after})
+		return
+	}
 	if err != nil {
 		r.hub.log.Error("fill a gap in the board's ops from the store", "board", shortID(r.id), "after", after, "err", err)
 	}
@@ -298,6 +305,10 @@ func (r *Room) onEvent(ev board.Event) {
 		}
 		if r.state == nil {
 			r.unloadedOps = append(r.unloadedOps, ev.Ops)
+			return
+		}
+		if r.eventLostLocked(ev.Ops) {
+			go r.reloadAfterLoss("a published commit contradicts what the room applied", ev.Ops)
 			return
 		}
 		for _, msg := range r.state.apply(ev.Ops) {
