@@ -12,23 +12,24 @@ import (
 // inbound is any client → server message. One struct for all types keeps
 // decoding to a single pass; each handler checks the fields its type needs.
 type inbound struct {
-	Type  string `json:"type"`
-	Name  string `json:"name"`
-	Color string `json:"color"`
-	Since *since `json:"since"`
-	// Client is hello's secret client id: it scopes the member's refs and
-	// is never sent to anyone.
-	Client string   `json:"client"`
-	X      *float64 `json:"x"`
-	Y      *float64 `json:"y"`
-	Gone   bool     `json:"gone"`
-	Ref    string   `json:"ref"`
+	Type  string   `json:"type"`
+	Name  string   `json:"name"`
+	Color string   `json:"color"`
+	Since *since   `json:"since"`
+	X     *float64 `json:"x"`
+	Y     *float64 `json:"y"`
+	Gone  bool     `json:"gone"`
+	Ref   string   `json:"ref"`
 
 	// export messages
 	Format string `json:"format"`
 	Scale  *int   `json:"scale"`
 	ID     string `json:"id"`
 	Offset *int64 `json:"offset"`
+
+	// hello's secret client id: it scopes the member's refs, and is never
+	// sent to anyone
+	Client string `json:"client"`
 }
 
 type since struct {
