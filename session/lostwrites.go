@@ -60,6 +60,11 @@ func (r *Room) applied(seq uint64) bool {
 // retires the room; see reload.
 func (r *Room) reloadAfterLoss(why string, m *board.OpsMessage) {
 	r.mu.Lock()
+	if r.reloading {
+		r.mu.Unlock()
+		return // noticed twice (the commit and its publish): one reload
+	}
+	r.reloading = true
 	epoch, seq := "", uint64(0)
 	if r.state != nil {
 		epoch, seq = r.state.epoch, r.state.snap.Seq

@@ -35,6 +35,7 @@ type Room struct {
 	state          *boardState             // nil until loaded
 	unloadedOps    []*board.OpsMessage     // ops events that arrived before the load
 	gapFillPending bool                    // a fillGap is scheduled
+	reloading      bool                    // lost writes found: the room is being retired (lostwrites.go)
 	knownSeq       uint64                  // the highest seq another node announced
 	nodeSeen       map[string]time.Time    // other nodes' last announcement
 	peerNode       map[string]string       // remote peer → its node
