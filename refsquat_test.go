@@ -42,16 +42,7 @@ func TestRefsBelongToTheirAuthor(t *testing.T) {
 	alice.mu.Unlock()
 	alice.conn.Close()
 	again := connectClient(t, url, "alice-again", aliceClient, since)
-	again.mu.Lock()
-	seq := again.seq
-	again.mu.Unlock()
-	again.edit("alice-2")
-	again.waitFor("the ack of the resent alice-2", 10*time.Second, func() bool { return again.acked["alice-2"] })
-	again.mu.Lock()
-	if again.seq != seq {
-		t.Errorf("the resent alice-2 was committed again (seq %d → %d)", seq, again.seq)
-	}
-	again.mu.Unlock()
+	again.resendIsDeduped("alice-2")
 
 	// Without a client id, refs are scoped to the connection alone.
 	anon1 := connectMember(t, url, "anon1", nil)
@@ -120,5 +111,21 @@ func TestHelloRejectsABadClientID(t *testing.T) {
 	var msg map[string]any
 	if err := conn.ReadJSON(&msg); err != nil || msg["type"] != "welcome" {
 		t.Fatalf("a good client id: %v, %v; want welcome", msg, err)
+	}
+}
+
+// resendIsDeduped resends ref, as a client does after a reconnect, and
+// checks that the ack is the original: the board's seq does not move.
+func (m *member) resendIsDeduped(ref string) {
+	m.t.Helper()
+	m.mu.Lock()
+	seq := m.seq
+	m.mu.Unlock()
+	m.edit(ref)
+	m.waitFor("the ack of the resent "+ref, 10*time.Second, func() bool { return m.acked[ref] })
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seq != seq {
+		m.t.Errorf("%s: the resent %s was committed again (seq %d → %d), not deduped", m.name, ref, seq, m.seq)
 	}
 }
