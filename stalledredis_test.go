@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -121,20 +123,27 @@ func TestRedisLostWritesReloadTheRoom(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			prefix := redisPrefix(t)
+			// Two nodes: the author's notices the loss at its commit, the
+			// other's when the commit is published over what it applied.
 			var mu sync.Mutex
-			var errorLines []string
-			addr, _ := startRunLogging(t, []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--redis", testRedisURL(), "--redis-prefix", prefix}, nil, func(line string) {
-				if strings.Contains(line, "level=ERROR") && strings.Contains(line, "lost acknowledged edits") {
-					mu.Lock()
-					errorLines = append(errorLines, line)
-					mu.Unlock()
-				}
-			})
-			id, _ := createBoardAt(t, addr)
-			url := "ws://" + addr + "/b/" + id + "/ws"
+			errorLines := map[string]int{}
+			node := func(name string) string {
+				addr, _ := startRunLogging(t, []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--redis", testRedisURL(), "--redis-prefix", prefix}, nil, func(line string) {
+					if strings.Contains(line, "level=ERROR") && strings.Contains(line, "lost acknowledged edits") {
+						mu.Lock()
+						errorLines[name]++
+						mu.Unlock()
+					}
+				})
+				return addr
+			}
+			addrA, addrB := node("A"), node("B")
+			t.Cleanup(http.DefaultClient.CloseIdleConnections)
+			id, _ := createBoardAt(t, addrA)
+			urls := map[string]string{"author": "ws://" + addrA + "/b/" + id + "/ws", "other": "ws://" + addrB + "/b/" + id + "/ws"}
 			const client = "lost-writes-author-0001"
-			author := connectClient(t, url, "author", client, nil)
-			other := connectMember(t, url, "other", nil)
+			author := connectClient(t, urls["author"], "author", client, nil)
+			other := connectMember(t, urls["other"], "other", nil)
 			for _, ref := range []string{"e1", "e2", "e3", "e4"} {
 				author.edit(ref)
 			}
@@ -154,11 +163,19 @@ func TestRedisLostWritesReloadTheRoom(t *testing.T) {
 					return errors.As(m.readErr, &ce) && ce.Code == websocket.CloseGoingAway
 				})
 			}
-			mu.Lock()
-			if len(errorLines) == 0 {
-				t.Error("no error-level log line about the lost writes")
+			// Log lines arrive through a pipe: poll for them.
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				mu.Lock()
+				logged := errorLines["A"] > 0 && errorLines["B"] > 0
+				counts := fmt.Sprint(errorLines)
+				mu.Unlock()
+				if logged {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("error-level log lines about the lost writes per node: %s, want one on each", counts)
+				}
 			}
-			mu.Unlock()
 
 			// Both come back with since, as clients do; the author resends
 			// its unacknowledged edit with the same client id.
@@ -171,7 +188,7 @@ func TestRedisLostWritesReloadTheRoom(t *testing.T) {
 				if m == author {
 					c = client
 				}
-				back := connectClient(t, url, m.name+"-again", c, since)
+				back := connectClient(t, urls[m.name], m.name+"-again", c, since)
 				back.mu.Lock()
 				if back.recovered || back.epoch == oldEpoch || !back.elements["e5"] {
 					t.Errorf("%s: welcome after the reload: recovered=%v, epoch changed=%v, holds e5=%v; want a snapshot in a new epoch with e5",
@@ -185,6 +202,13 @@ func TestRedisLostWritesReloadTheRoom(t *testing.T) {
 				back.mu.Unlock()
 				if m == author {
 					back.resendIsDeduped("e5")
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for node, n := range errorLines {
+				if n != 1 {
+					t.Errorf("node %s logged the loss %d times, want once", node, n)
 				}
 			}
 		})
