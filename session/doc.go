@@ -17,4 +17,11 @@
 //
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
+//
+// A room whose store turns out to have lost acknowledged writes (a commit
+// at or below the room's seq that is not the message the room applied;
+// lostwrites.go) is retired by a goroutine of its own, never from inside
+// the broker's delivery or a commit worker's locks: it takes Hub.mu then
+// Room.mu like every other path, and members waiting to join the retired
+// room join its successor.
 package session
