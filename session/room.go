@@ -175,7 +175,7 @@ func (r *Room) fillGap() {
 	if errors.Is(err, board.ErrHistoryGone) {
 		// The store is behind the room or in another epoch: it lost what
 		// the room applied. Waiting cannot fill this gap.
-		go r.reloadAfterLoss("the store no longer holds the room's epoch and seq", &board.OpsMessage{Seq: after})
+		go r.reloadAfterLoss("the store has no history after the room's seq in its epoch (lost writes, or a gap older than the retained log)", &board.OpsMessage{Seq: after})
 		return
 	}
 	if err != nil {
