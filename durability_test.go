@@ -98,13 +98,15 @@ type editor struct {
 	done chan struct{}
 }
 
-func newEditor(t *testing.T, url string) *editor {
+// newEditor connects with hello's client id: like a page, an editor keeps
+// it across reconnects so that its resent refs dedupe against the originals.
+func newEditor(t *testing.T, url, client string) *editor {
 	t.Helper()
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "editor", "color": "#000000"})
+	conn.WriteJSON(map[string]any{"type": "hello", "name": "editor", "color": "#000000", "client": client})
 	e := &editor{conn: conn, sent: map[string]bool{}, ack: map[string]bool{}, done: make(chan struct{})}
 	go e.read()
 	return e
@@ -155,7 +157,7 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 
 	var boardID string
 	acked := map[string]bool{}
-	pending := map[string]bool{} // sent but never acked: resent after the restart
+	pending := map[string]int{} // sent but never acked → by which editor: resent after the restart
 	next := 0
 	for round := range 10 {
 		p := startProcess(t, bin, dir)
@@ -170,9 +172,12 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 			boardID = b.ID
 		}
 		url := "ws://" + p.addr + "/b/" + boardID + "/ws"
-		editors := []*editor{newEditor(t, url), newEditor(t, url), newEditor(t, url)}
-		for ref := range pending { // resend what was never acknowledged
-			editors[0].send(ref)
+		editors := make([]*editor, 3)
+		for i := range editors {
+			editors[i] = newEditor(t, url, fmt.Sprintf("durability-editor-%d-0123456789", i))
+		}
+		for ref, i := range pending { // resend what was never acknowledged, with the same client id
+			editors[i].send(ref)
 		}
 		stop := make(chan struct{})
 		senders := make([]func(string) error, len(editors))
@@ -185,8 +190,8 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 		p.kill9(t)
 		close(stop)
 		wg.Wait()
-		pending = map[string]bool{}
-		for _, e := range editors {
+		pending = map[string]int{}
+		for i, e := range editors {
 			e.conn.Close()
 			<-e.done
 			for ref := range e.ack {
@@ -194,7 +199,7 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 			}
 			for ref := range e.sent {
 				if !acked[ref] {
-					pending[ref] = true
+					pending[ref] = i
 				}
 			}
 		}

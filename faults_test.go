@@ -40,9 +40,16 @@ type member struct {
 	msgs      []map[string]any
 	file      []byte
 	have      int64 // contiguous download bytes
+	readErr   error // why the connection ended (a *websocket.CloseError for a close frame)
 }
 
 func connectMember(t *testing.T, url, name string, since map[string]any) *member {
+	t.Helper()
+	return connectClient(t, url, name, "", since)
+}
+
+// connectClient is connectMember with hello's client id (none when empty).
+func connectClient(t *testing.T, url, name, client string, since map[string]any) *member {
 	t.Helper()
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
@@ -55,6 +62,9 @@ func connectMember(t *testing.T, url, name string, since map[string]any) *member
 	hello := map[string]any{"type": "hello", "name": name, "color": "#123456"}
 	if since != nil {
 		hello["since"] = since
+	}
+	if client != "" {
+		hello["client"] = client
 	}
 	m.send(hello)
 	m.waitFor("welcome", 20*time.Second, func() bool { return m.you != "" })
@@ -73,6 +83,9 @@ func (m *member) read() {
 	for {
 		typ, data, err := m.conn.ReadMessage()
 		if err != nil {
+			m.mu.Lock()
+			m.readErr = err
+			m.mu.Unlock()
 			return
 		}
 		m.mu.Lock()
@@ -315,11 +328,12 @@ type redisServer struct {
 	cmd       *exec.Cmd
 }
 
-func startRedis(t *testing.T, port, dir string) *redisServer {
+func startRedis(t *testing.T, port, dir string, extra ...string) *redisServer {
 	t.Helper()
 	r := &redisServer{port: port, dir: dir}
-	r.cmd = exec.Command("redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", dir,
-		"--appendonly", "yes", "--appendfsync", "always", "--save", "")
+	args := append([]string{"--port", port, "--bind", "127.0.0.1", "--dir", dir,
+		"--appendonly", "yes", "--appendfsync", "always", "--save", ""}, extra...)
+	r.cmd = exec.Command("redis-server", args...)
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}

@@ -21,6 +21,13 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // startRun runs the whole program on a free port and returns its address.
 func startRun(t *testing.T, args []string, env map[string]string) (addr string, stop func() error) {
 	t.Helper()
+	return startRunLogging(t, args, env, nil)
+}
+
+// startRunLogging is startRun that also hands every log line to onLine
+// (from another goroutine), for tests that assert what was logged.
+func startRunLogging(t *testing.T, args []string, env map[string]string, onLine func(string)) (addr string, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -34,6 +41,9 @@ func startRun(t *testing.T, args []string, env map[string]string) (addr string, 
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			t.Log(sc.Text())
+			if onLine != nil {
+				onLine(sc.Text())
+			}
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:

@@ -27,11 +27,31 @@ type Op struct {
 
 // OpsMessage is one accepted `ops` message: the unit of sequencing,
 // durability and dedupe. Seq is assigned by the store.
+//
+// Scope is whose refs Ref belongs to ("Refs belong to their author" in the
+// protocol): the store dedupes Scope+Ref, so nobody can commit another
+// member's next ref first. It is derived from the author's secret client
+// id and never leaves the server: `json:"-"` keeps it out of every message,
+// event and export; the stores persist it on their own. Empty is the
+// unscoped dedupe of server-made messages and of logs written before
+// scopes existed.
 type OpsMessage struct {
-	Seq uint64 `json:"seq"`
-	By  string `json:"by"`
-	Ref string `json:"ref"`
-	Ops []Op   `json:"ops"`
+	Seq   uint64 `json:"seq"`
+	By    string `json:"by"`
+	Ref   string `json:"ref"`
+	Ops   []Op   `json:"ops"`
+	Scope string `json:"-"`
+}
+
+// DedupeKey is the key the store dedupes m under: Ref within Scope. A
+// scope is a fixed 22 characters of base64url, so a scoped key never
+// equals another scope's; an unscoped key is the bare ref, as stored
+// before scopes existed.
+func (m *OpsMessage) DedupeKey() string {
+	if m.Scope == "" {
+		return m.Ref
+	}
+	return m.Scope + "\x00" + m.Ref
 }
 
 type wireOp struct {

@@ -33,6 +33,15 @@ type Store interface {
 	// holds them all.
 	Since(ctx context.Context, boardID, epoch string, after uint64) ([]OpsMessage, error)
 
+	// Rebase starts a new epoch for the board if it is still at epoch, and
+	// returns the board's epoch afterwards. A room calls it when the store
+	// turns out to have lost messages it had acknowledged (a Redis failover
+	// to a lagging replica, a restored backup): the seqs clients hold no
+	// longer name the store's messages, so they must take a snapshot. The
+	// condition makes the nodes that notice the same loss agree on one new
+	// epoch.
+	Rebase(ctx context.Context, boardID, epoch string) (string, error)
+
 	// Ping reports whether the store can serve requests (for /readyz).
 	Ping(ctx context.Context) error
 	// Close flushes and releases the store.

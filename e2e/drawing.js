@@ -363,7 +363,7 @@ class SocketGate {
       if (!line.includes('"hello"') && !line.includes('"welcome"')) continue;
       try {
         const msg = JSON.parse(line);
-        if (msg.type === 'hello') this.handshakes.push({ type: 'hello', since: msg.since ?? null });
+        if (msg.type === 'hello') this.handshakes.push({ type: 'hello', since: msg.since ?? null, client: msg.client ?? null });
         else if (msg.type === 'welcome') {
           this.handshakes.push({
             type: 'welcome',

@@ -28,20 +28,37 @@ type boardState struct {
 type recentOps struct {
 	msgs     [][]byte
 	seqs     []uint64
+	authors  []string // opsAuthor of each message: who committed that seq
 	bytes    int
 	maxMsgs  int
 	maxBytes int
 }
 
-func (r *recentOps) add(seq uint64, msg []byte) {
+func (r *recentOps) add(m *board.OpsMessage, msg []byte) {
 	r.msgs = append(r.msgs, msg)
-	r.seqs = append(r.seqs, seq)
+	r.seqs = append(r.seqs, m.Seq)
+	r.authors = append(r.authors, opsAuthor(m))
 	r.bytes += len(msg)
 	for len(r.msgs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.msgs) > 1) {
 		r.bytes -= len(r.msgs[0])
 		r.msgs[0] = nil
-		r.msgs, r.seqs = r.msgs[1:], r.seqs[1:]
+		r.msgs, r.seqs, r.authors = r.msgs[1:], r.seqs[1:], r.authors[1:]
 	}
+}
+
+// opsAuthor identifies a committed message by who sent it and its ref: two
+// different messages at one seq (the store lost what the room applied, see
+// lostwrites.go) differ in it.
+func opsAuthor(m *board.OpsMessage) string { return m.By + "\x00" + m.Ref }
+
+// holds tells whether the ring has seq, and if so whether m is the message
+// it holds there.
+func (r *recentOps) holds(m *board.OpsMessage) (held, same bool) {
+	i := sort.Search(len(r.seqs), func(i int) bool { return r.seqs[i] >= m.Seq })
+	if i == len(r.seqs) || r.seqs[i] != m.Seq {
+		return false, false
+	}
+	return true, r.authors[i] == opsAuthor(m)
 }
 
 // after returns the messages with seq > after, if the ring still holds
@@ -84,7 +101,7 @@ func (s *boardState) apply(m *board.OpsMessage) [][]byte {
 	for m != nil {
 		s.snap.Apply(m)
 		msg := encodeOps(m)
-		s.recent.add(m.Seq, msg)
+		s.recent.add(m, msg)
 		out = append(out, msg)
 		next := s.snap.Seq + 1
 		m = s.early[next]

@@ -31,4 +31,11 @@
 // a leaf taken alone from the editors' read loops. Downloads count the
 // chunks they send (an atomic the read loop reads to grant export.ack
 // tokens).
+//
+// A room whose store turns out to have lost acknowledged writes (a commit
+// at or below the room's seq that is not the message the room applied;
+// lostwrites.go) is retired by a goroutine of its own, never from inside
+// the broker's delivery or a commit worker's locks: it takes Hub.mu then
+// Room.mu like every other path, and members waiting to join the retired
+// room join its successor.
 package session

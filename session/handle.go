@@ -94,11 +94,16 @@ func (m *Member) hello(msg inbound) bool {
 		m.sendError(err, "")
 		return true // the hello deadline still runs
 	}
+	if err := validClient(msg.Client); err != nil {
+		m.sendError(err, "")
+		return true
+	}
 	if msg.Since != nil && msg.Since.Epoch == "" {
 		m.sendError(board.Errorf(board.CodeBadRequest, "since needs the epoch and seq of a previous welcome"), "")
 		return true
 	}
 	m.helloTimer.Stop()
+	m.refScope = refScope(msg.Client)
 	m.peer = board.Peer{ID: m.peer.ID, Name: name, Color: msg.Color, Role: m.role}
 	if err := m.hub.admit(m, msg.Since); err != nil {
 		if errors.Is(err, ErrShuttingDown) {

@@ -400,6 +400,11 @@ func (h *Hub) admit(m *Member, since *since) error {
 	<-r.ready
 	h.mu.Lock()
 	r.joining--
+	if h.rooms[m.board.ID] != r && r.loadErr == nil {
+		// Reloaded meanwhile (lost writes): join its successor.
+		h.mu.Unlock()
+		return h.admit(m, since)
+	}
 	if r.loadErr == nil {
 		r.admitLocked(m, since)
 	}

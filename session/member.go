@@ -34,8 +34,9 @@ type Member struct {
 	room atomic.Pointer[Room]
 
 	// Read-loop state: only touched by this session's read loop.
-	peer    board.Peer
-	budgets connBudgets
+	peer     board.Peer
+	refScope string // whose refs this member's are (see refScope); set at hello
+	budgets  connBudgets
 	// opsQueue feeds the member's commit worker, started at the first edit;
 	// the read loop never waits for an fsync. Closed when the connection
 	// ends.

@@ -54,7 +54,7 @@ func (m *Member) startCommitWorker() {
 // commitOps is the member's commit worker. It appends each message to the
 // store (which acknowledges only after fsync) and publishes it to the board;
 // the author's copy of the broadcast is its ack. A resent ref that was
-// already committed is answered to the author alone with the original.
+// already committed is answered with the original (answerResent).
 // Messages queued before a disconnect are still committed and published.
 func (m *Member) commitOps() {
 	defer m.hub.active.Done()
@@ -66,7 +66,7 @@ func (m *Member) commitOps() {
 			m.sendError(err, req.ref)
 			continue
 		}
-		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops})
+		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope})
 		switch {
 		case err != nil:
 			m.log.Warn("commit ops", "ref", req.ref, "err", err)
@@ -75,12 +75,36 @@ func (m *Member) commitOps() {
 			}
 			m.sendError(err, req.ref)
 		case dup:
-			m.send(encodeOps(&committed))
+			m.answerResent(&committed)
 		default:
 			r := m.room.Load()
+			if r.commitLost(&committed) {
+				r.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
+			}
+			// Published even then: the other nodes' rooms see the
+			// contradiction too and reload.
 			r.publish(board.Event{Kind: board.EventOps, Ops: &committed})
 		}
 	}
+}
+
+// answerResent answers a ref the store had committed before. The original
+// may never have been published: when Redis stalls past the client's read
+// timeout, go-redis retries the append, the retry lands here, and the first
+// attempt's commit is known to nobody else. So unless the room has applied
+// it, it is published now (a repeat is dropped by every room: they apply in
+// seq order and skip seqs they have), and the author's copy of the
+// broadcast is its ack, as for any commit. Otherwise only the author is
+// answered.
+func (m *Member) answerResent(committed *board.OpsMessage) {
+	r := m.room.Load()
+	if committed.Ops == nil || r.applied(committed.Seq) {
+		// (No ops: the store kept the ref but no longer the message, so
+		// it is older than the retained log and long applied.)
+		m.send(encodeOps(committed))
+		return
+	}
+	r.publish(board.Event{Kind: board.EventOps, Ops: committed})
 }
 
 // checkLimits tells whether ops would take the room's board past the

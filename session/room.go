@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -34,6 +35,7 @@ type Room struct {
 	state          *boardState             // nil until loaded
 	unloadedOps    []*board.OpsMessage     // ops events that arrived before the load
 	gapFillPending bool                    // a fillGap is scheduled
+	reloading      bool                    // lost writes found: the room is being retired (lostwrites.go)
 	knownSeq       uint64                  // the highest seq another node announced
 	nodeSeen       map[string]time.Time    // other nodes' last announcement
 	peerNode       map[string]string       // remote peer → its node
@@ -99,7 +101,7 @@ func (r *Room) load(store board.Store) {
 		if m.Seq > snap.Seq {
 			snap.Apply(m)
 		}
-		st.recent.add(m.Seq, encodeOps(m))
+		st.recent.add(m, encodeOps(m))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -175,6 +177,12 @@ func (r *Room) fillGap() {
 	missing, err := r.hub.store.Since(context.Background(), r.id, epoch, after)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if errors.Is(err, board.ErrHistoryGone) {
+		// The store is behind the room or in another epoch: it lost what
+		// the room applied. Waiting cannot fill this gap.
+		go r.reloadAfterLoss("the store has no history after the room's seq in its epoch (lost writes, or a gap older than the retained log)", &board.OpsMessage{Seq: after})
+		return
+	}
 	if err != nil {
 		r.hub.log.Error("fill a gap in the board's ops from the store", "board", shortID(r.id), "after", after, "err", err)
 	}
@@ -303,6 +311,10 @@ func (r *Room) onEvent(ev board.Event) {
 		}
 		if r.state == nil {
 			r.unloadedOps = append(r.unloadedOps, ev.Ops)
+			return
+		}
+		if r.eventLostLocked(ev.Ops) {
+			go r.reloadAfterLoss("a published commit contradicts what the room applied", ev.Ops)
 			return
 		}
 		for _, msg := range r.state.apply(ev.Ops) {

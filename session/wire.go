@@ -26,6 +26,10 @@ type inbound struct {
 	Scale  *int   `json:"scale"`
 	ID     string `json:"id"`
 	Offset *int64 `json:"offset"`
+
+	// hello's secret client id: it scopes the member's refs, and is never
+	// sent to anyone
+	Client string `json:"client"`
 }
 
 type since struct {

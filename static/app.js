@@ -16,7 +16,7 @@ import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
 import { bindIdentityForm, loadIdentity } from './identity.js';
 import { Importer, importURL, preventFileNavigation } from './importer.js';
-import { Connection, helloMessage, socketURL } from './net.js';
+import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
 import { setupShareLink } from './share.js';
@@ -79,6 +79,8 @@ function main() {
   /** Random per page load: the prefix of every ops ref. */
   const clientId = `c${randomBase36(10)}`;
   const sync = new BoardSync(clientId);
+  /** Secret, per page load, sent in every hello: our refs belong to it. */
+  const helloClient = randomClientID();
 
   let identity = loadIdentity();
   const session = {
@@ -95,7 +97,7 @@ function main() {
   const conn = new Connection({
     url: socketURL(page.socketPath),
     // Once the page holds a confirmed board, since asks for the missed ops only.
-    hello: () => helloMessage(identity, sync.since()),
+    hello: () => helloMessage(identity, sync.since(), helloClient),
   });
 
   const board = new Whiteboard({

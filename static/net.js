@@ -119,19 +119,41 @@ export function closeProblem(code, reason) {
   return reason ? `${reason} (${code})` : `${known} (${code})`;
 }
 
+/** What the server accepts as hello's client id. */
+const CLIENT_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * A secret id for hello's `client`: 16 random bytes in base64url (22
+ * characters). The server scopes ref dedupe to it, so nobody who sees our
+ * refs can commit one of them first, and never sends it to anyone. Keep it
+ * for the life of the page, across reconnects, so a resent ref dedupes
+ * against its original. (Not the refs' prefix: refs are broadcast.)
+ * @param {(bytes: Uint8Array) => Uint8Array} [fill] a CSPRNG; tests pass their own
+ * @returns {string}
+ */
+export function randomClientID(fill = (bytes) => crypto.getRandomValues(bytes)) {
+  const bytes = fill(new Uint8Array(16));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /**
  * The hello message: who we are, and since (the epoch and seq of the board
- * state we hold) when we hold one, so the server sends only what we missed.
+ * state we hold) when we hold one, so the server sends only what we missed;
+ * client is our secret client id (see randomClientID).
  * @param {{name: string, color: string}} identity
  * @param {{epoch: string, seq: number} | null} [since]
+ * @param {string} [client]
  * @returns {Message}
  */
-export function helloMessage(identity, since = null) {
+export function helloMessage(identity, since = null, client = '') {
   /** @type {Message} */
   const msg = { type: 'hello', name: identity.name, color: identity.color };
   if (since && typeof since.epoch === 'string' && since.epoch !== '' && Number.isSafeInteger(since.seq) && since.seq >= 0) {
     msg.since = { epoch: since.epoch, seq: since.seq };
   }
+  if (CLIENT_ID.test(client)) msg.client = client;
   return msg;
 }
 

@@ -94,16 +94,16 @@ func appendTx(tx *bolt.Tx, req *appendReq) appendResult {
 		return appendResult{err: board.ErrNotFound}
 	}
 	logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
-	if key := refs.Get([]byte(req.msg.Ref)); key != nil {
-		var orig board.OpsMessage
-		if err := json.Unmarshal(logs.Get(key), &orig); err != nil {
+	if key := refs.Get([]byte(req.msg.DedupeKey())); key != nil {
+		orig, err := decodeLogged(logs.Get(key))
+		if err != nil {
 			return appendResult{err: fmt.Errorf("decode logged message %d: %w", binary.BigEndian.Uint64(key), err)}
 		}
 		return appendResult{msg: orig, dup: true}
 	}
 	m := req.msg
 	m.Seq = h.Seq + 1
-	data, err := json.Marshal(m)
+	data, err := json.Marshal(loggedOps{OpsMessage: m, Scope: m.Scope})
 	if err != nil {
 		return appendResult{err: fmt.Errorf("encode ops: %w", err)}
 	}
@@ -111,7 +111,7 @@ func appendTx(tx *bolt.Tx, req *appendReq) appendResult {
 	if err := logs.Put(key, data); err != nil {
 		return appendResult{err: err}
 	}
-	if err := refs.Put([]byte(m.Ref), key); err != nil {
+	if err := refs.Put([]byte(m.DedupeKey()), key); err != nil {
 		return appendResult{err: err}
 	}
 	h.Seq = m.Seq
@@ -210,11 +210,11 @@ func (s *Bolt) compact(id string) error {
 			logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
 			c := logs.Cursor()
 			for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= cutoff; k, v = c.First() {
-				var m board.OpsMessage
-				if err := json.Unmarshal(v, &m); err != nil {
+				m, err := decodeLogged(v)
+				if err != nil {
 					return err
 				}
-				if err := refs.Delete([]byte(m.Ref)); err != nil {
+				if err := refs.Delete([]byte(m.DedupeKey())); err != nil {
 					return err
 				}
 				if err := c.Delete(); err != nil {
@@ -276,13 +276,31 @@ func readLog(tx *bolt.Tx, id string, after uint64) ([]board.OpsMessage, error) {
 	var out []board.OpsMessage
 	c := tx.Bucket(bucketLogs).Bucket([]byte(id)).Cursor()
 	for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
-		var m board.OpsMessage
-		if err := json.Unmarshal(v, &m); err != nil {
+		m, err := decodeLogged(v)
+		if err != nil {
 			return nil, fmt.Errorf("decode logged message %d: %w", binary.BigEndian.Uint64(k), err)
 		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// loggedOps is an ops message in the log on disk: the message plus the
+// scope of its ref, which board.OpsMessage never encodes. Entries written
+// before scopes existed decode with an empty scope, which is what their
+// (bare-ref) index entries were keyed under.
+type loggedOps struct {
+	board.OpsMessage
+	Scope string `json:"scope,omitempty"`
+}
+
+func decodeLogged(data []byte) (board.OpsMessage, error) {
+	var l loggedOps
+	if err := json.Unmarshal(data, &l); err != nil {
+		return board.OpsMessage{}, err
+	}
+	l.OpsMessage.Scope = l.Scope
+	return l.OpsMessage, nil
 }
 
 // storedSnapshot is a snapshot on disk: elements in drawing order.

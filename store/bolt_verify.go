@@ -2,12 +2,9 @@ package store
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/easel-app/easel/board"
 )
 
 // Check runs bbolt's page-level consistency check and then Easel's own
@@ -67,14 +64,14 @@ func checkBoard(tx *bolt.Tx, id string) error {
 		if seq != want {
 			return fmt.Errorf("log jumps to %d, expected %d", seq, want)
 		}
-		var m board.OpsMessage
-		if err := json.Unmarshal(v, &m); err != nil {
+		m, err := decodeLogged(v)
+		if err != nil {
 			return fmt.Errorf("message %d does not decode: %w", seq, err)
 		}
 		if m.Seq != seq {
 			return fmt.Errorf("message under key %d says seq %d", seq, m.Seq)
 		}
-		if r := refs.Get([]byte(m.Ref)); r == nil || binary.BigEndian.Uint64(r) != seq {
+		if r := refs.Get([]byte(m.DedupeKey())); r == nil || binary.BigEndian.Uint64(r) != seq {
 			return fmt.Errorf("message %d's ref %q does not point back at it", seq, m.Ref)
 		}
 		want++

@@ -100,6 +100,59 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 		}
 	})
 
+	t.Run("refs are deduped within their author's scope only", func(t *testing.T) {
+		s := open(t)
+		b := newBoard(t, s)
+		alice, mallory := "AliceScopeAAAAAAAAAAAA", "MalloryScopeMMMMMMMMMM"
+		// Mallory commits the ref Alice is about to use.
+		squat, dup, err := s.Append(ctx, b.ID, board.OpsMessage{By: "m", Ref: "c-7", Scope: mallory, Ops: []board.Op{put("evil", 1)}})
+		if err != nil || dup {
+			t.Fatal(err, dup)
+		}
+		mine, dup, err := s.Append(ctx, b.ID, board.OpsMessage{By: "a", Ref: "c-7", Scope: alice, Ops: []board.Op{put("mine", 1)}})
+		if err != nil || dup || mine.Seq == squat.Seq {
+			t.Fatalf("Alice's c-7 = %+v dup=%v err=%v: deduped against Mallory's c-7 (seq %d)", mine, dup, err, squat.Seq)
+		}
+		// Alice resends it (a reconnect): her own original comes back.
+		again, dup, err := s.Append(ctx, b.ID, board.OpsMessage{By: "a2", Ref: "c-7", Scope: alice, Ops: []board.Op{put("mine", 2)}})
+		if err != nil || !dup || again.Seq != mine.Seq || again.Ops[0].El.ID != "mine" || again.Scope != alice {
+			t.Fatalf("Alice's resend = %+v dup=%v err=%v; want her original seq %d", again, dup, err, mine.Seq)
+		}
+		// An unscoped message (an import) does not match a scoped ref.
+		if _, dup, err := s.Append(ctx, b.ID, board.OpsMessage{By: "import", Ref: "c-7", Ops: []board.Op{put("imp", 1)}}); err != nil || dup {
+			t.Fatalf("unscoped c-7: dup=%v err=%v", dup, err)
+		}
+		_, _, log, _ := s.Load(ctx, b.ID)
+		if len(log) != 3 {
+			t.Fatalf("log holds %d messages, want 3", len(log))
+		}
+	})
+
+	t.Run("rebase starts one new epoch, only from the epoch named", func(t *testing.T) {
+		s := open(t)
+		b := newBoard(t, s)
+		s.Append(ctx, b.ID, board.OpsMessage{Ref: "r1", Ops: []board.Op{put("a", 1)}})
+		fresh, err := s.Rebase(ctx, b.ID, b.Epoch)
+		if err != nil || fresh == "" || fresh == b.Epoch {
+			t.Fatalf("Rebase = %q, %v; want a new epoch", fresh, err)
+		}
+		// A second node noticing the same loss names the old epoch: it
+		// gets the one already chosen.
+		if again, err := s.Rebase(ctx, b.ID, b.Epoch); err != nil || again != fresh {
+			t.Fatalf("second Rebase = %q, %v; want %q", again, err, fresh)
+		}
+		epoch, snap, log, err := s.Load(ctx, b.ID)
+		if err != nil || epoch != fresh || len(log) != 1 || snap == nil {
+			t.Fatalf("Load after rebase: epoch %q (want %q), %d messages, %v", epoch, fresh, len(log), err)
+		}
+		if _, err := s.Since(ctx, b.ID, b.Epoch, 0); !errors.Is(err, board.ErrHistoryGone) {
+			t.Fatalf("Since(old epoch) = %v, want ErrHistoryGone", err)
+		}
+		if _, err := s.Rebase(ctx, "00000000-0000-4000-8000-000000000000", "e"); !errors.Is(err, board.ErrNotFound) {
+			t.Fatalf("Rebase(unknown board) = %v, want ErrNotFound", err)
+		}
+	})
+
 	t.Run("since returns what was missed, or says history is gone", func(t *testing.T) {
 		s := open(t)
 		b := newBoard(t, s)
@@ -189,6 +242,12 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 			}
 			if _, dup, _ := s.Append(ctx, b.ID, board.OpsMessage{Ref: "r25", Ops: []board.Op{put("z", 1)}}); !dup {
 				t.Fatal("a ref committed before the reopen was not recognised")
+			}
+			if _, dup, _ := s.Append(ctx, b.ID, board.OpsMessage{Ref: "r25", Scope: "SomeScopeSSSSSSSSSSSSS", Ops: []board.Op{put("z", 1)}}); dup {
+				t.Fatal("a scoped ref deduped against an unscoped one")
+			}
+			if _, dup, _ := s.Append(ctx, b.ID, board.OpsMessage{Ref: "r25", Scope: "SomeScopeSSSSSSSSSSSSS", Ops: []board.Op{put("z", 2)}}); !dup {
+				t.Fatal("a scoped ref committed before was not recognised")
 			}
 		})
 	}

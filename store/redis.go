@@ -18,7 +18,7 @@ import (
 //
 //	<p>{id}:seq    the last seq (INCR'd by the append script)
 //	<p>{id}:log    a Stream of ops messages, entry id "<seq>-1"
-//	<p>{id}:refs   hash ref → seq, for dedupe
+//	<p>{id}:refs   hash dedupe key (scope + ref) → seq, for dedupe
 //	<p>{id}:snap   the snapshot JSON the log is compacted into
 //	<p>{id}:title  the current title (set by title ops)
 //
@@ -127,8 +127,9 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 }
 
 // appendScript assigns the next seq and logs the message, unless its ref
-// was committed before: then it returns the original. Atomic in Redis.
-// KEYS: seq, log, refs, title. ARGV: ref, by, ops JSON, title, has title.
+// was committed before in its scope: then it returns the original. Atomic
+// in Redis. KEYS: seq, log, refs, title. ARGV: dedupe key, by, ops JSON,
+// title, has title, ref, scope.
 var appendScript = redis.NewScript(`
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
@@ -138,7 +139,7 @@ if s then
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[1], 'ops', ARGV[3])
+redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7])
 redis.call('HSET', KEYS[3], ARGV[1], seq)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[4]) end
 return {0, seq}
@@ -159,7 +160,7 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		flag = "1"
 	}
 	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title")}
-	res, err := appendScript.Run(ctx, s.rdb, keys, m.Ref, m.By, ops, title, flag).Slice()
+	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope).Slice()
 	if err != nil {
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
@@ -178,7 +179,7 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	case 1:
 		seq := uint64(res[1].(int64))
 		if len(res) < 3 {
-			return board.OpsMessage{Seq: seq, Ref: m.Ref}, true, nil
+			return board.OpsMessage{Seq: seq, Ref: m.Ref, Scope: m.Scope}, true, nil
 		}
 		orig, err := decodeStreamFields(seq, res[2].([]any))
 		return orig, true, err
@@ -207,6 +208,8 @@ func decodeStreamFields(seq uint64, fields []any) (board.OpsMessage, error) {
 			m.By = v
 		case "ref":
 			m.Ref = v
+		case "scope":
+			m.Scope = v
 		case "ops":
 			if err := json.Unmarshal([]byte(v), &m.Ops); err != nil {
 				return m, fmt.Errorf("decode logged message %d: %w", seq, err)
@@ -241,8 +244,8 @@ func (s *Redis) readLog(ctx context.Context, id string, after uint64) ([]board.O
 		if err != nil {
 			return nil, fmt.Errorf("log entry id %q: %w", e.ID, err)
 		}
-		fields := make([]any, 0, 6)
-		for _, k := range []string{"by", "ref", "ops"} {
+		fields := make([]any, 0, 8)
+		for _, k := range []string{"by", "ref", "ops", "scope"} {
 			fields = append(fields, k, e.Values[k])
 		}
 		m, err := decodeStreamFields(seq, fields)
@@ -420,7 +423,7 @@ func (s *Redis) compact(ctx context.Context, id string) error {
 		}
 		refs := make([]string, 0, len(old))
 		for _, m := range old {
-			refs = append(refs, m.Ref)
+			refs = append(refs, m.DedupeKey())
 		}
 		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.XTrimMinID(ctx, s.key(id, "log"), fmt.Sprintf("%d-1", cutoff+1))
@@ -443,7 +446,8 @@ func (s *Redis) readRange(ctx context.Context, id string, upto uint64) ([]board.
 	out := make([]board.OpsMessage, 0, len(entries))
 	for _, e := range entries {
 		ref, _ := e.Values["ref"].(string)
-		out = append(out, board.OpsMessage{Ref: ref})
+		scope, _ := e.Values["scope"].(string) // absent in entries logged before scopes
+		out = append(out, board.OpsMessage{Ref: ref, Scope: scope})
 	}
 	return out, nil
 }

@@ -235,6 +235,11 @@ test('an edit whose ack was lost is sent again after reconnecting and kept once'
     expect(after.filter((el) => el.id === rect.id)).toHaveLength(1);
     const seqs = await Promise.all(peers.map(async (p) => (await easelState(p.page)).seq));
     expect(seqs[0], "Alice's seq vs Bob's").toBe(seqs[1]);
+    // The resend deduped because it came with the same secret client id.
+    const clients = gate.handshakes.filter((h) => h.type === 'hello').map((h) => h.client);
+    expect(clients.length, "Alice's hellos").toBeGreaterThan(1);
+    expect(clients[0], 'the client id in hello').toMatch(/^[A-Za-z0-9_-]{22,64}$/);
+    expect(new Set(clients).size, 'one client id across reconnects').toBe(1);
   });
 
   await test.step('a reload shows it once', async () => {

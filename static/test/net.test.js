@@ -1,7 +1,7 @@
 // Unit tests of the pure parts of net.js: node --test static/test/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay, closeProblem, helloMessage, isLoopbackHost, parseFrame, socketURL } from '../net.js';
+import { backoffDelay, closeProblem, helloMessage, isLoopbackHost, parseFrame, randomClientID, socketURL } from '../net.js';
 
 test('parseFrame splits newline-delimited messages', () => {
   const frame = '{"type":"join","peer":{"id":"a"}}\n\n{"type":"leave","id":"a","extra":1}\n';
@@ -71,4 +71,24 @@ test('helloMessage carries since only with a confirmed state', () => {
   });
   assert.equal('since' in helloMessage(id, { epoch: '', seq: 3 }), false);
   assert.equal('since' in helloMessage(id, { epoch: 'E', seq: -1 }), false);
+});
+
+test('randomClientID is 22 characters of base64url from the CSPRNG', () => {
+  const a = randomClientID();
+  const b = randomClientID();
+  assert.match(a, /^[A-Za-z0-9_-]{22}$/);
+  assert.notEqual(a, b);
+  // Every byte value maps into the alphabet (no +, / or padding).
+  assert.equal(randomClientID((bytes) => bytes.fill(0xff)), '_____________________w');
+  assert.equal(randomClientID((bytes) => bytes.fill(0xfb)), '-_v7-_v7-_v7-_v7-_v7-w');
+});
+
+test('helloMessage carries a valid client id, and only a valid one', () => {
+  const id = { name: 'Ann', color: '#e03131' };
+  const client = 'AbCdEfGhIjKlMnOpQrStUv';
+  assert.deepEqual(helloMessage(id, null, client), { type: 'hello', name: 'Ann', color: '#e03131', client });
+  assert.equal(helloMessage(id, { epoch: 'E1', seq: 2 }, client).client, client);
+  for (const bad of ['', 'short', 'has spaces in it, long enough', 'x'.repeat(65)]) {
+    assert.equal('client' in helloMessage(id, null, bad), false, bad);
+  }
 });
