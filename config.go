@@ -93,6 +93,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&s.Board.MaxElements, "max-board-elements", s.Board.MaxElements, "elements one board may hold")
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
+	dur(&s.RenderTimeout, "render-timeout", s.RenderTimeout, "longest an export may take to render (waiting for a render slot included); beyond it the socket gets too_large and HTTP 503")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
 	str(&cfg.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback); off when empty")
@@ -137,6 +138,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case s.HelloTimeout <= 0:
 		return fmt.Errorf("--hello-timeout must be positive")
+	case s.RenderTimeout <= 0:
+		return fmt.Errorf("--render-timeout must be positive")
 	}
 	return nil
 }

@@ -17,4 +17,12 @@
 //
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
+//
+// Exports render on goroutines of their own, one per distinct rendering
+// (renderflight.go): requests for the same board, seq, format and scale
+// wait on the same one (renderFlights.mu guards the map and the waiter
+// counts; it is never held while rendering). A render holds one of
+// Config.Renders slots (by default every core but one, so ticks and
+// commits always have a core), stops at Config.RenderTimeout, when its
+// last waiter leaves, or at Shutdown, which waits for it.
 package session

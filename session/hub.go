@@ -37,6 +37,13 @@ type Hub struct {
 	node          string // this node's id in broker events
 	ws            *melody.Melody
 
+	// flights are the renders in progress (renderflight.go); rendersCtx
+	// is their parent, cancelled by Shutdown, and renderWG counts them.
+	flights     renderFlights
+	rendersCtx  context.Context
+	stopRenders context.CancelFunc
+	renderWG    sync.WaitGroup
+
 	mu         sync.Mutex
 	rooms      map[string]*Room
 	boardConns map[string]int // connections per board, admitted or not
@@ -78,6 +85,7 @@ func NewHub(o Options) *Hub {
 		store:      o.Store,
 		transfers:  o.Transfers,
 		renders:    make(chan struct{}, max(o.Config.Renders, 1)),
+		flights:    renderFlights{m: make(map[renderKey]*flight)},
 		broker:     o.Broker,
 		log:        o.Logger,
 		metrics:    o.Metrics,
@@ -89,6 +97,7 @@ func NewHub(o Options) *Hub {
 	if h.node == "" {
 		h.node = board.NewPeerID()
 	}
+	h.rendersCtx, h.stopRenders = context.WithCancel(context.Background())
 	ws := melody.New()
 	ws.Config.MaxMessageSize = o.Config.MaxMessage
 	ws.Config.WriteWait = o.Config.WriteWait
@@ -185,6 +194,8 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 		// connection carries it; peers learn it at welcome.
 		peer: board.Peer{ID: board.NewPeerID()},
 	}
+	m.gone, m.leave = context.WithCancel(context.Background())
+	defer m.leave()
 	m.log = h.log.With("board", shortID(a.Board.ID), "peer", m.peer.ID, "role", string(a.Role), "remote", r.RemoteAddr)
 	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
 	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
@@ -311,6 +322,9 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 		m.helloTimer.Stop()
 	}
 	m.closing.Store(true)
+	if m.leave != nil {
+		m.leave() // its exports stop waiting; renders nobody else awaits stop
+	}
 	m.outbox.Shut()
 	if m.opsQueue != nil {
 		close(m.opsQueue) // the read loop has ended: nothing sends any more
@@ -439,11 +453,12 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		members = append(members, m)
 	}
 	h.mu.Unlock()
+	h.stopRenders()
 	for _, m := range members {
 		m.closeWith(websocket.CloseGoingAway, "server shutting down")
 	}
 	done := make(chan struct{})
-	go func() { h.active.Wait(); close(done) }()
+	go func() { h.active.Wait(); h.renderWG.Wait(); close(done) }()
 	h.heartbeatDone.Wait()
 	select {
 	case <-done:
