@@ -212,3 +212,33 @@ func hidePixels(b box, origin pt, k float64) image.Rectangle {
 	}
 	return r
 }
+
+// LightRenderWork is the estimated work (EstimateWork) up to which a
+// render counts as light: a tenth of a second or so, which a server may
+// run beside its heavy renders so that small boards are not queued behind
+// a large one.
+const LightRenderWork = 32 << 20
+
+// elementWork is what EstimateWork counts per element for the formats
+// without a raster (their cost grows with the board, not with pixels).
+const elementWork = 16 << 10
+
+// EstimateWork is what rendering snap as f would cost, in the unit of
+// MaxRenderWork (pixels touched), without drawing: for a PNG its plan
+// (and the too_large refusal of a board beyond the budget), for the
+// other formats a fixed cost per element.
+func EstimateWork(snap *board.Snapshot, f Format, o Options) (float64, error) {
+	o, err := o.Normalize(f)
+	if err != nil {
+		return 0, err
+	}
+	if f != PNG {
+		return float64(len(snap.Elements)) * elementWork, nil
+	}
+	sc := newScene(snap)
+	pl, err := planPNG(sc, o.Scale, MaxRenderWork)
+	if err != nil {
+		return 0, err
+	}
+	return pl.work(pl.k, sc.Page), nil
+}

@@ -74,12 +74,13 @@ func (h *Hub) readLive(id string, read func(*boardState)) bool {
 	return true
 }
 
-// acquireRender takes a render slot, waiting in a bounded queue: rendering
-// is CPU-bound, and an unbounded queue of waiting exports would hold their
-// goroutines and requests for minutes.
-func (h *Hub) acquireRender(ctx context.Context) error {
+// acquireRender takes a render slot of lane (h.renders or h.lightRenders),
+// waiting in a bounded queue: rendering is CPU-bound, and an unbounded
+// queue of waiting exports would hold their goroutines and requests for
+// minutes.
+func (h *Hub) acquireRender(ctx context.Context, lane chan struct{}) error {
 	select {
-	case h.renders <- struct{}{}:
+	case lane <- struct{}{}:
 		return nil
 	default:
 	}
@@ -89,7 +90,7 @@ func (h *Hub) acquireRender(ctx context.Context) error {
 	}
 	defer h.renderWaiting.Add(-1)
 	select {
-	case h.renders <- struct{}{}:
+	case lane <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return board.Errorf(board.CodeUnavailable, "the server is busy rendering; retry")

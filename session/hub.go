@@ -28,7 +28,7 @@ type Hub struct {
 	cfg       Config
 	store     board.Store
 	transfers TransferStore
-	renders   chan struct{} // semaphore of Config.Renders
+	renders   chan struct{} // semaphore of Config.Renders, for heavy renders
 	// renderWaiting counts exports queued for a render slot (≤ RenderQueue).
 	renderWaiting atomic.Int64
 	broker        board.Broker
@@ -37,6 +37,10 @@ type Hub struct {
 	node          string // this node's id in broker events
 	ws            *melody.Melody
 
+	// lightRenders is the lane of renders export.LightRenderWork allows,
+	// as many as renders: a small board's export does not wait behind a
+	// large one.
+	lightRenders chan struct{}
 	// flights are the renders in progress (renderflight.go); rendersCtx
 	// is their parent, cancelled by Shutdown, and renderWG counts them.
 	flights     renderFlights
@@ -85,7 +89,6 @@ func NewHub(o Options) *Hub {
 		store:      o.Store,
 		transfers:  o.Transfers,
 		renders:    make(chan struct{}, max(o.Config.Renders, 1)),
-		flights:    renderFlights{m: make(map[renderKey]*flight)},
 		broker:     o.Broker,
 		log:        o.Logger,
 		metrics:    o.Metrics,
@@ -97,6 +100,8 @@ func NewHub(o Options) *Hub {
 	if h.node == "" {
 		h.node = board.NewPeerID()
 	}
+	h.lightRenders = make(chan struct{}, max(o.Config.Renders, 1))
+	h.flights.m = make(map[renderKey]*flight)
 	h.rendersCtx, h.stopRenders = context.WithCancel(context.Background())
 	ws := melody.New()
 	ws.Config.MaxMessageSize = o.Config.MaxMessage

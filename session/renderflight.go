@@ -118,22 +118,31 @@ func (h *Hub) fly(ctx context.Context, key renderKey, fl *flight, ref string, sn
 	close(fl.done)
 }
 
-// render takes a render slot, loads the board unless snap is given,
-// renders and stores the file.
+// render loads the board unless snap is given, estimates the render's
+// work (refusing a PNG beyond the budget before it waits for anything),
+// takes a slot of its lane, renders and stores the file.
 func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*Transfer, error) {
-	if err := h.acquireRender(ctx); err != nil {
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return nil, ctx.Err() // nobody waits any more
-		}
-		return nil, err // busy: rate_limited, or unavailable at the deadline
-	}
-	defer func() { <-h.renders }()
 	if snap == nil {
 		var err error
 		if snap, err = h.Snapshot(ctx, key.board); err != nil {
 			return nil, err
 		}
 	}
+	work, err := export.EstimateWork(snap, key.f, export.Options{Scale: key.scale})
+	if err != nil {
+		return nil, err
+	}
+	lane := h.renders
+	if work <= export.LightRenderWork {
+		lane = h.lightRenders
+	}
+	if err := h.acquireRender(ctx, lane); err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, ctx.Err() // nobody waits any more
+		}
+		return nil, err // busy: rate_limited, or unavailable at the deadline
+	}
+	defer func() { <-lane }()
 	start := time.Now()
 	data, err := export.RenderContext(ctx, snap, key.f, export.Options{Scale: key.scale})
 	if err != nil {
