@@ -96,6 +96,7 @@ func (h *Hub) shared(ctx context.Context, key renderKey, ref string, snap *board
 
 // fly runs one render and publishes its outcome to the waiters.
 func (h *Hub) fly(ctx context.Context, key renderKey, fl *flight, ref string, snap *board.Snapshot) {
+	lowerThreadPriority() // never unlocked: the thread ends with this goroutine
 	defer h.renderWG.Done()
 	defer fl.cancel()
 	t, err := h.render(ctx, key, ref, snap)
