@@ -60,7 +60,8 @@ type Config struct {
 	ExportChunk, ExportWindow int64
 	// MaxDownloads caps one member's downloads at once; Renders caps
 	// exports being rendered on this node at once (rendering is CPU-bound:
-	// by default one core is always left to the ticks and commits).
+	// by default one core is always left to the ticks and commits), and
+	// as many light ones (export.LightRenderWork) besides.
 	MaxDownloads, Renders int
 	// RenderTimeout bounds one render, from the first request for it to
 	// the stored file (waiting for a slot included); beyond it the
