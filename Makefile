@@ -42,7 +42,7 @@ e2e: build test-deps
 test-deps:
 	@./scripts/test-deps.sh
 
-# The load scenarios S1–S7 (S7 when Redis answers), generator and server
+# The load scenarios S1–S8 (S7 when Redis answers), generator and server
 # side by side, then the Go benchmarks of the hot paths. The load run
 # rewrites its section of docs/performance.md and docs/load-chart.svg.
 bench: bench-load bench-go

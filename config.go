@@ -115,6 +115,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&s.Board.MaxElements, "max-board-elements", s.Board.MaxElements, "elements one board may hold")
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
+	dur(&s.RenderTimeout, "render-timeout", s.RenderTimeout, "longest an export may take to render (waiting for a render slot included); beyond it the socket gets too_large and HTTP 503")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	urls := &urlList{list: splitList(env("public-url"))}
 	fs.Var(urls, "public-url", "public origin of this server (scheme://host[:port]), repeatable or comma-separated; when set, requests for any other Host get 421 and only these origins count as the server's own (env "+envName("public-url")+")")
@@ -177,6 +178,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--max-downloads-per-addr and --max-imports-per-addr must be at least 1")
 	case c.downloadStall <= 0:
 		return fmt.Errorf("--download-progress-timeout must be positive")
+	case s.RenderTimeout <= 0:
+		return fmt.Errorf("--render-timeout must be positive")
 	}
 	return nil
 }

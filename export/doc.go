@@ -8,8 +8,14 @@
 // All formats share one layout (scene.go): defaults, bounds, text lines.
 // PNG and PDF draw text with the embedded Go font; the PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
-// both by lowering the scale, never by cutting the board. docs/exports.md
-// describes the formats, the Excalidraw mapping and the limits.
+// both by lowering the scale, never by cutting the board. A PNG's drawing
+// costs what its shapes cover, not their bounding boxes (regions.go), and
+// its estimated work is held to MaxRenderWork (budget.go): the scale is
+// lowered to fit, down to MinBudgetSide pixels, beyond which the render is
+// refused with too_large. RenderContext stops a render (PNG inside the
+// rasterizer, PDF between shapes) once its context is done.
+// docs/exports.md describes the formats, the Excalidraw mapping and the
+// limits.
 //
 // Every import is checked element by element with board.DecodeOps, the
 // server's own validation of a client's ops.

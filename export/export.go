@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -71,6 +72,13 @@ func (o Options) Normalize(f Format) (Options, error) {
 
 // Render produces the file for snap (elements in snap.Sorted() order).
 func Render(snap *board.Snapshot, f Format, o Options) ([]byte, error) {
+	return RenderContext(context.Background(), snap, f, o)
+}
+
+// RenderContext is Render that stops, with ctx's error, once ctx is done
+// (checked between shapes and inside the rasterizer), and that may refuse
+// a PNG beyond the work budget with too_large (budget.go).
+func RenderContext(ctx context.Context, snap *board.Snapshot, f Format, o Options) ([]byte, error) {
 	o, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
@@ -81,9 +89,9 @@ func Render(snap *board.Snapshot, f Format, o Options) ([]byte, error) {
 	case SVG:
 		return renderSVG(snap)
 	case PNG:
-		return renderPNG(snap, o.Scale)
+		return renderPNG(ctx, snap, o.Scale)
 	case PDF:
-		return renderPDF(snap, o.Scale)
+		return renderPDF(ctx, snap, o.Scale)
 	}
 	return nil, board.Errorf(board.CodeBadRequest, "unknown format %q", f)
 }

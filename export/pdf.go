@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"math"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ const pdfFont = "goregular"
 
 // renderPDF writes the board as a one-page vector PDF with its text as
 // real text in the embedded Go font (a subset of it).
-func renderPDF(snap *board.Snapshot, scale int) ([]byte, error) {
+func renderPDF(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
 	sc := newScene(snap)
 	k := float64(scale) * 0.75
 	bw, bh := math.Max(sc.Page.w(), 1), math.Max(sc.Page.h(), 1)
@@ -45,6 +46,9 @@ func renderPDF(snap *board.Snapshot, scale int) ([]byte, error) {
 	gp.AddPage()
 	r := &pdfRenderer{gp: gp, k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
 	for i := range sc.Shapes {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := r.shape(&sc.Shapes[i]); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"image/png"
+	"io"
 	"math"
 
 	"github.com/easel-app/easel/board"
@@ -37,20 +39,60 @@ func pngScale(page box, scale int) (k float64, w, h int) {
 	return k, w, h
 }
 
-// renderPNG rasterizes the board on a white background.
-func renderPNG(snap *board.Snapshot, scale int) ([]byte, error) {
-	sc := newScene(snap)
-	k, w, h := pngScale(sc.Page, scale)
-	r := &pngRenderer{p: newPainter(w, h, white), k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
-	for i := range sc.Shapes {
-		r.shape(&sc.Shapes[i])
+// renderPNG rasterizes the board on a white background, within the work
+// budget (budget.go); it stops with ctx's error once ctx is done.
+func renderPNG(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
+	p, err := drawPNG(ctx, newScene(snap), scale, MaxRenderWork)
+	if err != nil {
+		return nil, err
 	}
 	var out bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&out, r.p.img); err != nil {
+	if err := enc.Encode(ctxWriter{ctx, &out}, p.img); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// drawPNG paints the scene into a fresh image (the painter holds it and
+// the work it took).
+func drawPNG(ctx context.Context, sc *scene, scale int, budget float64) (*painter, error) {
+	pl, err := planPNG(sc, scale, budget)
+	if err != nil {
+		return nil, err
+	}
+	origin := pt{sc.Page.MinX, sc.Page.MinY}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: origin, face: sc.face}
+	r.p.check = ctx.Err
+	r.p.work = int64(pl.w) * int64(pl.h)
+	for i := range sc.Shapes {
+		if pl.skip[i] {
+			continue
+		}
+		if r.p.stopped() {
+			break
+		}
+		r.p.hide = hidePixels(pl.hide[i], origin, pl.k)
+		r.shape(&sc.Shapes[i])
+	}
+	if r.p.err != nil {
+		return nil, r.p.err
+	}
+	return r.p, nil
+}
+
+// ctxWriter fails writes once ctx is done, so that encoding a large image
+// stops too.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 type pngRenderer struct {

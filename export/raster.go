@@ -16,25 +16,39 @@ const (
 	// flatness is how far (pixels) a flattened curve may stray from the
 	// real one.
 	flatness = 0.2
-	// bandPixels bounds the rasterizer's coverage buffer (4 bytes a
-	// pixel): a shape larger than this is rasterized in horizontal bands.
-	bandPixels = 1 << 20
 )
 
 // painter fills shapes into an RGBA image. A shape is a set of closed
 // polygons filled together with the non-zero rule (vector's
 // accumulation): pieces of a stroke are given one orientation so that
 // they add up to their union; glyph contours keep theirs, so holes stay
-// holes.
+// holes. fill (regions.go) touches only the pixels near the shape's
+// pieces, never the whole of its bounding box.
 type painter struct {
-	img   *image.RGBA
-	z     vector.Rasterizer
-	mask  image.Alpha // coverage of one band
-	polys [][]pt
-	ys    [][2]float64 // each polygon's top and bottom
-	bb    box
-	clip  []pt
+	img    *image.RGBA
+	z      vector.Rasterizer
+	mask   image.Alpha // coverage of one leaf region
+	pieces []piece
+	bb     box
+	// union is true while every polygon of the shape was added turned
+	// clockwise: then a pixel inside any one of them is fully covered.
+	union bool
+	// hide is a pixel rectangle a later shape paints over completely
+	// (opaque), so this shape need not touch it; empty: none.
+	hide image.Rectangle
+	// work counts the pixels rasterized or painted, what a render costs
+	// (compared against the budget in tests).
+	work int64
+	// check, when set, is asked every checkEvery pixels of work whether
+	// to go on; its error stops the render.
+	check     func() error
+	nextCheck int64
+	err       error
 }
+
+// checkEvery is how much work (pixels) goes by between two calls of
+// painter.check: a few milliseconds.
+const checkEvery = 1 << 20
 
 func newPainter(w, h int, bg rgb) *painter {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -44,7 +58,7 @@ func newPainter(w, h int, bg rgb) *painter {
 			copy(img.Pix[n:], img.Pix[:n])
 		}
 	}
-	return &painter{img: img}
+	return &painter{img: img, union: true}
 }
 
 // add adds a closed polygon (pixel coordinates) to the current shape;
@@ -58,13 +72,10 @@ func (p *painter) add(poly []pt, outward bool) {
 			poly[i], poly[j] = poly[j], poly[i]
 		}
 	}
-	var b box
-	for _, q := range poly {
-		b = b.addPoint(q)
-	}
-	p.bb = p.bb.union(b)
-	p.polys = append(p.polys, poly)
-	p.ys = append(p.ys, [2]float64{b.MinY, b.MaxY})
+	p.union = p.union && outward
+	pc := newPiece(poly)
+	p.bb = p.bb.union(pc.b)
+	p.pieces = append(p.pieces, pc)
 }
 
 func signedArea(poly []pt) float64 {
@@ -76,48 +87,7 @@ func signedArea(poly []pt) float64 {
 	return a / 2
 }
 
-// fill paints the current shape in c and starts a new one.
-func (p *painter) fill(c rgb) {
-	defer func() { p.polys, p.ys, p.bb = p.polys[:0], p.ys[:0], box{} }()
-	if !p.bb.ok {
-		return
-	}
-	r := image.Rect(int(math.Floor(p.bb.MinX)), int(math.Floor(p.bb.MinY)),
-		int(math.Ceil(p.bb.MaxX))+1, int(math.Ceil(p.bb.MaxY))+1).Intersect(p.img.Rect)
-	if r.Empty() {
-		return
-	}
-	rows := max(1, bandPixels/r.Dx())
-	for y0 := r.Min.Y; y0 < r.Max.Y; y0 += rows {
-		y1 := min(y0+rows, r.Max.Y)
-		band := image.Rect(r.Min.X, y0, r.Max.X, y1)
-		p.z.Reset(band.Dx(), band.Dy())
-		drawn := false
-		for i, poly := range p.polys {
-			if p.ys[i][1] < float64(y0) || p.ys[i][0] > float64(y1) {
-				continue
-			}
-			// Clip to the band (a row of slack each side), so a tall
-			// shape costs each band only its own rows.
-			p.clip = clipY(p.clip[:0], poly, float64(y0-1), float64(y1+1))
-			if len(p.clip) < 3 {
-				continue
-			}
-			ox, oy := float64(band.Min.X), float64(band.Min.Y)
-			p.z.MoveTo(float32(p.clip[0].X-ox), float32(p.clip[0].Y-oy))
-			for _, q := range p.clip[1:] {
-				p.z.LineTo(float32(q.X-ox), float32(q.Y-oy))
-			}
-			p.z.ClosePath()
-			drawn = true
-		}
-		if drawn {
-			p.blend(band, c)
-		}
-	}
-}
-
-// blend rasterizes the band's coverage into the mask, then paints c over
+// blend rasterizes the region's coverage into the mask, then paints c over
 // the image through it, skipping what the shape does not touch.
 func (p *painter) blend(band image.Rectangle, c rgb) {
 	w, h := band.Dx(), band.Dy()
@@ -145,38 +115,6 @@ func (p *painter) blend(band image.Rectangle, c rgb) {
 			}
 		}
 	}
-}
-
-// clipY clips a closed polygon to lo ≤ y ≤ hi (Sutherland–Hodgman against
-// two horizontal lines), which keeps its area within the strip.
-func clipY(dst, poly []pt, lo, hi float64) []pt {
-	inside := true
-	for _, q := range poly {
-		if q.Y < lo || q.Y > hi {
-			inside = false
-			break
-		}
-	}
-	if inside {
-		return append(dst, poly...)
-	}
-	tmp := clipHalf(nil, poly, func(q pt) bool { return q.Y >= lo }, lo)
-	return clipHalf(dst, tmp, func(q pt) bool { return q.Y <= hi }, hi)
-}
-
-func clipHalf(dst, poly []pt, in func(pt) bool, y float64) []pt {
-	for i, cur := range poly {
-		prev := poly[(i+len(poly)-1)%len(poly)]
-		ci, pi := in(cur), in(prev)
-		if ci != pi {
-			t := (y - prev.Y) / (cur.Y - prev.Y)
-			dst = append(dst, pt{prev.X + (cur.X-prev.X)*t, y})
-		}
-		if ci {
-			dst = append(dst, cur)
-		}
-	}
-	return dst
 }
 
 // strokePolyline adds the outline of a line of width w through p (pixel

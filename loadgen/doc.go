@@ -3,7 +3,7 @@
 // end-to-end cursor and ack latency on one clock (the generator's), frames,
 // positions delivered, frame gaps and errors, plus the server process's
 // CPU seconds and RSS read from /proc. cmd/easel-load runs the standard
-// scenarios (S1–S7 of docs/performance.md) and writes the report.
+// scenarios (S1–S8 of docs/performance.md) and writes the report.
 //
 // A cursor move carries its sender in x (the member's index) and its send
 // time in y (milliseconds since the run began), so a receiver knows both

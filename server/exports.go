@@ -14,6 +14,7 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
+	"github.com/easel-app/easel/session"
 )
 
 // editFile and viewFile serve GET /b/<id>/export.<fmt> and
@@ -54,6 +55,12 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 		return err
 	}
 	t, err := s.hub.Export(c.Request().Context(), b, f, scale, "http")
+	var timeout *session.RenderTimeoutError
+	if errors.As(err, &timeout) {
+		// The board is not too large to upload or store: the server ran out
+		// of time for it, which HTTP says with 503 and a reason.
+		return plainError(http.StatusServiceUnavailable, board.ClientMessage(err))
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/easel-app/easel/board"
@@ -76,8 +77,14 @@ type Config struct {
 	// binary frame's payload, and the unacknowledged bytes per download.
 	ExportChunk, ExportWindow int64
 	// MaxDownloads caps one member's downloads at once; Renders caps
-	// exports being rendered on this node at once (rendering is CPU-bound).
+	// exports being rendered on this node at once (rendering is CPU-bound:
+	// by default one core is always left to the ticks and commits), and
+	// as many light ones (export.LightRenderWork) besides.
 	MaxDownloads, Renders int
+	// RenderTimeout bounds one render, from the first request for it to
+	// the stored file (waiting for a slot included); beyond it the
+	// requests get too_large (HTTP: 503).
+	RenderTimeout time.Duration
 	// OpsInFlight caps one member's ops messages waiting to be committed.
 	// It must hold a whole burst (2 × OpsRate), or a burst the protocol
 	// allows would be refused while the store commits.
@@ -118,7 +125,8 @@ func DefaultConfig() Config {
 		ExportChunk:        128 << 10,
 		ExportWindow:       4 << 20,
 		MaxDownloads:       3,
-		Renders:            2,
+		Renders:            max(1, runtime.NumCPU()-1),
+		RenderTimeout:      60 * time.Second,
 		RenderQueue:        16,
 		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,

@@ -38,4 +38,15 @@
 // the broker's delivery or a commit worker's locks: it takes Hub.mu then
 // Room.mu like every other path, and members waiting to join the retired
 // room join its successor.
+//
+// Exports render on goroutines of their own, one per distinct rendering
+// (renderflight.go): requests for the same board, seq, format and scale
+// wait on the same one (renderFlights.mu guards the map and the waiter
+// counts; it is never held while rendering). A render holds one of
+// Config.Renders slots (by default every core but one, so ticks and
+// commits always have a core) or, when export.EstimateWork calls it light,
+// one of as many slots of a second lane, so small boards do not queue
+// behind a large one. Its thread runs at a lower priority (renice_linux.go).
+// It stops at Config.RenderTimeout, when its last waiter leaves, or at
+// Shutdown, which waits for it.
 package session

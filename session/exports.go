@@ -2,9 +2,6 @@ package session
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"time"
 	"unicode/utf8"
 
 	"github.com/easel-app/easel/board"
@@ -13,52 +10,77 @@ import (
 
 // Export renders board b in format f at its current seq, or reuses a file
 // already rendered at that seq. It serves sockets and HTTP alike, so both
-// routes give the same bytes.
+// routes give the same bytes. A file already rendered is found without
+// loading the board (its seq comes from the live room or the store's
+// head); identical requests in flight share one render (renderflight.go),
+// which stops when the last of them leaves (ctx done).
 func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, scale int, ref string) (*Transfer, error) {
 	opts, err := export.Options{Scale: scale}.Normalize(f)
 	if err != nil {
 		return nil, err
 	}
-	snap, err := h.Snapshot(ctx, b.ID)
-	if err != nil {
-		return nil, err
+	key := renderKey{board: b.ID, f: f, scale: opts.Scale}
+	var snap *board.Snapshot
+	if seq, ok := h.headSeq(ctx, b.ID); ok {
+		key.seq = seq
+	} else {
+		if snap, err = h.Snapshot(ctx, b.ID); err != nil {
+			return nil, err
+		}
+		key.seq = snap.Seq
 	}
-	if t, ok := h.transfers.Find(b.ID, snap.Seq, f, opts.Scale); ok {
+	if t, ok := h.transfers.Find(b.ID, key.seq, f, opts.Scale); ok {
 		return t, nil
 	}
-	if err := h.acquireRender(ctx); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	data, err := export.Render(snap, f, opts)
-	<-h.renders
-	if err != nil {
-		return nil, err
-	}
-	h.metrics.Renders.WithLabelValues(string(f)).Observe(time.Since(start).Seconds())
-	sum := sha256.Sum256(data)
-	t := &Transfer{
-		BoardID:  b.ID,
-		Ref:      ref,
-		Format:   f,
-		Scale:    opts.Scale,
-		MIME:     f.MIME(),
-		Filename: export.Filename(snap.Title, snap.Seq, f),
-		SHA256:   hex.EncodeToString(sum[:]),
-		Seq:      snap.Seq,
-	}
-	if err := h.transfers.Add(t, data); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return h.shared(ctx, key, ref, snap)
 }
 
-// acquireRender takes a render slot, waiting in a bounded queue: rendering
-// is CPU-bound, and an unbounded queue of waiting exports would hold their
-// goroutines and requests for minutes.
-func (h *Hub) acquireRender(ctx context.Context) error {
+// headSeq is board id's current seq without loading it: from its live
+// room, or from the store's head when the store can tell; ok false when
+// neither can.
+func (h *Hub) headSeq(ctx context.Context, id string) (uint64, bool) {
+	var seq uint64
+	if h.readLive(id, func(st *boardState) { seq = st.snap.Seq }) {
+		return seq, true
+	}
+	if hr, ok := h.store.(board.HeadReader); ok {
+		if seq, err := hr.Head(ctx, id); err == nil {
+			return seq, true
+		}
+	}
+	return 0, false
+}
+
+// readLive calls read with the state of board id's live room, under the
+// room's lock, when it has a loaded and open one; false when not.
+func (h *Hub) readLive(id string, read func(*boardState)) bool {
+	h.mu.Lock()
+	r := h.rooms[id]
+	h.mu.Unlock()
+	if r == nil {
+		return false
+	}
 	select {
-	case h.renders <- struct{}{}:
+	case <-r.ready:
+	default:
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state == nil || r.closed {
+		return false
+	}
+	read(r.state)
+	return true
+}
+
+// acquireRender takes a render slot of lane (h.renders or h.lightRenders),
+// waiting in a bounded queue: rendering is CPU-bound, and an unbounded
+// queue of waiting exports would hold their goroutines and requests for
+// minutes.
+func (h *Hub) acquireRender(ctx context.Context, lane chan struct{}) error {
+	select {
+	case lane <- struct{}{}:
 		return nil
 	default:
 	}
@@ -68,7 +90,7 @@ func (h *Hub) acquireRender(ctx context.Context) error {
 	}
 	defer h.renderWaiting.Add(-1)
 	select {
-	case h.renders <- struct{}{}:
+	case lane <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return board.Errorf(board.CodeUnavailable, "the server is busy rendering; retry")
@@ -78,25 +100,11 @@ func (h *Hub) acquireRender(ctx context.Context) error {
 // Snapshot returns board id's content now: from its live room when there is
 // one (no I/O), otherwise from the store.
 func (h *Hub) Snapshot(ctx context.Context, id string) (*board.Snapshot, error) {
-	h.mu.Lock()
-	r := h.rooms[id]
-	h.mu.Unlock()
-	if r != nil {
-		select {
-		case <-r.ready:
-			r.mu.Lock()
-			st := r.state
-			var snap *board.Snapshot
-			if st != nil && !r.closed {
-				snap = st.snap.Clone()
-			}
-			r.mu.Unlock()
-			if snap != nil {
-				return snap, nil
-			}
-		default:
-		}
+	var snap *board.Snapshot
+	if h.readLive(id, func(st *boardState) { snap = st.snap.Clone() }) {
+		return snap, nil
 	}
+	h.metrics.SnapshotLoads.Inc()
 	_, snap, log, err := h.store.Load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -108,10 +116,6 @@ func (h *Hub) Snapshot(ctx context.Context, id string) (*board.Snapshot, error) 
 	}
 	return snap, nil
 }
-
-// renderTimeout bounds how long an export request may wait for a render
-// slot and render.
-const renderTimeout = 2 * time.Minute
 
 // export starts a download: rendering happens off the read loop, then the
 // member gets export.meta and the chunks, interleaved with its other
@@ -144,9 +148,9 @@ func (m *Member) export(msg inbound) {
 		defer m.hub.active.Done()
 		defer m.exporting.Add(-1)
 		defer m.hub.recoverPanic(m, "export")
-		ctx, cancel := context.WithTimeout(context.Background(), renderTimeout)
-		defer cancel()
-		t, err := m.hub.Export(ctx, m.board, f, scale, msg.Ref)
+		// The render is bounded by its own deadline; the member waits
+		// for it until then or until it leaves.
+		t, err := m.hub.Export(m.gone, m.board, f, scale, msg.Ref)
 		if err != nil {
 			m.log.Warn("export", "format", f, "err", err)
 			m.sendError(err, msg.Ref)

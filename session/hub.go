@@ -29,7 +29,7 @@ type Hub struct {
 	cfg       Config
 	store     board.Store
 	transfers TransferStore
-	renders   chan struct{} // semaphore of Config.Renders
+	renders   chan struct{} // semaphore of Config.Renders, for heavy renders
 	// renderWaiting counts exports queued for a render slot (≤ RenderQueue).
 	renderWaiting atomic.Int64
 	broker        board.Broker
@@ -38,6 +38,17 @@ type Hub struct {
 	node          string // this node's id in broker events
 	ws            *melody.Melody
 	lingers       *lingerer // sockets closing after a close frame (linger.go)
+
+	// lightRenders is the lane of renders export.LightRenderWork allows,
+	// as many as renders: a small board's export does not wait behind a
+	// large one.
+	lightRenders chan struct{}
+	// flights are the renders in progress (renderflight.go); rendersCtx
+	// is their parent, cancelled by Shutdown, and renderWG counts them.
+	flights     renderFlights
+	rendersCtx  context.Context
+	stopRenders context.CancelFunc
+	renderWG    sync.WaitGroup
 
 	mu         sync.Mutex
 	rooms      map[string]*Room
@@ -92,6 +103,9 @@ func NewHub(o Options) *Hub {
 		h.node = board.NewPeerID()
 	}
 	h.lingers = newLingerer(o.Config.MaxLingering, o.Config.CloseGrace)
+	h.lightRenders = make(chan struct{}, max(o.Config.Renders, 1))
+	h.flights.m = make(map[renderKey]*flight)
+	h.rendersCtx, h.stopRenders = context.WithCancel(context.Background())
 	ws := melody.New()
 	ws.Config.MaxMessageSize = o.Config.MaxMessage
 	ws.Config.WriteWait = o.Config.WriteWait
@@ -187,6 +201,8 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 		// connection carries it; peers learn it at welcome.
 		peer: board.Peer{ID: board.NewPeerID()},
 	}
+	m.gone, m.leave = context.WithCancel(context.Background())
+	defer m.leave()
 	m.log = h.log.With("board", shortID(a.Board.ID), "peer", m.peer.ID, "role", string(a.Role), "remote", r.RemoteAddr)
 	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
 	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
@@ -313,6 +329,9 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 		m.helloTimer.Stop()
 	}
 	m.closing.Store(true)
+	if m.leave != nil {
+		m.leave() // its exports stop waiting; renders nobody else awaits stop
+	}
 	m.outbox.Shut()
 	if m.opsQueue != nil {
 		close(m.opsQueue) // the read loop has ended: nothing sends any more
@@ -456,11 +475,12 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		members = append(members, m)
 	}
 	h.mu.Unlock()
+	h.stopRenders()
 	for _, m := range members {
 		m.closeWith(websocket.CloseGoingAway, "server shutting down")
 	}
 	done := make(chan struct{})
-	go func() { h.active.Wait(); close(done) }()
+	go func() { h.active.Wait(); h.renderWG.Wait(); close(done) }()
 	h.heartbeatDone.Wait()
 	select {
 	case <-done:

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -29,6 +30,10 @@ type Member struct {
 	exporting  atomic.Int32 // exports being rendered for this member
 	releaseCap func()       // frees this connection's place under the caps
 	closeOnce  sync.Once
+	// gone is done once the connection has ended (leave cancels it): what
+	// the member's exports wait on.
+	gone  context.Context
+	leave context.CancelFunc
 
 	// room is set once, when the member is admitted at hello.
 	room atomic.Pointer[Room]

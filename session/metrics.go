@@ -20,6 +20,10 @@ type Metrics struct {
 	TickDuration       prometheus.Histogram
 	ExportBytes        prometheus.Counter
 	Renders            *prometheus.HistogramVec
+	RendersStarted     prometheus.Counter
+	RendersCancelled   prometheus.Counter
+	RenderTimeouts     prometheus.Counter
+	SnapshotLoads      prometheus.Counter
 }
 
 // NewMetrics creates the collectors and registers them on reg.
@@ -55,8 +59,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Renders: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "easel_export_render_seconds", Help: "Time to render an export, by format.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 3, 10)}, []string{"format"}),
+		RendersStarted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_export_renders_started_total", Help: "Export renders started (identical requests in flight share one)."}),
+		RendersCancelled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_export_renders_cancelled_total", Help: "Export renders stopped because every request waiting for them left."}),
+		RenderTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_export_render_timeouts_total", Help: "Export renders stopped by the render deadline."}),
+		SnapshotLoads: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_snapshot_loads_total", Help: "Boards loaded from the store for an export or an import (not by a room)."}),
 	}
 	reg.MustRegister(m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
-		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.ExportBytes, m.Renders)
+		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.ExportBytes, m.Renders,
+		m.RendersStarted, m.RendersCancelled, m.RenderTimeouts, m.SnapshotLoads)
 	return m
 }

@@ -17,7 +17,7 @@ func TestRenderQueueIsBounded(t *testing.T) {
 	th := newTestHub(t, cfg, nil)
 	h, b, ctx := th.Hub, th.board, context.Background()
 
-	h.renders <- struct{}{} // the one slot is busy
+	h.lightRenders <- struct{}{} // the one slot of small boards' lane is busy
 	queued := make(chan error, 1)
 	go func() {
 		_, err := h.Export(ctx, b, export.JSON, 1, "queued")
@@ -33,7 +33,7 @@ func TestRenderQueueIsBounded(t *testing.T) {
 	if _, err := h.Export(ctx, b, export.SVG, 1, "over"); board.ErrorCode(err) != board.CodeRateLimited {
 		t.Fatalf("an export past the queue: %v, want rate_limited", err)
 	}
-	<-h.renders // the slot frees: the queued export renders
+	<-h.lightRenders // the slot frees: the queued export renders
 	if err := <-queued; err != nil {
 		t.Fatalf("the queued export: %v", err)
 	}

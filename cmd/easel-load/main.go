@@ -1,4 +1,4 @@
-// Command easel-load runs Easel's load scenarios (S1–S7 of
+// Command easel-load runs Easel's load scenarios (S1–S8 of
 // docs/performance.md) against the easel binary and reports what members
 // got and what the server spent: a Markdown table, JSON, and a chart.
 //
@@ -32,7 +32,7 @@ func run() error {
 	var o loadgen.Options
 	var which, jsonOut, doc string
 	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
-	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7", "scenarios to run")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8", "scenarios to run (-scenarios S8 runs one alone)")
 	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
 	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
@@ -105,6 +105,13 @@ func run() error {
 	if want["S6"] {
 		if r, err := loadgen.S6(ctx, o, s2); err != nil {
 			fail("S6", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S8"] {
+		if r, err := loadgen.S8(ctx, o); err != nil {
+			fail("S8", err)
 		} else {
 			add(r)
 		}
