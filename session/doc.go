@@ -11,6 +11,11 @@
 // frame is being written into the next frame (newline-delimited), and
 // closes the member with 1013 when it cannot keep up.
 //
+// Board loads (a room's first member, an export of a board with no room)
+// run on their own goroutine or the requester's and take one of the node's
+// MaxLoads load slots first, queueing at most LoadWait (loads.go); the log
+// is streamed from the store, never held whole.
+//
 // Locks, always taken in this order (never the reverse):
 //
 //	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu

@@ -97,16 +97,8 @@ func (h *Hub) Snapshot(ctx context.Context, id string) (*board.Snapshot, error) 
 		default:
 		}
 	}
-	_, snap, log, err := h.store.Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for i := range log {
-		if log[i].Seq > snap.Seq {
-			snap.Apply(&log[i])
-		}
-	}
-	return snap, nil
+	_, snap, err := h.loadBoard(ctx, id, nil)
+	return snap, err
 }
 
 // renderTimeout bounds how long an export request may wait for a render
