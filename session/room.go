@@ -67,9 +67,11 @@ func newRoom(id string, h *Hub) *Room {
 }
 
 // load reads the board from the store, through the node's bound on
-// concurrent loads. The log is streamed: each retained message goes into
-// the catch-up ring (itself bounded) as it is read, so a load holds the
-// board and the ring, never the whole log. Events that arrive meanwhile
+// concurrent loads. The log's tail (what the stored snapshot lacks) is
+// streamed into the catch-up ring (itself bounded) as it is read, so a
+// load holds the board and the ring, never the whole log; older messages
+// are not read at all (a member reconnecting from before them gets the
+// board in its welcome instead). Events that arrive meanwhile
 // are applied on top, so nothing committed between the subscription and
 // the read is missed.
 func (r *Room) load() {

@@ -285,7 +285,7 @@ func (s *Bolt) LoadEach(_ context.Context, id string, each func(*board.OpsMessag
 		if snap, err = getSnapshot(tx, id); err != nil {
 			return err
 		}
-		return eachLogged(tx, id, 0, applyTail(snap, each))
+		return eachLogged(tx, id, snap.Seq, applyTail(snap, each))
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("load board %.8s: %w", id, err)

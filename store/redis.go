@@ -381,7 +381,7 @@ func (s *Redis) LoadEach(ctx context.Context, id string, each func(*board.OpsMes
 	if err != nil {
 		return "", nil, err
 	}
-	if err := s.eachLogged(ctx, id, 0, applyTail(snap, each)); err != nil {
+	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, each)); err != nil {
 		return "", nil, err
 	}
 	return b.Epoch, snap, nil
