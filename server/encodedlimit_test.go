@@ -60,6 +60,11 @@ func TestBoardLimitCountsEncodedBytes(t *testing.T) {
 	editor.sendOps("one-more", note("last"))
 	editor.waitAck("one-more")
 
+	// (Before the join below: the server logs a request after answering
+	// it, and the test must not end before that log line.)
+	if export := httpGetBody(t, app.URL+b.EditURL+"/export.json"); len(export) > limit+1<<10 {
+		t.Fatalf("the JSON export is %d bytes; the board limit is %d", len(export), limit)
+	}
 	viewer := join(t, app.wsURL(b.EditURL+"/ws"), "viewer")
 	welcome := viewer.waitType("welcome")
 	var raw struct {
@@ -74,8 +79,5 @@ func TestBoardLimitCountsEncodedBytes(t *testing.T) {
 	// The envelope (ids, title, peers, limits) is what comes on top.
 	if len(welcome.Raw) > limit+4<<10 {
 		t.Fatalf("the welcome is %d bytes; the board limit is %d", len(welcome.Raw), limit)
-	}
-	if export := httpGetBody(t, app.URL+b.EditURL+"/export.json"); len(export) > limit+1<<10 {
-		t.Fatalf("the JSON export is %d bytes; the board limit is %d", len(export), limit)
 	}
 }
