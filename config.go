@@ -114,6 +114,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&s.SocketBuffer, "socket-buffer", s.SocketBuffer, "kernel send buffer per WebSocket, in bytes (bounds a slow member's hidden backlog); 0 = kernel default")
 	num(&s.Board.MaxElements, "max-board-elements", s.Board.MaxElements, "elements one board may hold")
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
+	num(&s.MaxLoads, "max-loads", s.MaxLoads, "boards loaded from the store at once on this node (each load holds a whole board in memory)")
+	dur(&s.LoadWait, "load-wait", s.LoadWait, "how long a board load may wait for a load slot before the client gets unavailable (HTTP 503)")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
 	dur(&s.RenderTimeout, "render-timeout", s.RenderTimeout, "longest an export may take to render (waiting for a render slot included); beyond it the socket gets too_large and HTTP 503")
 	dur(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown may take")
@@ -164,6 +166,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--max-board-elements must be at least 1 and --max-board-mib at least 1")
 	case s.MaxMembersPerBoard < 1:
 		return fmt.Errorf("--max-members must be at least 1")
+	case s.MaxLoads < 1 || s.LoadWait <= 0:
+		return fmt.Errorf("--max-loads must be at least 1 and --load-wait positive")
 	case c.maxConnsPerAddr < 0 || c.maxConns < 0:
 		return fmt.Errorf("connection caps must not be negative")
 	case (c.tlsCert == "") != (c.tlsKey == ""):

@@ -7,7 +7,9 @@ type Limits struct {
 	// MaxElements is the most elements a board may hold.
 	MaxElements int
 	// MaxBytes is the most content a board may hold, as ElementBytes counts
-	// it (close to the size of its elements in JSON).
+	// it: the exact size of its elements as stored and sent (JSON, escaped),
+	// so it bounds the welcome's elements, the stored snapshot and the JSON
+	// export alike.
 	MaxBytes int64
 }
 
@@ -17,19 +19,13 @@ type Limits struct {
 // seconds.
 var DefaultLimits = Limits{MaxElements: 50_000, MaxBytes: 64 << 20}
 
-// elementOverhead approximates the JSON of an element's fixed fields (keys,
-// numbers, punctuation): about 150 bytes in practice.
-const elementOverhead = 160
-
-// ElementBytes is e's size as board limits count it: close to its JSON
-// encoding, computed without encoding. A point is counted as 16 bytes, what
-// a pair of numbers with one decimal takes with its punctuation.
+// ElementBytes is e's size as board limits count it: exactly the bytes of
+// its JSON encoding as encoding/json writes it everywhere in Easel (HTML
+// characters escaped, floats in their shortest form), plus one for the
+// comma that separates it from the next element in an array. A board's
+// elements array ([…]) is therefore at most Snapshot.Bytes()+1 bytes long.
 func ElementBytes(e *Element) int64 {
-	n := elementOverhead + len(e.ID) + len(e.Kind) + len(e.Stroke) + len(e.Text) + len(e.Z) + 16*len(e.Points)
-	if e.Fill != nil {
-		n += len(*e.Fill)
-	}
-	return int64(n)
+	return int64(encodedLen(e) + 1)
 }
 
 // CheckLimits tells whether applying ops to s would take the board past l.
@@ -46,8 +42,8 @@ func (s *Snapshot) CheckLimits(ops []Op, l Limits) error {
 		if n, ok := touched[id]; ok {
 			return n
 		}
-		if e, ok := s.Elements[id]; ok {
-			return ElementBytes(e)
+		if n, ok := s.sizes[id]; ok {
+			return n
 		}
 		return -1
 	}

@@ -13,12 +13,13 @@ type Snapshot struct {
 	Seq      uint64              `json:"seq"`
 	Elements map[string]*Element `json:"-"`
 
-	bytes int64 // sum of ElementBytes over Elements
+	bytes int64            // sum of ElementBytes over Elements
+	sizes map[string]int64 // ElementBytes of each element, counted once at Put
 }
 
 // NewSnapshot returns an empty board titled title at seq 0.
 func NewSnapshot(title string) *Snapshot {
-	return &Snapshot{Title: title, Elements: make(map[string]*Element)}
+	return &Snapshot{Title: title, Elements: make(map[string]*Element), sizes: make(map[string]int64)}
 }
 
 // Apply applies one accepted ops message, which must be the next in
@@ -61,27 +62,32 @@ func (s *Snapshot) Sorted() []*Element {
 // Clone returns a deep-enough copy: elements are immutable once applied
 // (Apply stores a fresh copy for every put), so sharing them is safe.
 func (s *Snapshot) Clone() *Snapshot {
-	c := &Snapshot{Title: s.Title, Seq: s.Seq, Elements: make(map[string]*Element, len(s.Elements)), bytes: s.bytes}
+	c := &Snapshot{Title: s.Title, Seq: s.Seq, Elements: make(map[string]*Element, len(s.Elements)), bytes: s.bytes,
+		sizes: make(map[string]int64, len(s.sizes))}
 	for id, e := range s.Elements {
 		c.Elements[id] = e
+	}
+	for id, n := range s.sizes {
+		c.sizes[id] = n
 	}
 	return c
 }
 
 // Put adds or replaces element e (which the snapshot then owns).
 func (s *Snapshot) Put(e *Element) {
-	if old, ok := s.Elements[e.ID]; ok {
-		s.bytes -= ElementBytes(old)
-	}
+	s.bytes -= s.sizes[e.ID] // 0 when absent
+	n := ElementBytes(e)
 	s.Elements[e.ID] = e
-	s.bytes += ElementBytes(e)
+	s.sizes[e.ID] = n
+	s.bytes += n
 }
 
 // Delete removes element id, if present.
 func (s *Snapshot) Delete(id string) {
-	if old, ok := s.Elements[id]; ok {
-		s.bytes -= ElementBytes(old)
+	if _, ok := s.Elements[id]; ok {
+		s.bytes -= s.sizes[id]
 		delete(s.Elements, id)
+		delete(s.sizes, id)
 	}
 }
 

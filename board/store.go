@@ -23,10 +23,17 @@ type Store interface {
 	// before (within the dedupe window, see Load), nothing is written and
 	// the original message is returned with dup set.
 	Append(ctx context.Context, boardID string, m OpsMessage) (committed OpsMessage, dup bool, err error)
-	// Load returns what a room needs to serve a board: its epoch, a
-	// snapshot, and the retained op log in seq order. Messages with seq
-	// above the snapshot's are not yet in it; the older ones are kept for
-	// catch-up and ref dedupe.
+	// LoadEach returns what a room needs to serve a board: its epoch and
+	// its content at the last committed seq (the stored snapshot with the
+	// tail of the op log applied). Each message of that tail (those not in
+	// the stored snapshot), in seq order, is passed to each, which may be
+	// nil. Older retained messages are not read: they serve Since and ref
+	// dedupe, not a load. The tail is streamed, one message decoded at a
+	// time, so loading a board holds its snapshot and one message, never
+	// the whole log.
+	LoadEach(ctx context.Context, boardID string, each func(*OpsMessage)) (epoch string, snap *Snapshot, err error)
+	// Load is LoadEach collecting the tail into a slice (every message in
+	// it is already in snap), for tests and tools.
 	Load(ctx context.Context, boardID string) (epoch string, snap *Snapshot, log []OpsMessage, err error)
 	// Since returns every committed message after seq `after` of epoch, in
 	// order; ErrHistoryGone when the epoch differs or the log no longer

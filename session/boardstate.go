@@ -115,10 +115,24 @@ func (s *boardState) apply(m *board.OpsMessage) [][]byte {
 // encoding.
 func (s *boardState) elements() json.RawMessage {
 	if !s.elementsOK || s.elementsSeq != s.snap.Seq {
-		data, err := json.Marshal(s.snap.Sorted())
-		if err != nil {
-			panic("encode elements: " + err.Error())
+		// Encoded element by element into a buffer of the exact size (the
+		// board's Bytes count what encoding/json writes), so a board at the
+		// byte limit costs one copy of itself, not a buffer grown by
+		// doubling.
+		s.elementsJSON = nil // let the old encoding go before the new one
+		data := make([]byte, 0, s.snap.Bytes()+2)
+		data = append(data, '[')
+		for i, e := range s.snap.Sorted() {
+			if i > 0 {
+				data = append(data, ',')
+			}
+			el, err := json.Marshal(e)
+			if err != nil {
+				panic("encode elements: " + err.Error())
+			}
+			data = append(data, el...)
 		}
+		data = append(data, ']')
 		s.elementsJSON, s.elementsSeq, s.elementsOK = data, s.snap.Seq, true
 	}
 	return s.elementsJSON

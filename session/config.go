@@ -95,6 +95,12 @@ type Config struct {
 	// RenderQueue caps exports waiting for a render slot on this node;
 	// requests beyond it get `rate_limited` at once instead of queueing.
 	RenderQueue int
+	// MaxLoads caps boards being loaded from the store at once on this
+	// node (a load holds a whole board in memory while it decodes);
+	// LoadWait is how long a load may queue for a slot before the member
+	// gets `unavailable` (an HTTP export 503).
+	MaxLoads int
+	LoadWait time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -128,6 +134,8 @@ func DefaultConfig() Config {
 		Renders:            max(1, runtime.NumCPU()-1),
 		RenderTimeout:      60 * time.Second,
 		RenderQueue:        16,
+		MaxLoads:           4,
+		LoadWait:           10 * time.Second,
 		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,
 		PresenceInterval:   5 * time.Second,

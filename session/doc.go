@@ -18,6 +18,11 @@
 // Hub, which Shutdown waits for), so the client reads the close frame
 // before any reset.
 //
+// Board loads (a room's first member, an export of a board with no room)
+// run on their own goroutine or the requester's and take one of the node's
+// MaxLoads load slots first, queueing at most LoadWait (loads.go); the log
+// is streamed from the store, never held whole.
+//
 // Locks, always taken in this order (never the reverse):
 //
 //	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu

@@ -105,16 +105,8 @@ func (h *Hub) Snapshot(ctx context.Context, id string) (*board.Snapshot, error) 
 		return snap, nil
 	}
 	h.metrics.SnapshotLoads.Inc()
-	_, snap, log, err := h.store.Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for i := range log {
-		if log[i].Seq > snap.Seq {
-			snap.Apply(&log[i])
-		}
-	}
-	return snap, nil
+	_, snap, err := h.loadBoard(ctx, id, nil)
+	return snap, err
 }
 
 // export starts a download: rendering happens off the read loop, then the

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"unicode/utf8"
 
@@ -138,7 +140,13 @@ func (m *Member) welcome(ws welcomeState) []byte {
 		wb.ID = m.board.ID
 	}
 	cfg := m.hub.cfg
-	return encode(welcomeMsg{
+	elements := ws.elements
+	if elements != nil {
+		// Spliced in below: json.Marshal would validate and copy a board
+		// of up to the byte limit once more.
+		ws.elements = json.RawMessage(welcomePlaceholder[len(`"elements":`) : len(welcomePlaceholder)-1])
+	}
+	data := encode(welcomeMsg{
 		Type:      "welcome",
 		You:       m.peer.ID,
 		Role:      m.role,
@@ -161,7 +169,24 @@ func (m *Member) welcome(ws welcomeState) []byte {
 		},
 		Tick: cfg.Tick.Milliseconds(),
 	})
+	if elements == nil {
+		return data
+	}
+	// The placeholder key can only be the field itself: inside a JSON
+	// string every quote is escaped.
+	i := bytes.Index(data, []byte(welcomePlaceholder))
+	if i < 0 {
+		panic("welcome without its elements placeholder")
+	}
+	at := i + len(`"elements":`)
+	out := make([]byte, 0, len(data)-1+len(elements))
+	out = append(out, data[:at]...)
+	out = append(out, elements...)
+	return append(out, data[at+1:]...)
 }
+
+// welcomePlaceholder stands for the elements while the welcome is encoded.
+const welcomePlaceholder = `"elements":0,`
 
 // cursor handles a pointer move or `gone: true` (the member's cursor
 // budget was checked in onText).

@@ -30,6 +30,7 @@ type Hub struct {
 	store     board.Store
 	transfers TransferStore
 	renders   chan struct{} // semaphore of Config.Renders, for heavy renders
+	loads     chan struct{} // semaphore of Config.MaxLoads (see loadBoard)
 	// renderWaiting counts exports queued for a render slot (≤ RenderQueue).
 	renderWaiting atomic.Int64
 	broker        board.Broker
@@ -65,6 +66,8 @@ type Hub struct {
 	// flush, with the room locked.
 	testHookMessage func(typ string)
 	testHookTick    func()
+	// testHookLoad runs in each board load once it holds its load slot.
+	testHookLoad func(boardID string)
 }
 
 // Options are the Hub's collaborators.
@@ -91,6 +94,7 @@ func NewHub(o Options) *Hub {
 		store:      o.Store,
 		transfers:  o.Transfers,
 		renders:    make(chan struct{}, max(o.Config.Renders, 1)),
+		loads:      make(chan struct{}, max(o.Config.MaxLoads, 1)),
 		broker:     o.Broker,
 		log:        o.Logger,
 		metrics:    o.Metrics,
@@ -409,7 +413,7 @@ func (h *Hub) admit(m *Member, since *since) error {
 		r.unsubscribe = unsub
 		h.rooms[m.board.ID] = r
 		h.metrics.Rooms.Inc()
-		go r.load(h.store)
+		go r.load()
 		// Ask the other nodes who is already on the board.
 		go r.publish(board.Event{Kind: board.EventSync})
 	}
@@ -430,6 +434,9 @@ func (h *Hub) admit(m *Member, since *since) error {
 	h.mu.Unlock()
 	if r.loadErr != nil {
 		h.releaseRoom(r) // the next member tries a fresh load
+		if errors.Is(r.loadErr, errLoadsBusy) {
+			return errLoadsBusy
+		}
 		return board.Errorf(board.CodeUnavailable, "cannot load the board right now, retry")
 	}
 

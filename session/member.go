@@ -102,17 +102,27 @@ func (m *Member) closeWith(code int, reason string) {
 	if !m.closing.CompareAndSwap(false, true) {
 		return
 	}
-	m.outbox.Shut()
 	m.hub.metrics.Closes.WithLabelValues(strconv.Itoa(code)).Inc()
 	m.log.Info("closing connection", "code", code, "reason", reason)
 	conn := m.sess.WebsocketConnection()
-	go func() {
-		err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
-		if err != nil {
-			conn.Close() // the close frame cannot be delivered; nothing to wait for
-		}
-	}()
+	// What the member was told last (the error that explains the close)
+	// goes out first, for at most closeFlushWait: a member that does not
+	// read (a slow consumer's outbox is already shut) is not waited for.
+	giveUp := time.AfterFunc(closeFlushWait, m.outbox.Shut)
+	m.outbox.Drain(func() {
+		giveUp.Stop()
+		go func() {
+			err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
+			if err != nil {
+				conn.Close() // the close frame cannot be delivered; nothing to wait for
+			}
+		}()
+	})
 }
+
+// closeFlushWait bounds how long a close waits for the frames already
+// queued for the member to be written before its close frame.
+const closeFlushWait = time.Second
 
 // failWith fails a connection whose read side is already broken (the read
 // loop has ended and melody closes the socket when this returns): the close

@@ -25,9 +25,13 @@ type Outbox struct {
 	sending      []byte
 	sendingOwner *[]byte
 	shut         bool
-	limit        int
-	write        func(frame []byte) // hands a frame to melody; must not block
-	overflow     func()
+	// drained, while set, is called once the text already waiting has
+	// gone out (Drain): the member is closing and its close frame must
+	// follow what it was last told.
+	drained  func()
+	limit    int
+	write    func(frame []byte) // hands a frame to melody; must not block
+	overflow func()
 
 	// pull returns the next binary frame when one may go out, and a text
 	// message to queue right after it (or nil, nil). It is called with mu
@@ -64,7 +68,7 @@ func (o *Outbox) nextLocked() (frame []byte, binary bool) {
 	if frame := o.takeLocked(); frame != nil {
 		return frame, false
 	}
-	if o.inflight || o.shut || o.pull == nil {
+	if o.inflight || o.shut || o.drained != nil || o.pull == nil {
 		return nil, false
 	}
 	chunk, then := o.pull()
@@ -92,7 +96,7 @@ func (o *Outbox) EnqueueOwned(buf *[]byte) bool { return o.enqueue(*buf, buf) }
 
 func (o *Outbox) enqueue(msg []byte, owner *[]byte) bool {
 	o.mu.Lock()
-	if o.shut {
+	if o.shut || o.drained != nil {
 		o.mu.Unlock()
 		release(owner)
 		return false
@@ -128,8 +132,12 @@ func (o *Outbox) Sent(frame []byte) {
 	o.sending, o.sendingOwner = nil, nil
 	o.inflight = false
 	next, binary := o.nextLocked()
+	fire := o.takeDrainedLocked()
 	o.mu.Unlock()
 	o.hand(next, binary)
+	if fire != nil {
+		fire()
+	}
 }
 
 // sameFrame tells whether a and b are the same slice of memory.
@@ -149,7 +157,47 @@ func (o *Outbox) Shut() {
 	o.mu.Lock()
 	o.shut = true
 	o.dropPendingLocked()
+	fire := o.drained
+	o.drained = nil
 	o.mu.Unlock()
+	if fire != nil {
+		fire()
+	}
+}
+
+// Drain is the polite Shut: the outbox takes no more messages and pulls no
+// more chunks, but the text already waiting still goes out (in one more
+// frame), and then is called, once, outside the lock: at once when the wire
+// is idle, else by Sent after the last frame is written, or by a Shut that
+// gives up waiting. So an error that explains a close reaches the client
+// before the close frame, and a client that does not read delays the close
+// only until the caller's Shut.
+func (o *Outbox) Drain(then func()) {
+	o.mu.Lock()
+	if o.shut || o.drained != nil {
+		o.mu.Unlock()
+		then()
+		return
+	}
+	o.drained = then
+	frame, binary := o.nextLocked()
+	fire := o.takeDrainedLocked()
+	o.mu.Unlock()
+	o.hand(frame, binary)
+	if fire != nil {
+		fire()
+	}
+}
+
+// takeDrainedLocked returns the Drain callback once nothing waits and
+// nothing is in flight.
+func (o *Outbox) takeDrainedLocked() func() {
+	if o.drained == nil || o.inflight || len(o.pending) > 0 {
+		return nil
+	}
+	fire := o.drained
+	o.drained = nil
+	return fire
 }
 
 // dropPendingLocked discards what waits, giving pooled buffers back. The

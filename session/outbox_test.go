@@ -166,3 +166,44 @@ func TestBudgetRefusesThenCallsAFlood(t *testing.T) {
 		t.Fatalf("after refill = %v, want accepted", v)
 	}
 }
+
+// A closing member's last messages (the error that explains the close) go
+// out before its close frame: Drain calls back only once they are written,
+// refuses new messages meanwhile, and a Shut that gives up waiting calls it
+// too, exactly once.
+func TestOutboxDrainsBeforeTheClose(t *testing.T) {
+	w := &fakeWire{}
+	o := newOutbox(1<<20, w.write, func() { t.Fatal("overflow") })
+	o.Enqueue([]byte(`{"a":1}`)) // in flight
+	o.Enqueue([]byte(`{"error":"why"}`))
+	closes := 0
+	o.Drain(func() { closes++ })
+	if o.Enqueue([]byte(`{"late":1}`)) {
+		t.Fatal("a draining outbox took a new message")
+	}
+	if closes != 0 {
+		t.Fatal("drained before the waiting message went out")
+	}
+	w.written(o) // {"a":1} written: the error goes out
+	if closes != 0 || len(w.frames) != 2 || string(w.frames[1]) != `{"error":"why"}` {
+		t.Fatalf("after the first write: closes=%d frames=%q", closes, w.frames)
+	}
+	w.written(o)
+	if closes != 1 {
+		t.Fatalf("closes after the last write = %d, want 1", closes)
+	}
+	o.Shut()
+	if closes != 1 {
+		t.Fatalf("a Shut after the drain called back again: %d", closes)
+	}
+
+	stalled := newOutbox(1<<20, (&fakeWire{}).write, func() { t.Fatal("overflow") })
+	stalled.Enqueue([]byte(`{"a":1}`)) // never written: the client does not read
+	gaveUp := 0
+	stalled.Drain(func() { gaveUp++ })
+	stalled.Shut()
+	stalled.Shut()
+	if gaveUp != 1 {
+		t.Fatalf("a Shut that gives up waiting called back %d times, want 1", gaveUp)
+	}
+}

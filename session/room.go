@@ -73,35 +73,36 @@ func newRoom(id string, h *Hub) *Room {
 	}
 }
 
-// load reads the board from the store. Events that arrive meanwhile
-// are applied on top, so nothing committed between the subscription and the
-// read is missed.
-func (r *Room) load(store board.Store) {
+// load reads the board from the store, through the node's bound on
+// concurrent loads. The log's tail (what the stored snapshot lacks) is
+// streamed into the catch-up ring (itself bounded) as it is read, so a
+// load holds the board and the ring, never the whole log; older messages
+// are not read at all (a member reconnecting from before them gets the
+// board in its welcome instead). Events that arrive meanwhile
+// are applied on top, so nothing committed between the subscription and
+// the read is missed.
+func (r *Room) load() {
 	defer close(r.ready)
 	defer r.hub.recoverBackground("board load", func() {
 		r.loadErr = board.Errorf(board.CodeInternal, "the board could not be loaded")
 	})
-	epoch, snap, log, err := store.Load(context.Background(), r.id)
+	recent := recentOps{
+		maxMsgs:  r.hub.cfg.CatchUpMessages,
+		maxBytes: r.hub.cfg.CatchUpBytes,
+	}
+	epoch, snap, err := r.hub.loadBoard(context.Background(), r.id, func(m *board.OpsMessage) {
+		recent.add(m, encodeOps(m))
+	})
 	if err != nil {
 		r.loadErr = err
 		r.hub.log.Error("load board", "board", shortID(r.id), "err", err)
 		return
 	}
 	st := &boardState{
-		epoch: epoch,
-		snap:  snap,
-		early: make(map[uint64]*board.OpsMessage),
-		recent: recentOps{
-			maxMsgs:  r.hub.cfg.CatchUpMessages,
-			maxBytes: r.hub.cfg.CatchUpBytes,
-		},
-	}
-	for i := range log {
-		m := &log[i]
-		if m.Seq > snap.Seq {
-			snap.Apply(m)
-		}
-		st.recent.add(m, encodeOps(m))
+		epoch:  epoch,
+		snap:   snap,
+		early:  make(map[uint64]*board.OpsMessage),
+		recent: recent,
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

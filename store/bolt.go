@@ -33,16 +33,26 @@ var (
 // BoltFile is the store's file name inside the data directory.
 const BoltFile = "easel.db"
 
-// BoltOptions tune compaction. A board's log is folded into its snapshot
-// every CompactEvery messages, keeping the last Retain messages for
-// catch-up and ref dedupe.
+// BoltOptions tune compaction (of both stores). A board's log is folded
+// into its snapshot every CompactEvery messages, keeping the last Retain
+// messages for catch-up and ref dedupe — and, bounded by bytes as well,
+// whenever the log holds more than its byte budget (see logBudget): then
+// it is trimmed to half the budget, whatever Retain says.
 type BoltOptions struct {
 	CompactEvery int
 	Retain       int
+	// LogFactor, LogMin and LogCap set the byte budget of a board's
+	// retained log: LogFactor × its snapshot's size, at least LogMin, at
+	// most LogCap. Zero takes the default.
+	LogFactor      int
+	LogMin, LogCap int64
 }
 
-// DefaultBoltOptions keep between 1 000 and 2 000 messages of history.
-func DefaultBoltOptions() BoltOptions { return BoltOptions{CompactEvery: 1000, Retain: 1000} }
+// DefaultBoltOptions keep between 1 000 and 2 000 messages of history, and
+// at most 4× the board's size (at least 4 MiB, at most 128 MiB) of it.
+func DefaultBoltOptions() BoltOptions {
+	return BoltOptions{CompactEvery: 1000, Retain: 1000, LogFactor: 4, LogMin: 4 << 20, LogCap: 128 << 20}
+}
 
 // Bolt is the embedded board.Store: one bbolt file; every commit is
 // fsync'd before it is acknowledged. Appends are group-committed: one
@@ -57,7 +67,7 @@ type Bolt struct {
 	closed  bool
 	done    chan struct{} // closed when commitLoop has ended
 
-	compactions chan string   // boards due for compaction, from commitLoop
+	compactions *compactQueue // boards due for compaction, from commitLoop
 	compactDone chan struct{} // closed when compactLoop has ended
 
 	health writeHealth // whether commits reach the disk (bolt_health.go)
@@ -88,8 +98,9 @@ func OpenBolt(dir string) (*Bolt, error) { return OpenBoltWith(dir, DefaultBoltO
 // OpenBoltWith opens the store with explicit options. It fails fast when
 // another process holds the file, instead of hanging on bbolt's file lock.
 func OpenBoltWith(dir string, opts BoltOptions) (*Bolt, error) {
-	if opts.CompactEvery < 1 || opts.Retain < 1 {
-		return nil, errors.New("store: CompactEvery and Retain must be positive")
+	opts, err := opts.normalize()
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
@@ -114,7 +125,7 @@ func OpenBoltWith(dir string, opts BoltOptions) (*Bolt, error) {
 	s := &Bolt{
 		db: db, opts: opts,
 		appends: make(chan *appendReq, maxBatch), done: make(chan struct{}),
-		compactions: make(chan string, 64), compactDone: make(chan struct{}),
+		compactions: newCompactQueue(64), compactDone: make(chan struct{}),
 	}
 	go s.commitLoop()
 	go s.compactLoop()
@@ -224,24 +235,34 @@ func (s *Bolt) Close() error {
 }
 
 // head is where a board's history stands: the last seq, the seq its
-// snapshot is at, and the oldest seq the log still holds (0: none yet).
+// snapshot is at, the oldest seq the log still holds (0: none yet), and
+// the bytes of the stored log and snapshot (for the log's byte budget).
+// Heads written before the byte counts existed are 24 bytes long: their
+// counts read as 0 and are recounted at the next compaction.
 type head struct {
 	Seq, SnapSeq, Oldest uint64
+	LogBytes, SnapBytes  uint64
 }
 
 func getHead(tx *bolt.Tx, id string) (head, bool) {
 	v := tx.Bucket(bucketHeads).Get([]byte(id))
-	if len(v) != 24 {
+	if len(v) != 24 && len(v) != 40 {
 		return head{}, false
 	}
-	return head{binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:]), binary.BigEndian.Uint64(v[16:])}, true
+	h := head{Seq: binary.BigEndian.Uint64(v), SnapSeq: binary.BigEndian.Uint64(v[8:]), Oldest: binary.BigEndian.Uint64(v[16:])}
+	if len(v) == 40 {
+		h.LogBytes, h.SnapBytes = binary.BigEndian.Uint64(v[24:]), binary.BigEndian.Uint64(v[32:])
+	}
+	return h, true
 }
 
 func putHead(tx *bolt.Tx, id string, h head) error {
-	v := make([]byte, 24)
+	v := make([]byte, 40)
 	binary.BigEndian.PutUint64(v, h.Seq)
 	binary.BigEndian.PutUint64(v[8:], h.SnapSeq)
 	binary.BigEndian.PutUint64(v[16:], h.Oldest)
+	binary.BigEndian.PutUint64(v[24:], h.LogBytes)
+	binary.BigEndian.PutUint64(v[32:], h.SnapBytes)
 	return tx.Bucket(bucketHeads).Put([]byte(id), v)
 }
 

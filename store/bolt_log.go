@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,7 +37,7 @@ func (s *Bolt) Append(ctx context.Context, boardID string, m board.OpsMessage) (
 // previous transaction was being fsync'd goes into the next one.
 func (s *Bolt) commitLoop() {
 	defer close(s.done)
-	defer close(s.compactions)
+	defer s.compactions.close()
 	batch := make([]*appendReq, 0, maxBatch)
 	results := make([]appendResult, 0, maxBatch)
 	for req := range s.appends {
@@ -57,7 +58,7 @@ func (s *Bolt) commitLoop() {
 		touched := map[string]head{}
 		err := s.update(func(tx *bolt.Tx) error {
 			for i, req := range batch {
-				results[i] = appendTx(tx, req)
+				results[i] = appendTx(tx, req, s.opts)
 				if results[i].err == nil && !results[i].dup {
 					h, _ := getHead(tx, req.boardID)
 					touched[req.boardID] = h
@@ -71,14 +72,14 @@ func (s *Bolt) commitLoop() {
 				r = appendResult{err: fmt.Errorf("commit ops: %w", err)}
 			}
 			req.reply <- r
+			if errors.Is(r.err, errLogFull) {
+				s.compactions.ask(req.boardID)
+			}
 		}
 		if err == nil {
 			for id, h := range touched {
-				if h.Seq-h.SnapSeq >= uint64(s.opts.CompactEvery) {
-					select {
-					case s.compactions <- id:
-					default: // the compactor is busy; the next commit asks again
-					}
+				if s.opts.overBudget(h.Seq, h.SnapSeq, h.LogBytes, h.SnapBytes) {
+					s.compactions.ask(id)
 				}
 			}
 		}
@@ -87,7 +88,7 @@ func (s *Bolt) commitLoop() {
 
 // appendTx writes one message inside the batch's transaction. A failure
 // of one message (unknown board) does not fail the others.
-func appendTx(tx *bolt.Tx, req *appendReq) appendResult {
+func appendTx(tx *bolt.Tx, req *appendReq, opts BoltOptions) appendResult {
 	id := req.boardID
 	h, ok := getHead(tx, id)
 	if !ok {
@@ -107,6 +108,9 @@ func appendTx(tx *bolt.Tx, req *appendReq) appendResult {
 	if err != nil {
 		return appendResult{err: fmt.Errorf("encode ops: %w", err)}
 	}
+	if opts.logFull(h.LogBytes, h.SnapBytes, uint64(len(data))) {
+		return appendResult{err: errLogFull}
+	}
 	key := seqKey(m.Seq)
 	if err := logs.Put(key, data); err != nil {
 		return appendResult{err: err}
@@ -115,6 +119,7 @@ func appendTx(tx *bolt.Tx, req *appendReq) appendResult {
 		return appendResult{err: err}
 	}
 	h.Seq = m.Seq
+	h.LogBytes += uint64(len(data))
 	if h.Oldest == 0 {
 		h.Oldest = m.Seq
 	}
@@ -158,7 +163,8 @@ func setBoardTitle(tx *bolt.Tx, id, title string) error {
 // never wait for a large board to be re-encoded.
 func (s *Bolt) compactLoop() {
 	defer close(s.compactDone)
-	for id := range s.compactions {
+	for id := range s.compactions.ch {
+		s.compactions.take(id)
 		if err := s.compact(id); err != nil {
 			// The previous snapshot and log are still correct; the next
 			// commit on this board asks again.
@@ -167,30 +173,50 @@ func (s *Bolt) compactLoop() {
 	}
 }
 
-// compact builds the new snapshot in a read transaction (commits go on
-// meanwhile), then stores it and drops messages (and their refs) older than
-// the retained window in a short write transaction.
+// compact builds the new snapshot outside any long transaction (commits go
+// on meanwhile), then stores it and drops messages (and their refs) older
+// than the retained window — or beyond half the log's byte budget — in a
+// short write transaction. Reads are short on purpose: pages that commits
+// free while a read transaction is open cannot be reused until it ends, and
+// a compactor that held one for the whole re-encoding of a large board
+// made the file grow by everything written meanwhile. The snapshot is
+// copied out in one transaction and the tail read a message per
+// transaction: only this compactor drops messages, and never ones after
+// the stored snapshot, so the tail cannot change under it.
 func (s *Bolt) compact(id string) error {
 	var (
 		snap *board.Snapshot
 		data []byte
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		if snap, err = getSnapshot(tx, id); err != nil {
-			return err
-		}
-		log, err := readLog(tx, id, snap.Seq)
-		if err != nil {
-			return err
-		}
-		for i := range log {
-			snap.Apply(&log[i])
-		}
+		data = append([]byte(nil), tx.Bucket(bucketSnapshots).Get([]byte(id))...)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if snap, err = decodeSnapshot(data); err != nil {
+		return err
+	}
+	for {
+		var raw []byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			if logs := tx.Bucket(bucketLogs).Bucket([]byte(id)); logs != nil {
+				raw = append(raw, logs.Get(seqKey(snap.Seq+1))...)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if raw == nil {
+			break
+		}
+		var m board.OpsMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("decode logged message %d: %w", snap.Seq+1, err)
+		}
+		snap.Apply(&m)
 	}
 	if data, err = encodeSnapshot(snap); err != nil {
 		return err
@@ -203,36 +229,49 @@ func (s *Bolt) compact(id string) error {
 		if err := tx.Bucket(bucketSnapshots).Put([]byte(id), data); err != nil {
 			return err
 		}
-		h.SnapSeq = snap.Seq
+		h.SnapSeq, h.SnapBytes = snap.Seq, uint64(len(data))
+		logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
+		// Recount the log (heads from before byte counts say 0).
+		h.LogBytes = 0
+		if err := logs.ForEach(func(_, v []byte) error { h.LogBytes += uint64(len(v)); return nil }); err != nil {
+			return err
+		}
+		// Drop what is in the snapshot and either outside the window or
+		// beyond half the byte budget, oldest first.
+		var countCutoff uint64
 		if keep := uint64(s.opts.Retain); h.Seq > keep {
-			// Drop what is both in the snapshot and outside the window.
-			cutoff := min(h.Seq-keep, h.SnapSeq)
-			logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
-			c := logs.Cursor()
-			for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= cutoff; k, v = c.First() {
-				m, err := decodeLogged(v)
-				if err != nil {
-					return err
-				}
-				if err := refs.Delete([]byte(m.DedupeKey())); err != nil {
-					return err
-				}
-				if err := c.Delete(); err != nil {
-					return err
-				}
+			countCutoff = h.Seq - keep
+		}
+		target := s.opts.logBudget(h.SnapBytes) / 2
+		c := logs.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.First() {
+			seq := binary.BigEndian.Uint64(k)
+			if seq > h.SnapSeq || (seq > countCutoff && h.LogBytes <= target) {
+				break
 			}
-			h.Oldest = max(h.Oldest, cutoff+1)
+			m, err := decodeLogged(v)
+			if err != nil {
+				return err
+			}
+			if err := refs.Delete([]byte(m.DedupeKey())); err != nil {
+				return err
+			}
+			h.LogBytes -= uint64(len(v))
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			h.Oldest = max(h.Oldest, seq+1)
 		}
 		return putHead(tx, id, h)
 	})
 }
 
-// Load returns the board's epoch, snapshot and retained log.
-func (s *Bolt) Load(_ context.Context, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
+// LoadEach returns the board's epoch and current snapshot, streaming the
+// retained log through each inside one read transaction.
+func (s *Bolt) LoadEach(_ context.Context, id string, each func(*board.OpsMessage)) (string, *board.Snapshot, error) {
 	var (
 		epoch string
 		snap  *board.Snapshot
-		log   []board.OpsMessage
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
@@ -244,13 +283,17 @@ func (s *Bolt) Load(_ context.Context, id string) (string, *board.Snapshot, []bo
 		if snap, err = getSnapshot(tx, id); err != nil {
 			return err
 		}
-		log, err = readLog(tx, id, 0)
-		return err
+		return eachLogged(tx, id, snap.Seq, applyTail(snap, each))
 	})
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("load board %.8s: %w", id, err)
+		return "", nil, fmt.Errorf("load board %.8s: %w", id, err)
 	}
-	return epoch, snap, log, nil
+	return epoch, snap, nil
+}
+
+// Load returns the board's epoch, snapshot and retained log.
+func (s *Bolt) Load(ctx context.Context, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
+	return loadAll(ctx, s, id)
 }
 
 // Since returns the messages after seq `after` of epoch.
@@ -274,15 +317,24 @@ func (s *Bolt) Since(_ context.Context, id, epoch string, after uint64) ([]board
 
 func readLog(tx *bolt.Tx, id string, after uint64) ([]board.OpsMessage, error) {
 	var out []board.OpsMessage
+	err := eachLogged(tx, id, after, func(m *board.OpsMessage) error { out = append(out, *m); return nil })
+	return out, err
+}
+
+// eachLogged decodes the messages after seq `after` one at a time, in
+// order, and hands each to fn.
+func eachLogged(tx *bolt.Tx, id string, after uint64, fn func(*board.OpsMessage) error) error {
 	c := tx.Bucket(bucketLogs).Bucket([]byte(id)).Cursor()
 	for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
 		m, err := decodeLogged(v)
 		if err != nil {
-			return nil, fmt.Errorf("decode logged message %d: %w", binary.BigEndian.Uint64(k), err)
+			return fmt.Errorf("decode logged message %d: %w", binary.BigEndian.Uint64(k), err)
 		}
-		out = append(out, m)
+		if err := fn(&m); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // loggedOps is an ops message in the log on disk: the message plus the
@@ -327,7 +379,10 @@ func putSnapshot(tx *bolt.Tx, id string, snap *board.Snapshot) error {
 }
 
 func getSnapshot(tx *bolt.Tx, id string) (*board.Snapshot, error) {
-	data := tx.Bucket(bucketSnapshots).Get([]byte(id))
+	return decodeSnapshot(tx.Bucket(bucketSnapshots).Get([]byte(id)))
+}
+
+func decodeSnapshot(data []byte) (*board.Snapshot, error) {
 	if data == nil {
 		return nil, board.ErrNotFound
 	}

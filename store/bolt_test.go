@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,7 +14,7 @@ import (
 func TestBoltConformance(t *testing.T) {
 	dirs := map[board.Store]string{}
 	opts := BoltOptions{CompactEvery: 10, Retain: 5}
-	open := func(t *testing.T) board.Store {
+	openWith := func(t *testing.T, opts BoltOptions) *Bolt {
 		dir := t.TempDir()
 		s, err := OpenBoltWith(dir, opts)
 		if err != nil {
@@ -27,6 +29,7 @@ func TestBoltConformance(t *testing.T) {
 		dirs[s] = dir
 		return s
 	}
+	open := func(t *testing.T) board.Store { return openWith(t, opts) }
 	reopen := func(t *testing.T, s board.Store) board.Store {
 		dir := dirs[s]
 		if err := s.Close(); err != nil {
@@ -44,6 +47,16 @@ func TestBoltConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
+	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+		s := openWith(t, opts)
+		return s, func() int64 {
+			fi, err := os.Stat(filepath.Join(dirs[s], BoltFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fi.Size()
+		}
+	})
 }
 
 func TestBoltRefusesSecondOpener(t *testing.T) {

@@ -21,6 +21,8 @@ import (
 //	<p>{id}:refs   hash dedupe key (scope + ref) → seq, for dedupe
 //	<p>{id}:snap   the snapshot JSON the log is compacted into
 //	<p>{id}:title  the current title (set by title ops)
+//	<p>{id}:logbytes  the bytes the log's entries hold (by+ref+ops), for
+//	               its byte budget (absent on boards from before: 0)
 //
 // plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
@@ -31,7 +33,7 @@ type Redis struct {
 	prefix string
 	opts   BoltOptions // the same compaction knobs as the embedded store
 
-	compactions chan string
+	compactions *compactQueue
 	mu          sync.Mutex
 	closed      bool
 	done        chan struct{}
@@ -42,6 +44,10 @@ var _ board.Store = (*Redis)(nil)
 // OpenRedis connects with a redis:// URL. prefix namespaces every key
 // (tests use one per test).
 func OpenRedis(ctx context.Context, url, prefix string, opts BoltOptions) (*Redis, error) {
+	opts, err := opts.normalize()
+	if err != nil {
+		return nil, err
+	}
 	o, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
@@ -51,7 +57,7 @@ func OpenRedis(ctx context.Context, url, prefix string, opts BoltOptions) (*Redi
 		rdb.Close()
 		return nil, fmt.Errorf("connect to redis %s: %w", o.Addr, err)
 	}
-	s := &Redis{rdb: rdb, prefix: prefix, opts: opts, compactions: make(chan string, 64), done: make(chan struct{})}
+	s := &Redis{rdb: rdb, prefix: prefix, opts: opts, compactions: newCompactQueue(64), done: make(chan struct{})}
 	go s.compactLoop()
 	return s, nil
 }
@@ -128,8 +134,11 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 
 // appendScript assigns the next seq and logs the message, unless its ref
 // was committed before in its scope: then it returns the original. Atomic
-// in Redis. KEYS: seq, log, refs, title. ARGV: dedupe key, by, ops JSON,
-// title, has title, ref, scope.
+// in Redis. It returns the log's bytes and the snapshot's length with the
+// new seq, for the byte budget. It refuses (-2) a message that would take
+// the log past twice its byte budget (see errLogFull).
+// KEYS: seq, log, refs, title, logbytes, snap. ARGV: dedupe key, by, ops
+// JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap.
 var appendScript = redis.NewScript(`
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
@@ -138,11 +147,16 @@ if s then
   return {1, tonumber(s), e[1][2]}
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local size = #ARGV[6] + #ARGV[2] + #ARGV[3]
+local budget = math.min(math.max(tonumber(ARGV[8]) * redis.call('STRLEN', KEYS[6]), tonumber(ARGV[9])), tonumber(ARGV[10]))
+local logbytes = tonumber(redis.call('GET', KEYS[5]) or '0')
+if logbytes > budget and logbytes + size > 2 * budget then return {-2} end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7])
 redis.call('HSET', KEYS[3], ARGV[1], seq)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[4]) end
-return {0, seq}
+logbytes = redis.call('INCRBY', KEYS[5], size)
+return {0, seq, logbytes, redis.call('STRLEN', KEYS[6])}
 `)
 
 // Append commits m through the append script.
@@ -159,12 +173,15 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	if renamed {
 		flag = "1"
 	}
-	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title")}
-	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope).Slice()
+	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap")}
+	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap).Slice()
 	if err != nil {
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
 	switch res[0].(int64) {
+	case -2:
+		s.askCompaction(id)
+		return board.OpsMessage{}, false, errLogFull
 	case -1:
 		// No seq counter: an unknown board, or one whose history Redis
 		// lost. Only the first is final.
@@ -185,17 +202,19 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return orig, true, err
 	}
 	m.Seq = uint64(res[1].(int64))
-	if m.Seq%uint64(s.opts.CompactEvery) == 0 {
-		s.mu.Lock()
-		if !s.closed {
-			select {
-			case s.compactions <- id:
-			default: // busy: the next multiple of CompactEvery asks again
-			}
-		}
-		s.mu.Unlock()
+	logBytes, snapBytes := uint64(res[2].(int64)), uint64(res[3].(int64))
+	if m.Seq%uint64(s.opts.CompactEvery) == 0 || logBytes > s.opts.logBudget(snapBytes) {
+		s.askCompaction(id)
 	}
 	return m, false, nil
+}
+
+func (s *Redis) askCompaction(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.compactions.ask(id)
+	}
 }
 
 // decodeStreamFields turns a log entry's field list back into a message.
@@ -234,27 +253,46 @@ func cutDash(s string) (string, string, bool) {
 }
 
 func (s *Redis) readLog(ctx context.Context, id string, after uint64) ([]board.OpsMessage, error) {
-	entries, err := s.rdb.XRange(ctx, s.key(id, "log"), fmt.Sprintf("%d-1", after+1), "+").Result()
-	if err != nil {
-		return nil, unavailable("read log", err)
-	}
-	out := make([]board.OpsMessage, 0, len(entries))
-	for _, e := range entries {
-		seq, err := streamSeq(e.ID)
+	var out []board.OpsMessage
+	err := s.eachLogged(ctx, id, after, func(m *board.OpsMessage) error { out = append(out, *m); return nil })
+	return out, err
+}
+
+// logPage is how many log entries one read fetches: a load or compaction
+// holds one page of messages (each under the frame limit), not the log.
+const logPage = 16
+
+// eachLogged reads the messages after seq `after` a page at a time and
+// hands each to fn, in order.
+func (s *Redis) eachLogged(ctx context.Context, id string, after uint64, fn func(*board.OpsMessage) error) error {
+	start := fmt.Sprintf("%d-1", after+1)
+	for {
+		entries, err := s.rdb.XRangeN(ctx, s.key(id, "log"), start, "+", logPage).Result()
 		if err != nil {
-			return nil, fmt.Errorf("log entry id %q: %w", e.ID, err)
+			return unavailable("read log", err)
 		}
-		fields := make([]any, 0, 8)
-		for _, k := range []string{"by", "ref", "ops", "scope"} {
-			fields = append(fields, k, e.Values[k])
+		for _, e := range entries {
+			seq, err := streamSeq(e.ID)
+			if err != nil {
+				return fmt.Errorf("log entry id %q: %w", e.ID, err)
+			}
+			fields := make([]any, 0, 8)
+			for _, k := range []string{"by", "ref", "ops", "scope"} {
+				fields = append(fields, k, e.Values[k])
+			}
+			m, err := decodeStreamFields(seq, fields)
+			if err != nil {
+				return err
+			}
+			if err := fn(&m); err != nil {
+				return err
+			}
 		}
-		m, err := decodeStreamFields(seq, fields)
-		if err != nil {
-			return nil, err
+		if len(entries) < logPage {
+			return nil
 		}
-		out = append(out, m)
+		start = "(" + entries[len(entries)-1].ID
 	}
-	return out, nil
 }
 
 func (s *Redis) getSnapshot(ctx context.Context, id string) (*board.Snapshot, error) {
@@ -316,7 +354,7 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, s.boardKey(id), data, 0)
 			p.Set(ctx, s.key(id, "snap"), snapData, 0)
-			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"))
+			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes"))
 			return nil
 		})
 		if err != nil {
@@ -326,28 +364,33 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 	return true, nil
 }
 
-// Load returns the board's epoch, snapshot and retained log.
-func (s *Redis) Load(ctx context.Context, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
+// LoadEach returns the board's epoch and current snapshot, streaming the
+// retained log through each a page at a time.
+func (s *Redis) LoadEach(ctx context.Context, id string, each func(*board.OpsMessage)) (string, *board.Snapshot, error) {
 	if n, err := s.rdb.Exists(ctx, s.key(id, "seq")).Result(); err != nil {
-		return "", nil, nil, unavailable("read seq", err)
+		return "", nil, unavailable("read seq", err)
 	} else if n == 0 {
 		if _, err := s.repairHistory(ctx, id); err != nil {
-			return "", nil, nil, err
+			return "", nil, err
 		}
 	}
 	b, err := s.BoardByID(ctx, id)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
 	snap, err := s.getSnapshot(ctx, id)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
-	log, err := s.readLog(ctx, id, 0)
-	if err != nil {
-		return "", nil, nil, err
+	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, each)); err != nil {
+		return "", nil, err
 	}
-	return b.Epoch, snap, log, nil
+	return b.Epoch, snap, nil
+}
+
+// Load returns the board's epoch, snapshot and retained log.
+func (s *Redis) Load(ctx context.Context, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
+	return loadAll(ctx, s, id)
 }
 
 // Since returns the messages after seq `after` of epoch.
@@ -379,7 +422,8 @@ func (s *Redis) Since(ctx context.Context, id, epoch string, after uint64) ([]bo
 // compactLoop folds logs into snapshots off the append path.
 func (s *Redis) compactLoop() {
 	defer close(s.done)
-	for id := range s.compactions {
+	for id := range s.compactions.ch {
+		s.compactions.take(id)
 		_ = s.compact(context.Background(), id) // the previous snapshot and log stay correct
 	}
 }
@@ -401,12 +445,8 @@ func (s *Redis) compact(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	log, err := s.readLog(ctx, id, snap.Seq)
-	if err != nil {
+	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, nil)); err != nil {
 		return err
-	}
-	for i := range log {
-		snap.Apply(&log[i])
 	}
 	data, err := encodeSnapshot(snap)
 	if err != nil {
@@ -415,42 +455,55 @@ func (s *Redis) compact(ctx context.Context, id string) error {
 	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap")}, data, snap.Seq).Err(); err != nil {
 		return err
 	}
+	var countCutoff uint64
 	if keep := uint64(s.opts.Retain); snap.Seq > keep {
-		cutoff := snap.Seq - keep // drop seq ≤ cutoff: in the snapshot and outside the window
-		old, err := s.readRange(ctx, id, cutoff)
-		if err != nil {
-			return err
-		}
-		refs := make([]string, 0, len(old))
-		for _, m := range old {
-			refs = append(refs, m.DedupeKey())
-		}
-		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.XTrimMinID(ctx, s.key(id, "log"), fmt.Sprintf("%d-1", cutoff+1))
-			if len(refs) > 0 {
-				p.HDel(ctx, s.key(id, "refs"), refs...)
-			}
-			return nil
-		})
-		return err
+		countCutoff = snap.Seq - keep
 	}
-	return nil
+	keys := []string{s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes")}
+	return trimScript.Run(ctx, s.rdb, keys, countCutoff, snap.Seq, s.opts.logBudget(uint64(len(data)))/2, logPage).Err()
 }
 
-// readRange reads the log up to and including seq `upto`.
-func (s *Redis) readRange(ctx context.Context, id string, upto uint64) ([]board.OpsMessage, error) {
-	entries, err := s.rdb.XRange(ctx, s.key(id, "log"), "-", fmt.Sprintf("%d-1", upto)).Result()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]board.OpsMessage, 0, len(entries))
-	for _, e := range entries {
-		ref, _ := e.Values["ref"].(string)
-		scope, _ := e.Values["scope"].(string) // absent in entries logged before scopes
-		out = append(out, board.OpsMessage{Ref: ref, Scope: scope})
-	}
-	return out, nil
-}
+// trimScript drops the oldest log entries (and their refs) that are in the
+// snapshot at ARGV[2] and either at or below seq ARGV[1] (outside the
+// count window) or beyond ARGV[3] bytes of log, and keeps the log's byte
+// count exact; atomic, so appends and another node's compaction cannot
+// make the count drift. It reads ARGV[4] entries at a time.
+// KEYS: log, refs, logbytes.
+var trimScript = redis.NewScript(`
+local total = tonumber(redis.call('GET', KEYS[3]) or '0')
+local countCutoff, snapSeq, target = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local cut, start = 0, '-'
+while true do
+  local es = redis.call('XRANGE', KEYS[1], start, snapSeq .. '-1', 'COUNT', tonumber(ARGV[4]))
+  if #es == 0 then break end
+  for _, e in ipairs(es) do
+    local seq = tonumber(string.match(e[1], '^(%d+)'))
+    if seq > countCutoff and total <= target then
+      es = nil
+      break
+    end
+    local f, ref, scope = e[2], nil, ''
+    for i = 1, #f, 2 do
+      if f[i] == 'by' or f[i] == 'ref' or f[i] == 'ops' then total = total - #f[i + 1] end
+      if f[i] == 'ref' then ref = f[i + 1] end
+      if f[i] == 'scope' then scope = f[i + 1] end
+    end
+    -- the dedupe key, as board.OpsMessage.DedupeKey builds it
+    if ref then
+      if scope ~= '' then ref = scope .. '\0' .. ref end
+      redis.call('HDEL', KEYS[2], ref)
+    end
+    cut = seq
+  end
+  if es == nil then break end
+  start = '(' .. es[#es][1]
+end
+if cut > 0 then
+  redis.call('XTRIM', KEYS[1], 'MINID', (cut + 1) .. '-1')
+  redis.call('SET', KEYS[3], math.max(total, 0))
+end
+return cut
+`)
 
 // Ping checks that Redis answers.
 func (s *Redis) Ping(ctx context.Context) error {
@@ -477,7 +530,7 @@ func (s *Redis) Close() error {
 		return nil
 	}
 	s.closed = true
-	close(s.compactions)
+	s.compactions.close()
 	s.mu.Unlock()
 	<-s.done
 	return s.rdb.Close()

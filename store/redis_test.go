@@ -53,7 +53,7 @@ func cleanRedis(t *testing.T, prefix string) {
 func TestRedisConformance(t *testing.T) {
 	opts := BoltOptions{CompactEvery: 10, Retain: 5}
 	prefixes := map[board.Store]string{}
-	open := func(t *testing.T) board.Store {
+	openWith := func(t *testing.T, opts BoltOptions) board.Store {
 		prefix := randomPrefix(t)
 		s, err := OpenRedis(context.Background(), testRedisURL(), prefix, opts)
 		if err != nil {
@@ -66,6 +66,7 @@ func TestRedisConformance(t *testing.T) {
 		prefixes[s] = prefix
 		return s
 	}
+	open := func(t *testing.T) board.Store { return openWith(t, opts) }
 	reopen := func(t *testing.T, s board.Store) board.Store {
 		prefix := prefixes[s]
 		s.Close()
@@ -78,6 +79,9 @@ func TestRedisConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
+	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+		return openWith(t, opts), nil // Redis's memory is not a file
+	})
 }
 
 // When Redis loses a board's history (its counter and log evicted) but not

@@ -32,7 +32,7 @@ func run() error {
 	var o loadgen.Options
 	var which, jsonOut, doc string
 	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
-	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8", "scenarios to run (-scenarios S8 runs one alone)")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9", "scenarios to run, e.g. -scenarios S9 for one alone")
 	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
 	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
@@ -121,6 +121,14 @@ func run() error {
 			logf("S7 skipped: %v", err)
 		} else {
 			add(rs...)
+		}
+	}
+
+	if want["S9"] {
+		if r, err := loadgen.S9(ctx, o); err != nil {
+			fail("S9", err)
+		} else {
+			add(r)
 		}
 	}
 

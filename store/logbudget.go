@@ -1,0 +1,58 @@
+package store
+
+import (
+	"errors"
+
+	"github.com/easel-app/easel/board"
+)
+
+// normalize fills in the byte-budget defaults and checks the counts.
+func (o BoltOptions) normalize() (BoltOptions, error) {
+	if o.CompactEvery < 1 || o.Retain < 1 {
+		return o, errors.New("store: CompactEvery and Retain must be positive")
+	}
+	if o.LogFactor < 0 || o.LogMin < 0 || o.LogCap < 0 {
+		return o, errors.New("store: LogFactor, LogMin and LogCap must not be negative")
+	}
+	d := DefaultBoltOptions()
+	if o.LogFactor == 0 {
+		o.LogFactor = d.LogFactor
+	}
+	if o.LogMin == 0 {
+		o.LogMin = d.LogMin
+	}
+	if o.LogCap == 0 {
+		o.LogCap = d.LogCap
+	}
+	return o, nil
+}
+
+// logBudget is how many bytes of log a board whose stored snapshot is
+// snapBytes long may retain before it is compacted. Relative to the
+// snapshot, so that compaction (which re-encodes the snapshot) costs at
+// most a constant per byte appended: after a compaction the log is trimmed
+// to half the budget, and the next one comes only after another half
+// budget of appends.
+func (o BoltOptions) logBudget(snapBytes uint64) uint64 {
+	return uint64(min(max(int64(o.LogFactor)*int64(snapBytes), o.LogMin), o.LogCap))
+}
+
+// overBudget tells whether a board's log is due for compaction.
+func (o BoltOptions) overBudget(seq, snapSeq, logBytes, snapBytes uint64) bool {
+	return seq-snapSeq >= uint64(o.CompactEvery) || logBytes > o.logBudget(snapBytes)
+}
+
+// errLogFull refuses an append to a board whose log has grown to twice its
+// budget: the compactor has fallen behind the appends, and without this
+// the log (and the bbolt file, or Redis's memory) would grow with them.
+// Clients retry rate_limited edits; the compactor catches up meanwhile.
+var errLogFull = board.Errorf(board.CodeRateLimited, "the board's history is being compacted; retry in a moment")
+
+// logFull tells whether appending n more bytes would take a board's log
+// past twice its budget. A log within its budget always takes one more
+// message (however large), so the hard bound is the larger of twice the
+// budget and the budget plus one message.
+func (o BoltOptions) logFull(logBytes, snapBytes, n uint64) bool {
+	budget := o.logBudget(snapBytes)
+	return logBytes > budget && logBytes+n > 2*budget
+}
