@@ -25,7 +25,8 @@ import (
 // API until the file spans many pages.
 func writeRealStore(t *testing.T, dir string) string {
 	t.Helper()
-	addr, stop := startRun(t, []string{"--addr", "127.0.0.1:0", "--data", dir}, nil)
+	// Creation is not what is tested: lift the per-address budget.
+	addr, stop := startRun(t, []string{"--addr", "127.0.0.1:0", "--data", dir, "--create-rate", "0"}, nil)
 	for range 300 {
 		if status := postBoard(t, addr); status != http.StatusCreated {
 			t.Fatalf("create board: %d", status)
@@ -144,7 +145,7 @@ func TestReadyzFailsWhileTheDiskRefusesWrites(t *testing.T) {
 	}
 	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
 	dir := filepath.Join(mnt, "data")
-	addr, _ := startRun(t, []string{"--addr", "127.0.0.1:0", "--data", dir}, nil)
+	addr, _ := startRun(t, []string{"--addr", "127.0.0.1:0", "--data", dir, "--create-rate", "0"}, nil)
 	readyz := func() (int, string) {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
