@@ -34,7 +34,14 @@ type recentOps struct {
 	maxBytes int
 }
 
+// add appends m's encoding. The ring holds one contiguous run of seqs
+// (after relies on it): a message that does not follow the last one (a
+// load that started again from a newer snapshot) starts a new run.
 func (r *recentOps) add(m *board.OpsMessage, msg []byte) {
+	if n := len(r.seqs); n > 0 && m.Seq != r.seqs[n-1]+1 {
+		clear(r.msgs)
+		r.msgs, r.seqs, r.authors, r.bytes = r.msgs[:0], r.seqs[:0], r.authors[:0], 0
+	}
 	r.msgs = append(r.msgs, msg)
 	r.seqs = append(r.seqs, m.Seq)
 	r.authors = append(r.authors, opsAuthor(m))

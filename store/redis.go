@@ -262,10 +262,19 @@ func (s *Redis) readLog(ctx context.Context, id string, after uint64) ([]board.O
 // holds one page of messages (each under the frame limit), not the log.
 const logPage = 16
 
+// errLogTrimmed says the log did not continue where a paged read expected:
+// a compaction (this node's or another's) trimmed it between two pages, or
+// before the first. Those messages are in a newer snapshot.
+var errLogTrimmed = errors.New("the log was trimmed while it was read")
+
 // eachLogged reads the messages after seq `after` a page at a time and
-// hands each to fn, in order.
+// hands each to fn, in order. The pages are separate reads, so it checks
+// that every message follows the one before (the first follows `after`);
+// when one does not, it stops with errLogTrimmed rather than hand on a
+// log with a hole in it.
 func (s *Redis) eachLogged(ctx context.Context, id string, after uint64, fn func(*board.OpsMessage) error) error {
 	start := fmt.Sprintf("%d-1", after+1)
+	next := after + 1
 	for {
 		entries, err := s.rdb.XRangeN(ctx, s.key(id, "log"), start, "+", logPage).Result()
 		if err != nil {
@@ -280,6 +289,10 @@ func (s *Redis) eachLogged(ctx context.Context, id string, after uint64, fn func
 			for _, k := range []string{"by", "ref", "ops", "scope"} {
 				fields = append(fields, k, e.Values[k])
 			}
+			if seq != next {
+				return fmt.Errorf("board %s: seq %d where %d was expected: %w", id, seq, next, errLogTrimmed)
+			}
+			next++
 			m, err := decodeStreamFields(seq, fields)
 			if err != nil {
 				return err
@@ -378,15 +391,28 @@ func (s *Redis) LoadEach(ctx context.Context, id string, each func(*board.OpsMes
 	if err != nil {
 		return "", nil, err
 	}
-	snap, err := s.getSnapshot(ctx, id)
-	if err != nil {
-		return "", nil, err
+	// A compaction between reading the snapshot and the tail (or between
+	// two pages of it) trims what a newer snapshot holds: start again from
+	// that snapshot. each may then see a jump in seq (the consumer keeps a
+	// contiguous run; see session's recentOps).
+	for attempt := 1; ; attempt++ {
+		snap, err := s.getSnapshot(ctx, id)
+		if err != nil {
+			return "", nil, err
+		}
+		err = s.eachLogged(ctx, id, snap.Seq, applyTail(snap, each))
+		switch {
+		case err == nil:
+			return b.Epoch, snap, nil
+		case !errors.Is(err, errLogTrimmed) || attempt == loadAttempts:
+			return "", nil, unavailable("load board", err)
+		}
 	}
-	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, each)); err != nil {
-		return "", nil, err
-	}
-	return b.Epoch, snap, nil
 }
+
+// loadAttempts bounds how often a load starts again after a concurrent
+// compaction trimmed the log under it (each attempt reads a newer snapshot).
+const loadAttempts = 5
 
 // Load returns the board's epoch, snapshot and retained log.
 func (s *Redis) Load(ctx context.Context, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
@@ -410,6 +436,9 @@ func (s *Redis) Since(ctx context.Context, id, epoch string, after uint64) ([]bo
 		return nil, nil
 	}
 	log, err := s.readLog(ctx, id, after)
+	if errors.Is(err, errLogTrimmed) {
+		return nil, board.ErrHistoryGone // compacted away meanwhile
+	}
 	if err != nil {
 		return nil, err
 	}
