@@ -30,6 +30,12 @@ type lingerer struct {
 	slots   chan struct{}
 	wait    time.Duration // how long a socket lingers at most
 	buffers sync.Pool
+
+	// mu orders start's Add against Wait: once Wait has begun (stopped),
+	// no linger starts, so the WaitGroup is never added to while waited on
+	// at zero.
+	mu      sync.Mutex
+	stopped bool
 	running sync.WaitGroup
 }
 
@@ -45,6 +51,11 @@ func (l *lingerer) start() bool {
 	if l.wait <= 0 {
 		return false
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		return false
+	}
 	select {
 	case l.slots <- struct{}{}:
 		l.running.Add(1)
@@ -54,9 +65,15 @@ func (l *lingerer) start() bool {
 	}
 }
 
-// Wait blocks until every lingering socket is closed (at most the linger
-// time, since each ends by then).
-func (l *lingerer) Wait() { l.running.Wait() }
+// Wait stops new lingers (a socket closing from now on closes at once) and
+// blocks until every lingering socket is closed (at most the linger time,
+// since each ends by then).
+func (l *lingerer) Wait() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+	l.running.Wait()
+}
 
 // linger runs on its own goroutine after start: it drains the client's
 // bytes, then closes. It takes the read lock, so it begins only once the
