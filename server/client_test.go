@@ -25,6 +25,9 @@ type wsClient struct {
 	t    testing.TB
 	conn *websocket.Conn
 	name string
+	// clientID, when set before hello (joinWith's setup), is sent as
+	// hello.client: the secret that scopes this author's refs.
+	clientID string
 
 	writeMu sync.Mutex
 
@@ -158,6 +161,9 @@ func joinWith(t testing.TB, url, name string, since map[string]any, setup func(*
 	hello := map[string]any{"type": "hello", "name": name, "color": "#336699"}
 	if since != nil {
 		hello["since"] = since
+	}
+	if c.clientID != "" {
+		hello["client"] = c.clientID
 	}
 	c.send(hello)
 	w := c.waitType("welcome")

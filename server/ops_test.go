@@ -170,11 +170,14 @@ func TestConcurrentEditorsConverge(t *testing.T) {
 }
 
 // Acceptance 3: a client that resends an acked ref after reconnecting gets
-// the original seq back, and the board holds the edit once.
+// the original seq back, and the board holds the edit once. Refs belong to
+// their author, so the client says who it is (hello.client) on both
+// connections, as the bundled page does for its whole life.
 func TestResentRefGetsTheOriginalSeq(t *testing.T) {
 	app := newTestApp(t)
 	b := app.createBoard(t)
-	a := join(t, app.wsURL(b.EditURL+"/ws"), "a")
+	sameClient := func(c *wsClient) { c.clientID = "resending-client-0001" }
+	a := joinWith(t, app.wsURL(b.EditURL+"/ws"), "a", nil, sameClient)
 	watcher := join(t, app.wsURL(b.EditURL+"/ws"), "w")
 	a.sendOps("a-1", putRect("r1", 1))
 	a.sendOps("a-2", putRect("r2", 2))
@@ -182,7 +185,7 @@ func TestResentRefGetsTheOriginalSeq(t *testing.T) {
 	a.waitAck("a-2")
 	a.close()
 
-	again := join(t, app.wsURL(b.EditURL+"/ws"), "a-again")
+	again := joinWith(t, app.wsURL(b.EditURL+"/ws"), "a-again", nil, sameClient)
 	again.sendOps("a-1", putRect("r1", 1))
 	dup := again.waitAck("a-1")
 	if dup.Seq != first.Seq {
