@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func newTestAppWithLimits(t testing.TB, limits HTTPLimits, opts ...appOption) *t
 		o(&cfg, &so)
 	}
 	logBuf := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(io.MultiWriter(logBuf, testLogWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(logBuf, newTestLogWriter(t)), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	reg := prometheus.NewRegistry()
 	origins := so.Origins
 	if origins == nil {
@@ -120,10 +121,32 @@ func (a *testApp) wsURL(path string) string {
 }
 
 // testLogWriter sends server logs to t.Log, so they show only for failures.
-type testLogWriter struct{ t testing.TB }
+// A server goroutine may still log after its test has ended (a hijacked
+// socket's handler returns when the socket is done, lingering included),
+// and t.Log then races with the test's end: so it stops forwarding at the
+// test's last cleanup (registered first, so it runs after the server's).
+type testLogWriter struct {
+	t    testing.TB
+	mu   sync.Mutex
+	done bool
+}
 
-func (w testLogWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+func newTestLogWriter(t testing.TB) *testLogWriter {
+	w := &testLogWriter{t: t}
+	t.Cleanup(func() {
+		w.mu.Lock()
+		w.done = true
+		w.mu.Unlock()
+	})
+	return w
+}
+
+func (w *testLogWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.t.Helper()
+		w.t.Log(strings.TrimRight(string(p), "\n"))
+	}
 	return len(p), nil
 }

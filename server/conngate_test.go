@@ -20,7 +20,7 @@ func TestConnectionGateRefusesWith503PastTheLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gate := NewGateListener(ln, 2, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)))
+	gate := NewGateListener(ln, 2, slog.New(slog.NewTextHandler(newTestLogWriter(t), nil)))
 	srv := NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/hijack" {
 			conn, _, err := http.NewResponseController(w).Hijack()
