@@ -110,30 +110,49 @@ func (s *boardState) apply(m *board.OpsMessage) [][]byte {
 	return out
 }
 
-// elements returns the snapshot's elements encoded as a JSON array, cached
-// until the board changes, so many members joining a large board cost one
-// encoding.
-func (s *boardState) elements() json.RawMessage {
-	if !s.elementsOK || s.elementsSeq != s.snap.Seq {
-		// Encoded element by element into a buffer of the exact size (the
-		// board's Bytes count what encoding/json writes), so a board at the
-		// byte limit costs one copy of itself, not a buffer grown by
-		// doubling.
-		s.elementsJSON = nil // let the old encoding go before the new one
-		data := make([]byte, 0, s.snap.Bytes()+2)
-		data = append(data, '[')
-		for i, e := range s.snap.Sorted() {
-			if i > 0 {
-				data = append(data, ',')
-			}
-			el, err := json.Marshal(e)
-			if err != nil {
-				panic("encode elements: " + err.Error())
-			}
-			data = append(data, el...)
-		}
-		data = append(data, ']')
-		s.elementsJSON, s.elementsSeq, s.elementsOK = data, s.snap.Seq, true
+// elementsLen is the length of the snapshot's elements encoded as a JSON
+// array: exactly what appendElements appends (the board's Bytes count
+// what encoding/json writes, one comma per element included).
+func (s *boardState) elementsLen() int {
+	if s.elementsCached() {
+		return len(s.elementsJSON)
 	}
-	return s.elementsJSON
+	if len(s.snap.Elements) == 0 {
+		return len("[]")
+	}
+	return int(s.snap.Bytes()) + 1
+}
+
+func (s *boardState) elementsCached() bool {
+	return s.elementsOK && s.elementsSeq == s.snap.Seq
+}
+
+// appendElements appends the snapshot's elements encoded as a JSON array
+// to dst, which should have room for elementsLen more bytes. The encoding
+// is cached until the board changes, so many members joining a large
+// board cost one encoding; the cache is the appended bytes themselves,
+// inside dst (a welcome, never written to once sent), so the first join
+// of a board at the byte limit holds one copy of its elements, not two.
+func (s *boardState) appendElements(dst []byte) []byte {
+	if s.elementsCached() {
+		return append(dst, s.elementsJSON...)
+	}
+	s.elementsJSON, s.elementsOK = nil, false // let the old encoding go before the new one
+	start := len(dst)
+	dst = append(dst, '[')
+	for i, e := range s.snap.Sorted() {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		// json.Marshal's result is garbage at once; one element is at
+		// most MaxPoints pairs, so it stays small next to the board.
+		el, err := json.Marshal(e)
+		if err != nil {
+			panic("encode elements: " + err.Error())
+		}
+		dst = append(dst, el...)
+	}
+	dst = append(dst, ']')
+	s.elementsJSON, s.elementsSeq, s.elementsOK = dst[start:len(dst):len(dst)], s.snap.Seq, true
+	return dst
 }

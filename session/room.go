@@ -136,11 +136,11 @@ func (r *Room) admitLocked(m *Member, since *since) {
 			recovered, missed = true, msgs
 		}
 	}
-	var elements []byte
+	ws := welcomeState{peers: peers, epoch: st.epoch, seq: st.snap.Seq, title: st.snap.Title, recovered: recovered}
 	if !recovered {
-		elements = st.elements()
+		ws.elements = st
 	}
-	m.send(m.welcome(welcomeState{peers: peers, epoch: st.epoch, seq: st.snap.Seq, title: st.snap.Title, recovered: recovered, elements: elements}))
+	m.send(m.welcome(ws))
 	for _, msg := range missed {
 		m.send(msg)
 	}
