@@ -22,27 +22,47 @@ type boardState struct {
 	elementsOK   bool
 }
 
-// recentOps is a ring of the latest encoded ops messages, bounded in count
-// and bytes, so a member that reconnects with `since` catches up from
-// memory.
+// recentOps is a ring of the latest ops messages, bounded in count and
+// in encoded bytes, so a member that reconnects with `since` catches up
+// from memory. Messages committed while the room is live are held encoded
+// for the wire (they were encoded for the members anyway); the log's tail
+// read at load is held decoded and encoded on first use, because a load
+// re-encoding up to maxBytes of messages nobody may ask for is what made
+// the first join of a full board cost several times the board.
 type recentOps struct {
-	msgs     [][]byte
+	msgs     [][]byte            // the wire encoding; nil while only loaded holds the message
+	loaded   []*board.OpsMessage // the message as read at load, until it is encoded
+	sizes    []int               // the length of each message's wire encoding
 	seqs     []uint64
 	authors  []string // opsAuthor of each message: who committed that seq
-	bytes    int
+	bytes    int      // the sum of sizes
 	maxMsgs  int
 	maxBytes int
 }
 
-func (r *recentOps) add(m *board.OpsMessage, msg []byte) {
+// add holds m, committed while the room is live, as msg, its encoding.
+func (r *recentOps) add(m *board.OpsMessage, msg []byte) { r.push(m, msg, nil, len(msg)) }
+
+// addLoaded holds m, read from the store at load, decoded. Its elements
+// are those the snapshot holds (Snapshot.Apply shares their points), so
+// holding it costs little until a member needs it encoded.
+func (r *recentOps) addLoaded(m *board.OpsMessage) {
+	held := *m // the store owns *m
+	r.push(m, nil, &held, encodedOpsLen(m))
+}
+
+func (r *recentOps) push(m *board.OpsMessage, msg []byte, loaded *board.OpsMessage, size int) {
 	r.msgs = append(r.msgs, msg)
+	r.loaded = append(r.loaded, loaded)
+	r.sizes = append(r.sizes, size)
 	r.seqs = append(r.seqs, m.Seq)
 	r.authors = append(r.authors, opsAuthor(m))
-	r.bytes += len(msg)
-	for len(r.msgs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.msgs) > 1) {
-		r.bytes -= len(r.msgs[0])
-		r.msgs[0] = nil
-		r.msgs, r.seqs, r.authors = r.msgs[1:], r.seqs[1:], r.authors[1:]
+	r.bytes += size
+	for len(r.seqs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.seqs) > 1) {
+		r.bytes -= r.sizes[0]
+		r.msgs[0], r.loaded[0] = nil, nil
+		r.msgs, r.loaded, r.sizes = r.msgs[1:], r.loaded[1:], r.sizes[1:]
+		r.seqs, r.authors = r.seqs[1:], r.authors[1:]
 	}
 }
 
@@ -61,15 +81,28 @@ func (r *recentOps) holds(m *board.OpsMessage) (held, same bool) {
 	return true, r.authors[i] == opsAuthor(m)
 }
 
-// after returns the messages with seq > after, if the ring still holds
-// every one of them.
-func (r *recentOps) after(after, current uint64) ([][]byte, bool) {
+// after returns the encoded messages with seq > after, if the ring still
+// holds every one of them and together they take at most maxBytes (beyond
+// that, none is encoded).
+func (r *recentOps) after(after, current uint64, maxBytes int) ([][]byte, bool) {
 	if after == current {
 		return nil, true
 	}
 	i := sort.Search(len(r.seqs), func(i int) bool { return r.seqs[i] > after })
 	if i == len(r.seqs) || r.seqs[i] != after+1 {
 		return nil, false
+	}
+	total := 0
+	for _, n := range r.sizes[i:] {
+		total += n
+	}
+	if total > maxBytes {
+		return nil, false
+	}
+	for j := i; j < len(r.msgs); j++ {
+		if r.msgs[j] == nil {
+			r.msgs[j], r.loaded[j] = encodeOps(r.loaded[j]), nil
+		}
 	}
 	return r.msgs[i:], true
 }
@@ -83,8 +116,28 @@ type opsWire struct {
 	Ops  []board.Op `json:"ops"`
 }
 
-func encodeOps(m *board.OpsMessage) []byte {
-	return encode(opsWire{Type: "ops", Seq: m.Seq, By: m.By, Ref: m.Ref, Ops: m.Ops})
+func encodeOps(m *board.OpsMessage) []byte { return encode(toOpsWire(m)) }
+
+func toOpsWire(m *board.OpsMessage) opsWire {
+	return opsWire{Type: "ops", Seq: m.Seq, By: m.By, Ref: m.Ref, Ops: m.Ops}
+}
+
+// encodedOpsLen is len(encodeOps(m)), counted without keeping the
+// encoding: json.Encoder encodes into a pooled buffer it reuses.
+func encodedOpsLen(m *board.OpsMessage) int {
+	var n byteCounter
+	if err := json.NewEncoder(&n).Encode(toOpsWire(m)); err != nil {
+		panic("encode outbound message: " + err.Error())
+	}
+	return int(n) - len("\n") // Encode ends every value with a newline
+}
+
+// byteCounter is an io.Writer that only counts.
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }
 
 // apply takes one committed message; it returns the encoded messages now
