@@ -192,20 +192,29 @@ func (s *boardState) appendElements(dst []byte) []byte {
 	}
 	s.elementsJSON, s.elementsOK = nil, false // let the old encoding go before the new one
 	start := len(dst)
-	dst = append(dst, '[')
+	// Through a json.Encoder, which encodes each element in a pooled
+	// buffer it reuses: json.Marshal would leave a copy of every element,
+	// as much garbage as the board, for the GC to size the heap by.
+	w := &appender{b: append(dst, '[')}
+	enc := json.NewEncoder(w)
 	for i, e := range s.snap.Sorted() {
 		if i > 0 {
-			dst = append(dst, ',')
+			w.b = append(w.b, ',')
 		}
-		// json.Marshal's result is garbage at once; one element is at
-		// most MaxPoints pairs, so it stays small next to the board.
-		el, err := json.Marshal(e)
-		if err != nil {
+		if err := enc.Encode(e); err != nil {
 			panic("encode elements: " + err.Error())
 		}
-		dst = append(dst, el...)
+		w.b = w.b[:len(w.b)-len("\n")] // Encode ends every value with a newline
 	}
-	dst = append(dst, ']')
+	dst = append(w.b, ']')
 	s.elementsJSON, s.elementsSeq, s.elementsOK = dst[start:len(dst):len(dst)], s.snap.Seq, true
 	return dst
+}
+
+// appender is an io.Writer appending to b.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
 }
