@@ -22,34 +22,56 @@ type boardState struct {
 	elementsOK   bool
 }
 
-// recentOps is a ring of the latest encoded ops messages, bounded in count
-// and bytes, so a member that reconnects with `since` catches up from
-// memory.
+// recentOps is a ring of the latest ops messages, bounded in count and
+// in encoded bytes, so a member that reconnects with `since` catches up
+// from memory. Messages committed while the room is live are held encoded
+// for the wire (they were encoded for the members anyway); the log's tail
+// read at load is held decoded and encoded on first use, because a load
+// re-encoding up to maxBytes of messages nobody may ask for is what made
+// the first join of a full board cost several times the board.
 type recentOps struct {
-	msgs     [][]byte
+	msgs     [][]byte            // the wire encoding; nil while only loaded holds the message
+	loaded   []*board.OpsMessage // the message as read at load, until it is encoded
+	sizes    []int               // the length of each message's wire encoding
 	seqs     []uint64
 	authors  []string // opsAuthor of each message: who committed that seq
-	bytes    int
+	bytes    int      // the sum of sizes
 	maxMsgs  int
 	maxBytes int
 }
 
-// add appends m's encoding. The ring holds one contiguous run of seqs
+// add holds m, committed while the room is live, as msg, its encoding.
+func (r *recentOps) add(m *board.OpsMessage, msg []byte) { r.push(m, msg, nil, len(msg)) }
+
+// addLoaded holds m, read from the store at load, decoded. Its elements
+// are those the snapshot holds (Snapshot.Apply shares their points), so
+// holding it costs little until a member needs it encoded.
+func (r *recentOps) addLoaded(m *board.OpsMessage) {
+	held := *m // the store owns *m
+	r.push(m, nil, &held, encodedOpsLen(m))
+}
+
+// push appends one message. The ring holds one contiguous run of seqs
 // (after relies on it): a message that does not follow the last one (a
 // load that started again from a newer snapshot) starts a new run.
-func (r *recentOps) add(m *board.OpsMessage, msg []byte) {
+func (r *recentOps) push(m *board.OpsMessage, msg []byte, loaded *board.OpsMessage, size int) {
 	if n := len(r.seqs); n > 0 && m.Seq != r.seqs[n-1]+1 {
 		clear(r.msgs)
-		r.msgs, r.seqs, r.authors, r.bytes = r.msgs[:0], r.seqs[:0], r.authors[:0], 0
+		clear(r.loaded)
+		r.msgs, r.loaded, r.sizes = r.msgs[:0], r.loaded[:0], r.sizes[:0]
+		r.seqs, r.authors, r.bytes = r.seqs[:0], r.authors[:0], 0
 	}
 	r.msgs = append(r.msgs, msg)
+	r.loaded = append(r.loaded, loaded)
+	r.sizes = append(r.sizes, size)
 	r.seqs = append(r.seqs, m.Seq)
 	r.authors = append(r.authors, opsAuthor(m))
-	r.bytes += len(msg)
-	for len(r.msgs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.msgs) > 1) {
-		r.bytes -= len(r.msgs[0])
-		r.msgs[0] = nil
-		r.msgs, r.seqs, r.authors = r.msgs[1:], r.seqs[1:], r.authors[1:]
+	r.bytes += size
+	for len(r.seqs) > r.maxMsgs || (r.bytes > r.maxBytes && len(r.seqs) > 1) {
+		r.bytes -= r.sizes[0]
+		r.msgs[0], r.loaded[0] = nil, nil
+		r.msgs, r.loaded, r.sizes = r.msgs[1:], r.loaded[1:], r.sizes[1:]
+		r.seqs, r.authors = r.seqs[1:], r.authors[1:]
 	}
 }
 
@@ -68,15 +90,28 @@ func (r *recentOps) holds(m *board.OpsMessage) (held, same bool) {
 	return true, r.authors[i] == opsAuthor(m)
 }
 
-// after returns the messages with seq > after, if the ring still holds
-// every one of them.
-func (r *recentOps) after(after, current uint64) ([][]byte, bool) {
+// after returns the encoded messages with seq > after, if the ring still
+// holds every one of them and together they take at most maxBytes (beyond
+// that, none is encoded).
+func (r *recentOps) after(after, current uint64, maxBytes int) ([][]byte, bool) {
 	if after == current {
 		return nil, true
 	}
 	i := sort.Search(len(r.seqs), func(i int) bool { return r.seqs[i] > after })
 	if i == len(r.seqs) || r.seqs[i] != after+1 {
 		return nil, false
+	}
+	total := 0
+	for _, n := range r.sizes[i:] {
+		total += n
+	}
+	if total > maxBytes {
+		return nil, false
+	}
+	for j := i; j < len(r.msgs); j++ {
+		if r.msgs[j] == nil {
+			r.msgs[j], r.loaded[j] = encodeOps(r.loaded[j]), nil
+		}
 	}
 	return r.msgs[i:], true
 }
@@ -90,8 +125,28 @@ type opsWire struct {
 	Ops  []board.Op `json:"ops"`
 }
 
-func encodeOps(m *board.OpsMessage) []byte {
-	return encode(opsWire{Type: "ops", Seq: m.Seq, By: m.By, Ref: m.Ref, Ops: m.Ops})
+func encodeOps(m *board.OpsMessage) []byte { return encode(toOpsWire(m)) }
+
+func toOpsWire(m *board.OpsMessage) opsWire {
+	return opsWire{Type: "ops", Seq: m.Seq, By: m.By, Ref: m.Ref, Ops: m.Ops}
+}
+
+// encodedOpsLen is len(encodeOps(m)), counted without keeping the
+// encoding: json.Encoder encodes into a pooled buffer it reuses.
+func encodedOpsLen(m *board.OpsMessage) int {
+	var n byteCounter
+	if err := json.NewEncoder(&n).Encode(toOpsWire(m)); err != nil {
+		panic("encode outbound message: " + err.Error())
+	}
+	return int(n) - len("\n") // Encode ends every value with a newline
+}
+
+// byteCounter is an io.Writer that only counts.
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }
 
 // apply takes one committed message; it returns the encoded messages now
@@ -117,30 +172,58 @@ func (s *boardState) apply(m *board.OpsMessage) [][]byte {
 	return out
 }
 
-// elements returns the snapshot's elements encoded as a JSON array, cached
-// until the board changes, so many members joining a large board cost one
-// encoding.
-func (s *boardState) elements() json.RawMessage {
-	if !s.elementsOK || s.elementsSeq != s.snap.Seq {
-		// Encoded element by element into a buffer of the exact size (the
-		// board's Bytes count what encoding/json writes), so a board at the
-		// byte limit costs one copy of itself, not a buffer grown by
-		// doubling.
-		s.elementsJSON = nil // let the old encoding go before the new one
-		data := make([]byte, 0, s.snap.Bytes()+2)
-		data = append(data, '[')
-		for i, e := range s.snap.Sorted() {
-			if i > 0 {
-				data = append(data, ',')
-			}
-			el, err := json.Marshal(e)
-			if err != nil {
-				panic("encode elements: " + err.Error())
-			}
-			data = append(data, el...)
-		}
-		data = append(data, ']')
-		s.elementsJSON, s.elementsSeq, s.elementsOK = data, s.snap.Seq, true
+// elementsLen is the length of the snapshot's elements encoded as a JSON
+// array: exactly what appendElements appends (the board's Bytes count
+// what encoding/json writes, one comma per element included).
+func (s *boardState) elementsLen() int {
+	if s.elementsCached() {
+		return len(s.elementsJSON)
 	}
-	return s.elementsJSON
+	if len(s.snap.Elements) == 0 {
+		return len("[]")
+	}
+	return int(s.snap.Bytes()) + 1
+}
+
+func (s *boardState) elementsCached() bool {
+	return s.elementsOK && s.elementsSeq == s.snap.Seq
+}
+
+// appendElements appends the snapshot's elements encoded as a JSON array
+// to dst, which should have room for elementsLen more bytes. The encoding
+// is cached until the board changes, so many members joining a large
+// board cost one encoding; the cache is the appended bytes themselves,
+// inside dst (a welcome, never written to once sent), so the first join
+// of a board at the byte limit holds one copy of its elements, not two.
+func (s *boardState) appendElements(dst []byte) []byte {
+	if s.elementsCached() {
+		return append(dst, s.elementsJSON...)
+	}
+	s.elementsJSON, s.elementsOK = nil, false // let the old encoding go before the new one
+	start := len(dst)
+	// Through a json.Encoder, which encodes each element in a pooled
+	// buffer it reuses: json.Marshal would leave a copy of every element,
+	// as much garbage as the board, for the GC to size the heap by.
+	w := &appender{b: append(dst, '[')}
+	enc := json.NewEncoder(w)
+	for i, e := range s.snap.Sorted() {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		if err := enc.Encode(e); err != nil {
+			panic("encode elements: " + err.Error())
+		}
+		w.b = w.b[:len(w.b)-len("\n")] // Encode ends every value with a newline
+	}
+	dst = append(w.b, ']')
+	s.elementsJSON, s.elementsSeq, s.elementsOK = dst[start:len(dst):len(dst)], s.snap.Seq, true
+	return dst
+}
+
+// appender is an io.Writer appending to b.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
 }

@@ -130,7 +130,13 @@ type welcomeState struct {
 	seq       uint64
 	title     string
 	recovered bool
-	elements  []byte // JSON array; nil when recovered
+	elements  elementsSource // nil when recovered
+}
+
+// elementsSource writes a board's elements into a welcome (boardState).
+type elementsSource interface {
+	elementsLen() int
+	appendElements(dst []byte) []byte
 }
 
 // welcome encodes the answer to hello.
@@ -140,11 +146,11 @@ func (m *Member) welcome(ws welcomeState) []byte {
 		wb.ID = m.board.ID
 	}
 	cfg := m.hub.cfg
-	elements := ws.elements
-	if elements != nil {
-		// Spliced in below: json.Marshal would validate and copy a board
+	var elements json.RawMessage
+	if ws.elements != nil {
+		// Written in below: json.Marshal would validate and copy a board
 		// of up to the byte limit once more.
-		ws.elements = json.RawMessage(welcomePlaceholder[len(`"elements":`) : len(welcomePlaceholder)-1])
+		elements = json.RawMessage(welcomePlaceholder[len(`"elements":`) : len(welcomePlaceholder)-1])
 	}
 	data := encode(welcomeMsg{
 		Type:      "welcome",
@@ -154,7 +160,7 @@ func (m *Member) welcome(ws welcomeState) []byte {
 		Epoch:     ws.epoch,
 		Seq:       ws.seq,
 		Recovered: ws.recovered,
-		Elements:  ws.elements,
+		Elements:  elements,
 		Peers:     ws.peers,
 		Limits: welcomeLimits{
 			MaxMessage: cfg.MaxMessage,
@@ -169,7 +175,7 @@ func (m *Member) welcome(ws welcomeState) []byte {
 		},
 		Tick: cfg.Tick.Milliseconds(),
 	})
-	if elements == nil {
+	if ws.elements == nil {
 		return data
 	}
 	// The placeholder key can only be the field itself: inside a JSON
@@ -178,10 +184,13 @@ func (m *Member) welcome(ws welcomeState) []byte {
 	if i < 0 {
 		panic("welcome without its elements placeholder")
 	}
+	// One buffer of the welcome's exact size, the elements encoded (or
+	// copied from the cache) straight into it: a board at the byte limit
+	// is never held twice for one join.
 	at := i + len(`"elements":`)
-	out := make([]byte, 0, len(data)-1+len(elements))
+	out := make([]byte, 0, len(data)-1+ws.elements.elementsLen())
 	out = append(out, data[:at]...)
-	out = append(out, elements...)
+	out = ws.elements.appendElements(out)
 	return append(out, data[at+1:]...)
 }
 

@@ -64,15 +64,6 @@ func newTestHub(t *testing.T, cfg Config, prepare func(*Hub)) *testHub {
 // join connects a member that has said hello and read its welcome.
 func (th *testHub) join(t *testing.T, name string) *websocket.Conn {
 	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial(th.url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, data, err := c.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
-		t.Fatalf("no welcome: %s %v", data, err)
-	}
+	_, c := joinWelcome(t, th, name)
 	return c
 }

@@ -16,10 +16,10 @@ func TestRecentOpsHoldsOneContiguousRun(t *testing.T) {
 	for _, seq := range []uint64{5, 6, 7, 12, 13} {
 		r.add(&board.OpsMessage{Seq: seq, Ref: fmt.Sprint("r", seq)}, []byte(fmt.Sprint(seq)))
 	}
-	if _, ok := r.after(6, 13); ok {
+	if _, ok := r.after(6, 13, 1<<20); ok {
 		t.Fatal("since 6 was answered from a ring with a hole between 7 and 12")
 	}
-	msgs, ok := r.after(11, 13)
+	msgs, ok := r.after(11, 13, 1<<20)
 	if !ok || len(msgs) != 2 || string(msgs[0]) != "12" {
 		t.Fatalf("since 11: %q %v, want 12 and 13", msgs, ok)
 	}

@@ -75,8 +75,10 @@ func newRoom(id string, h *Hub) *Room {
 
 // load reads the board from the store, through the node's bound on
 // concurrent loads. The log's tail (what the stored snapshot lacks) is
-// streamed into the catch-up ring (itself bounded) as it is read, so a
-// load holds the board and the ring, never the whole log; older messages
+// streamed into the catch-up ring (itself bounded) as it is read, held
+// decoded (sharing the snapshot's elements) until a `since` asks for it
+// encoded, so a load holds the board and little more, never the whole
+// log nor a second encoding of its tail; older messages
 // are not read at all (a member reconnecting from before them gets the
 // board in its welcome instead). Events that arrive meanwhile
 // are applied on top, so nothing committed between the subscription and
@@ -91,7 +93,7 @@ func (r *Room) load() {
 		maxBytes: r.hub.cfg.CatchUpBytes,
 	}
 	epoch, snap, err := r.hub.loadBoard(context.Background(), r.id, func(m *board.OpsMessage) {
-		recent.add(m, encodeOps(m))
+		recent.addLoaded(m)
 	})
 	if err != nil {
 		r.loadErr = err
@@ -130,17 +132,17 @@ func (r *Room) admitLocked(m *Member, since *since) {
 	var missed [][]byte
 	recovered := false
 	if since != nil && since.Epoch == st.epoch {
-		if msgs, ok := st.recent.after(since.Seq, st.snap.Seq); ok && totalLen(msgs) <= r.hub.cfg.OutboxBytes/2 {
+		if msgs, ok := st.recent.after(since.Seq, st.snap.Seq, r.hub.cfg.OutboxBytes/2); ok {
 			// Beyond half the outbox, a snapshot is the cheaper way back
 			// (and replaying would overflow the outbox at once).
 			recovered, missed = true, msgs
 		}
 	}
-	var elements []byte
+	ws := welcomeState{peers: peers, epoch: st.epoch, seq: st.snap.Seq, title: st.snap.Title, recovered: recovered}
 	if !recovered {
-		elements = st.elements()
+		ws.elements = st
 	}
-	m.send(m.welcome(welcomeState{peers: peers, epoch: st.epoch, seq: st.snap.Seq, title: st.snap.Title, recovered: recovered, elements: elements}))
+	m.send(m.welcome(ws))
 	for _, msg := range missed {
 		m.send(msg)
 	}
@@ -150,14 +152,6 @@ func (r *Room) admitLocked(m *Member, since *since) {
 		m.fullCursorsDue = true
 		r.scheduleLocked()
 	}
-}
-
-func totalLen(msgs [][]byte) int {
-	n := 0
-	for _, m := range msgs {
-		n += len(m)
-	}
-	return n
 }
 
 // fillGap runs when committed messages have waited GapWait for an earlier

@@ -327,6 +327,7 @@ func eachLogged(tx *bolt.Tx, id string, after uint64, fn func(*board.OpsMessage)
 	c := tx.Bucket(bucketLogs).Bucket([]byte(id)).Cursor()
 	for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
 		m, err := decodeLogged(v)
+		releaseRead(tx, v)
 		if err != nil {
 			return fmt.Errorf("decode logged message %d: %w", binary.BigEndian.Uint64(k), err)
 		}
@@ -379,7 +380,18 @@ func putSnapshot(tx *bolt.Tx, id string, snap *board.Snapshot) error {
 }
 
 func getSnapshot(tx *bolt.Tx, id string) (*board.Snapshot, error) {
-	return decodeSnapshot(tx.Bucket(bucketSnapshots).Get([]byte(id)))
+	data := tx.Bucket(bucketSnapshots).Get([]byte(id))
+	defer releaseRead(tx, data)
+	return decodeSnapshot(data)
+}
+
+// releaseRead releases the mapped pages of v, a value read in tx and
+// already decoded, when tx only reads: then v is a slice of the file's
+// mapping (releaseMapped); in a writable transaction it may be heap.
+func releaseRead(tx *bolt.Tx, v []byte) {
+	if !tx.Writable() {
+		releaseMapped(v)
+	}
 }
 
 func decodeSnapshot(data []byte) (*board.Snapshot, error) {

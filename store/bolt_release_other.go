@@ -1,0 +1,7 @@
+//go:build !linux
+
+package store
+
+// releaseMapped does nothing where MADV_DONTNEED's semantics are not
+// Linux's (see bolt_release_linux.go).
+func releaseMapped([]byte) {}
