@@ -14,17 +14,8 @@ import (
 // handing on a log with a hole in it: Since then answers ErrHistoryGone,
 // and a load starts again from the newer snapshot.
 func TestRedisPagedReadNoticesATrimBetweenPages(t *testing.T) {
-	prefix := randomPrefix(t)
 	ctx := context.Background()
-	s, err := OpenRedis(ctx, testRedisURL(), prefix, BoltOptions{CompactEvery: 1000, Retain: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { s.Close(); cleanRedis(t, prefix) }()
-	b := mustNewBoard(t, "pages")
-	if err := s.CreateBoard(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	s, b := redisWithBoard(t, "pages")
 	const total = 3 * logPage
 	for i := range total {
 		put := []board.Op{{Op: board.OpPut, El: &board.Element{ID: fmt.Sprint("e", i), Kind: board.KindRect}}}
@@ -34,7 +25,7 @@ func TestRedisPagedReadNoticesATrimBetweenPages(t *testing.T) {
 	}
 
 	var seen []uint64
-	err = s.eachLogged(ctx, b.ID, 0, func(m *board.OpsMessage) error {
+	err := s.eachLogged(ctx, b.ID, 0, func(m *board.OpsMessage) error {
 		seen = append(seen, m.Seq)
 		if m.Seq == logPage { // the first page is read: trim under the reader
 			return s.rdb.XTrimMinID(ctx, s.key(b.ID, "log"), fmt.Sprintf("%d-1", 2*logPage)).Err()

@@ -88,17 +88,8 @@ func TestRedisConformance(t *testing.T) {
 // the board, the board starts a new epoch: clients holding the old one are
 // told their history is gone and take a snapshot, never a silent gap.
 func TestRedisLostHistoryStartsANewEpoch(t *testing.T) {
-	prefix := randomPrefix(t)
 	ctx := context.Background()
-	s, err := OpenRedis(ctx, testRedisURL(), prefix, BoltOptions{CompactEvery: 1000, Retain: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { s.Close(); cleanRedis(t, prefix) }()
-	b := mustNewBoard(t, "lost")
-	if err := s.CreateBoard(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	s, b := redisWithBoard(t, "lost")
 	put := []board.Op{{Op: board.OpPut, El: &board.Element{ID: "x", Kind: board.KindRect}}}
 	for i := range 3 {
 		if _, _, err := s.Append(ctx, b.ID, board.OpsMessage{Ref: fmt.Sprint("r", i), Ops: put}); err != nil {
@@ -121,4 +112,21 @@ func TestRedisLostHistoryStartsANewEpoch(t *testing.T) {
 	if err != nil || m.Seq != 1 {
 		t.Fatalf("append after the repair: seq %d, %v; want 1 in the new epoch", m.Seq, err)
 	}
+}
+
+// redisWithBoard opens a Redis store under a fresh prefix (removed when the
+// test ends) that compacts rarely, and creates one board in it.
+func redisWithBoard(t *testing.T, title string) (*Redis, board.Board) {
+	t.Helper()
+	prefix := randomPrefix(t)
+	s, err := OpenRedis(context.Background(), testRedisURL(), prefix, BoltOptions{CompactEvery: 1000, Retain: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); cleanRedis(t, prefix) })
+	b := mustNewBoard(t, title)
+	if err := s.CreateBoard(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return s, b
 }
