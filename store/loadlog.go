@@ -6,10 +6,18 @@ import (
 	"github.com/easel-app/easel/board"
 )
 
-// loadAll is Load for every store: LoadEach, collecting the log.
+// loadAll is Load for every store: LoadEach, collecting the log. A load
+// that started again from a newer snapshot (Redis, after a compaction
+// trimmed the log under it) hands on a jump in seq: what came before the
+// jump belongs to the older attempt, so the log starts again there.
 func loadAll(ctx context.Context, s board.Store, id string) (string, *board.Snapshot, []board.OpsMessage, error) {
 	var log []board.OpsMessage
-	epoch, snap, err := s.LoadEach(ctx, id, func(m *board.OpsMessage) { log = append(log, *m) })
+	epoch, snap, err := s.LoadEach(ctx, id, func(m *board.OpsMessage) {
+		if n := len(log); n > 0 && m.Seq != log[n-1].Seq+1 {
+			log = log[:0]
+		}
+		log = append(log, *m)
+	})
 	if err != nil {
 		return "", nil, nil, err
 	}
