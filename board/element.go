@@ -19,6 +19,19 @@ const (
 	KindArrow   Kind = "arrow"
 	KindText    Kind = "text"
 	KindSticky  Kind = "sticky"
+	// KindDiamond is a rhombus inscribed in its w×h box: sized, limited
+	// and labelled like a rect.
+	KindDiamond Kind = "diamond"
+	// KindImage is in the wire contract but refused until blobs exist.
+	KindImage Kind = "image"
+)
+
+// The stroke styles of Element.Dash. Solid is stored as "" so that
+// elements without a dash encode exactly as before the field existed.
+const (
+	DashSolid  = "solid"
+	DashDashed = "dashed"
+	DashDotted = "dotted"
 )
 
 // Protocol limits on elements and ops.
@@ -53,6 +66,20 @@ type Element struct {
 	Text   string       `json:"text,omitempty"`
 	Font   float64      `json:"font,omitempty"`
 	Z      string       `json:"z,omitempty"`
+	// The fields below came after v1; every one is omitted when unset so
+	// that older elements re-encode byte for byte as before.
+	Dash   string   `json:"dash,omitempty"`  // "" (solid), "dashed" or "dotted"
+	Round  bool     `json:"round,omitempty"` // rounded corners: rect, diamond
+	Start  *Binding `json:"start,omitempty"` // line, arrow: bound start point
+	End    *Binding `json:"end,omitempty"`   // line, arrow: bound end point
+	Group  string   `json:"group,omitempty"`
+	Locked bool     `json:"locked,omitempty"`
+}
+
+// Binding ties an endpoint of a line or arrow to another element. The
+// element need not exist: a binding to a missing id is drawn unbound.
+type Binding struct {
+	ID string `json:"id"`
 }
 
 // Less orders elements for drawing: by Z, then by ID.
@@ -66,7 +93,19 @@ func (e *Element) Less(o *Element) bool {
 var zPattern = regexp.MustCompile(`^[0-9A-Za-z]+$`)
 
 func hasPoints(k Kind) bool { return k == KindStroke || k == KindLine || k == KindArrow }
-func hasText(k Kind) bool   { return k == KindText || k == KindSticky }
+func hasText(k Kind) bool {
+	return k == KindText || k == KindSticky || k == KindRect || k == KindEllipse || k == KindDiamond
+}
+func hasStroke(k Kind) bool { return k != KindText && k != KindSticky }
+func hasRound(k Kind) bool  { return k == KindRect || k == KindDiamond }
+func hasEnds(k Kind) bool   { return k == KindLine || k == KindArrow }
+
+// validID tells whether s follows the rules of element ids, which group
+// names and binding targets share: 1 to MaxElementIDLen characters of
+// valid UTF-8.
+func validID(s string) bool {
+	return s != "" && utf8.RuneCountInString(s) <= MaxElementIDLen && utf8.ValidString(s)
+}
 
 // wireElement is an element as a client sends it: pointer fields tell
 // absent from zero, and points are decoded loosely so that a pair of the
@@ -87,13 +126,19 @@ type wireElement struct {
 	Text   *string         `json:"text"`
 	Font   *float64        `json:"font"`
 	Z      *string         `json:"z"`
+	Dash   *string         `json:"dash"`
+	Round  *bool           `json:"round"`
+	Start  json.RawMessage `json:"start"`
+	End    json.RawMessage `json:"end"`
+	Group  *string         `json:"group"`
+	Locked *bool           `json:"locked"`
 }
 
 // toElement validates a decoded element against the protocol's limits.
 // path names it in error messages ("ops[3].el").
 func (w *wireElement) toElement(path string) (Element, error) {
 	var e Element
-	if w.ID == nil || *w.ID == "" || utf8.RuneCountInString(*w.ID) > MaxElementIDLen || !utf8.ValidString(*w.ID) {
+	if w.ID == nil || !validID(*w.ID) {
 		return e, Errorf(CodeBadRequest, "%s.id must be a string of 1 to %d characters", path, MaxElementIDLen)
 	}
 	e.ID = *w.ID
@@ -101,10 +146,12 @@ func (w *wireElement) toElement(path string) (Element, error) {
 		return e, Errorf(CodeBadRequest, "%s.kind is missing", path)
 	}
 	switch k := Kind(*w.Kind); k {
-	case KindStroke, KindRect, KindEllipse, KindLine, KindArrow, KindText, KindSticky:
+	case KindStroke, KindRect, KindEllipse, KindDiamond, KindLine, KindArrow, KindText, KindSticky:
 		e.Kind = k
+	case KindImage:
+		return e, Errorf(CodeBadRequest, "%s.kind: image elements need blobs, not supported yet", path)
 	default:
-		return e, Errorf(CodeBadRequest, "%s.kind %q is not one of stroke, rect, ellipse, line, arrow, text, sticky", path, *w.Kind)
+		return e, Errorf(CodeBadRequest, "%s.kind %q is not one of stroke, rect, ellipse, diamond, line, arrow, text, sticky", path, *w.Kind)
 	}
 	for _, f := range []struct {
 		name string
@@ -163,7 +210,7 @@ func (w *wireElement) toElement(path string) (Element, error) {
 	}
 	if w.Text != nil && *w.Text != "" {
 		if !hasText(e.Kind) {
-			return e, Errorf(CodeBadRequest, "%s.text is only for text and sticky", path)
+			return e, Errorf(CodeBadRequest, "%s.text is only for text, sticky, rect, ellipse and diamond", path)
 		}
 		if n := utf8.RuneCountInString(*w.Text); n > MaxText {
 			return e, Errorf(CodeBadRequest, "%s.text has %d characters, at most %d allowed", path, n, MaxText)
@@ -182,7 +229,59 @@ func (w *wireElement) toElement(path string) (Element, error) {
 		}
 		e.Z = *w.Z
 	}
+	if w.Dash != nil {
+		switch *w.Dash {
+		case DashSolid:
+		case DashDashed, DashDotted:
+			if !hasStroke(e.Kind) {
+				return e, Errorf(CodeBadRequest, "%s.dash is only for kinds with a stroke (not text or sticky)", path)
+			}
+			e.Dash = *w.Dash
+		default:
+			return e, Errorf(CodeBadRequest, "%s.dash must be one of solid, dashed, dotted", path)
+		}
+	}
+	if w.Round != nil && *w.Round {
+		if !hasRound(e.Kind) {
+			return e, Errorf(CodeBadRequest, "%s.round is only for rect and diamond", path)
+		}
+		e.Round = true
+	}
+	var err error
+	if e.Start, err = decodeBinding(w.Start, path+".start", e.Kind); err != nil {
+		return e, err
+	}
+	if e.End, err = decodeBinding(w.End, path+".end", e.Kind); err != nil {
+		return e, err
+	}
+	if w.Group != nil {
+		if !validID(*w.Group) {
+			return e, Errorf(CodeBadRequest, "%s.group must be a string of 1 to %d characters", path, MaxElementIDLen)
+		}
+		e.Group = *w.Group
+	}
+	if w.Locked != nil {
+		e.Locked = *w.Locked
+	}
 	return e, nil
+}
+
+// decodeBinding validates a start or end binding ({"id":"<element id>"});
+// absent and null are no binding. path names it ("ops[0].el.start").
+func decodeBinding(raw json.RawMessage, path string, k Kind) (*Binding, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if !hasEnds(k) {
+		return nil, Errorf(CodeBadRequest, "%s is only for line and arrow", path)
+	}
+	var w struct {
+		ID *string `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &w); err != nil || w.ID == nil || !validID(*w.ID) {
+		return nil, Errorf(CodeBadRequest, "%s.id must be an element id of 1 to %d characters ({\"id\":\"…\"})", path, MaxElementIDLen)
+	}
+	return &Binding{ID: *w.ID}, nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -82,6 +82,12 @@ const (
 	textKeyLen      = len(`,"text":`)
 	fontKeyLen      = len(`,"font":`)
 	zKeyLen         = len(`,"z":`)
+	dashKeyLen      = len(`,"dash":`)
+	roundLen        = len(`,"round":true`)
+	startKeyLen     = len(`,"start":{"id":}`)
+	endKeyLen       = len(`,"end":{"id":}`)
+	groupKeyLen     = len(`,"group":`)
+	lockedLen       = len(`,"locked":true`)
 	nullLen         = len(`null`)
 )
 
@@ -114,6 +120,24 @@ func encodedLen(e *Element) int {
 	}
 	if e.Z != "" {
 		n += zKeyLen + jsonStringLen(e.Z)
+	}
+	if e.Dash != "" {
+		n += dashKeyLen + jsonStringLen(e.Dash)
+	}
+	if e.Round {
+		n += roundLen
+	}
+	if e.Start != nil {
+		n += startKeyLen + jsonStringLen(e.Start.ID)
+	}
+	if e.End != nil {
+		n += endKeyLen + jsonStringLen(e.End.ID)
+	}
+	if e.Group != "" {
+		n += groupKeyLen + jsonStringLen(e.Group)
+	}
+	if e.Locked {
+		n += lockedLen
 	}
 	return n
 }

@@ -37,6 +37,16 @@ func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			e.Width, e.Font = num(), num()
 		}
+		if rng.IntN(2) == 0 {
+			e.Dash, e.Group = str(), str()
+			e.Round, e.Locked = rng.IntN(2) == 0, rng.IntN(2) == 0
+		}
+		if rng.IntN(2) == 0 {
+			e.Start = &Binding{ID: str()}
+		}
+		if rng.IntN(2) == 0 {
+			e.End = &Binding{ID: str()}
+		}
 		for range rng.IntN(4) {
 			e.Points = append(e.Points, [2]float64{num(), num()})
 		}

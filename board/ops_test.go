@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,70 @@ func TestDecodeOpsAcceptsEveryKind(t *testing.T) {
 	if len(s.Elements) != 7 || s.Title != "Retro" || s.Seq != 1 {
 		t.Fatalf("snapshot after apply: %d elements, title %q, seq %d", len(s.Elements), s.Title, s.Seq)
 	}
+}
+
+// The fields of "Elements: more kinds and styles": each accepted where the
+// contract allows it, and decoded to what the Element holds.
+func TestDecodeOpsAcceptsNewElementFields(t *testing.T) {
+	label := strings.Repeat("é", MaxText)
+	for _, test := range []struct {
+		name, el string
+		want     Element
+	}{
+		{"diamond", `{"id":"d","kind":"diamond","w":10,"h":20,"fill":null}`, Element{ID: "d", Kind: KindDiamond, W: 10, H: 20}},
+		{"dash dashed on a rect", `{"id":"r","kind":"rect","dash":"dashed"}`, Element{ID: "r", Kind: KindRect, Dash: DashDashed}},
+		{"dash dotted on a stroke", `{"id":"s","kind":"stroke","points":[[0,0]],"dash":"dotted"}`, Element{ID: "s", Kind: KindStroke, Points: [][2]float64{{0, 0}}, Dash: DashDotted}},
+		{"dash solid is the default", `{"id":"r","kind":"ellipse","dash":"solid"}`, Element{ID: "r", Kind: KindEllipse}},
+		{"dash solid on text", `{"id":"t","kind":"text","dash":"solid"}`, Element{ID: "t", Kind: KindText}},
+		{"round rect", `{"id":"r","kind":"rect","round":true}`, Element{ID: "r", Kind: KindRect, Round: true}},
+		{"round diamond", `{"id":"d","kind":"diamond","round":true}`, Element{ID: "d", Kind: KindDiamond, Round: true}},
+		{"round false anywhere", `{"id":"e","kind":"ellipse","round":false}`, Element{ID: "e", Kind: KindEllipse}},
+		{"label on a rect", `{"id":"r","kind":"rect","text":"hi"}`, Element{ID: "r", Kind: KindRect, Text: "hi"}},
+		{"label on an ellipse", `{"id":"e","kind":"ellipse","text":"hi","font":20}`, Element{ID: "e", Kind: KindEllipse, Text: "hi", Font: 20}},
+		{"4000-char label on a diamond", `{"id":"d","kind":"diamond","text":"` + label + `"}`, Element{ID: "d", Kind: KindDiamond, Text: label}},
+		{"bound arrow", `{"id":"a","kind":"arrow","points":[[0,0],[1,1]],"start":{"id":"r"},"end":{"id":"` + strings.Repeat("é", 64) + `"}}`,
+			Element{ID: "a", Kind: KindArrow, Points: [][2]float64{{0, 0}, {1, 1}}, Start: &Binding{ID: "r"}, End: &Binding{ID: strings.Repeat("é", 64)}}},
+		{"bound line, null end", `{"id":"l","kind":"line","points":[[0,0]],"start":{"id":"r","future":1},"end":null}`,
+			Element{ID: "l", Kind: KindLine, Points: [][2]float64{{0, 0}}, Start: &Binding{ID: "r"}}},
+		{"null start on a rect", `{"id":"r","kind":"rect","start":null}`, Element{ID: "r", Kind: KindRect}},
+		{"group and locked", `{"id":"k","kind":"sticky","group":"g-1","locked":true}`, Element{ID: "k", Kind: KindSticky, Group: "g-1", Locked: true}},
+		{"locked false", `{"id":"k","kind":"sticky","locked":false}`, Element{ID: "k", Kind: KindSticky}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			msg := `{"type":"ops","ref":"r","ops":[{"op":"put","el":` + test.el + `}]}`
+			_, ops, err := DecodeOps([]byte(msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*ops[0].El, test.want) {
+				t.Fatalf("decoded %+v, want %+v", *ops[0].El, test.want)
+			}
+			if got, want := ElementBytes(ops[0].El), mustMarshalLen(t, ops[0].El)+1; got != want {
+				t.Fatalf("ElementBytes %d, encoding is %d+1", got, want-1)
+			}
+		})
+	}
+}
+
+// Elements without the new fields encode exactly as before they existed.
+func TestOldElementsEncodeUnchanged(t *testing.T) {
+	el := `{"id":"r","kind":"rect","x":1,"y":2,"w":3,"h":4,"rot":0,"stroke":"#1e1e1e","fill":null,"width":2,"z":"a0"}`
+	_, ops, err := DecodeOps([]byte(`{"ref":"r","ops":[{"op":"put","el":` + el + `}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(ops[0].El); string(got) != el {
+		t.Fatalf("encoded %s, want %s", got, el)
+	}
+}
+
+func mustMarshalLen(t *testing.T, e *Element) int64 {
+	t.Helper()
+	data, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(len(data))
 }
 
 // Acceptance 5: invalid input of every kind is a bad_request that names
@@ -73,7 +138,27 @@ func TestDecodeOpsRejectsInvalidInput(t *testing.T) {
 		{"point of three", put(`{"id":"x","kind":"stroke","points":[[1,2,3]]}`), "points[0]"},
 		{"points on a rect", put(`{"id":"x","kind":"rect","points":[[1,2]]}`), "points"},
 		{"4001-char text", put(`{"id":"x","kind":"text","text":"` + strings.Repeat("é", 4001) + `"}`), "4001"},
-		{"text on a rect", put(`{"id":"x","kind":"rect","text":"hi"}`), "text"},
+		{"text on a line", put(`{"id":"x","kind":"line","points":[[0,0]],"text":"hi"}`), "text"},
+		{"4001-char label on a diamond", put(`{"id":"x","kind":"diamond","text":"` + strings.Repeat("é", 4001) + `"}`), "4001"},
+		{"image not yet", put(`{"id":"x","kind":"image","w":10,"h":10}`), "image elements need blobs"},
+		{"unknown dash", put(`{"id":"x","kind":"rect","dash":"wavy"}`), "ops[0].el.dash"},
+		{"dash not a string", put(`{"id":"x","kind":"rect","dash":true}`), "dash"},
+		{"dash on text", put(`{"id":"x","kind":"text","text":"a","dash":"dashed"}`), "ops[0].el.dash"},
+		{"dash on a sticky", put(`{"id":"x","kind":"sticky","dash":"dotted"}`), "ops[0].el.dash"},
+		{"round on an ellipse", put(`{"id":"x","kind":"ellipse","round":true}`), "ops[0].el.round"},
+		{"round on an arrow", put(`{"id":"x","kind":"arrow","points":[[0,0]],"round":true}`), "ops[0].el.round"},
+		{"round not a bool", put(`{"id":"x","kind":"rect","round":"yes"}`), "round"},
+		{"start on a rect", put(`{"id":"x","kind":"rect","start":{"id":"b"}}`), "ops[0].el.start"},
+		{"end on a stroke", put(`{"id":"x","kind":"stroke","points":[[0,0]],"end":{"id":"b"}}`), "ops[0].el.end"},
+		{"start a string", put(`{"id":"x","kind":"arrow","points":[[0,0]],"start":"b"}`), "ops[0].el.start.id"},
+		{"start without id", put(`{"id":"x","kind":"arrow","points":[[0,0]],"start":{}}`), "ops[0].el.start.id"},
+		{"start empty id", put(`{"id":"x","kind":"line","points":[[0,0]],"start":{"id":""}}`), "ops[0].el.start.id"},
+		{"start id a number", put(`{"id":"x","kind":"line","points":[[0,0]],"start":{"id":7}}`), "ops[0].el.start.id"},
+		{"end id too long", put(`{"id":"x","kind":"arrow","points":[[0,0]],"end":{"id":"` + strings.Repeat("i", 65) + `"}}`), "ops[0].el.end.id"},
+		{"empty group", put(`{"id":"x","kind":"rect","group":""}`), "ops[0].el.group"},
+		{"group too long", put(`{"id":"x","kind":"rect","group":"` + strings.Repeat("g", 65) + `"}`), "ops[0].el.group"},
+		{"group not a string", put(`{"id":"x","kind":"rect","group":3}`), "group"},
+		{"locked not a bool", put(`{"id":"x","kind":"rect","locked":1}`), "locked"},
 		{"bad stroke", put(`{"id":"x","kind":"rect","stroke":"red"}`), "stroke"},
 		{"bad fill", put(`{"id":"x","kind":"rect","fill":"#12345"}`), "fill"},
 		{"width too small", put(`{"id":"x","kind":"rect","width":0.1}`), "width"},
@@ -128,6 +213,8 @@ func FuzzDecodeOps(f *testing.F) {
 		`{"type":"ops","ref":"c-1","ops":[{"op":"put","el":{"id":"a","kind":"stroke","points":[[0,0],[1,1]],"z":"a0"}}]}`,
 		`{"type":"ops","ref":"c-2","ops":[{"op":"del","id":"a"},{"op":"title","title":"T"}]}`,
 		`{"type":"ops","ref":"c-3","ops":[{"op":"put","el":{"id":"t","kind":"text","text":"<b>","fill":null,"font":16}}]}`,
+		`{"type":"ops","ref":"c-4","ops":[{"op":"put","el":{"id":"d","kind":"diamond","w":9,"h":9,"round":true,"dash":"dotted","text":"<ok>","group":"g","locked":true}}]}`,
+		`{"type":"ops","ref":"c-5","ops":[{"op":"put","el":{"id":"a","kind":"arrow","points":[[0,0],[5,5]],"dash":"dashed","start":{"id":"d"},"end":{"id":"e\u2028"}}}]}`,
 		`{"ref":1}`, `[]`, `{"ops":[null]}`, `{"ref":"r","ops":[{"op":"put","el":{"id":"x","kind":"rect","x":1e400}}]}`,
 	} {
 		f.Add([]byte(seed))
@@ -155,8 +242,21 @@ func FuzzDecodeOps(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted ops do not encode: %v", err)
 		}
-		if _, _, err := DecodeOps(again); err != nil {
+		_, back, err := DecodeOps(again)
+		if err != nil {
 			t.Fatalf("accepted ops re-encode into a rejected message: %v\n%s", err, again)
+		}
+		// ...and decodes to the very same ops, every field included, whose
+		// counted size is the encoded size.
+		if !reflect.DeepEqual(back, ops) {
+			t.Fatalf("round trip changed the ops:\n%s", again)
+		}
+		for _, op := range ops {
+			if op.Op == OpPut {
+				if got, want := ElementBytes(op.El), mustMarshalLen(t, op.El)+1; got != want {
+					t.Fatalf("ElementBytes %d, encoding is %d+1: %+v", got, want-1, op.El)
+				}
+			}
 		}
 	})
 }
