@@ -117,7 +117,10 @@ func costOf(s *shape, hide box) cost {
 		// Fill, then text over it: both within the box.
 		c.text = true
 		c.area *= 2
-	case board.KindRect, board.KindEllipse:
+	case board.KindRect, board.KindEllipse, board.KindDiamond:
+		if s.Kind == board.KindDiamond {
+			slanted = true // its sides are; the rect's perimeter bounds its own
+		}
 		if s.Kind == board.KindEllipse {
 			slanted = true
 			perimeter *= math.Pi / 4 // at most: π(a+b) of the semi-axes

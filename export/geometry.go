@@ -32,6 +32,13 @@ func boxOf(x0, y0, x1, y1 float64) box {
 
 func (b box) w() float64 { return b.MaxX - b.MinX }
 func (b box) h() float64 { return b.MaxY - b.MinY }
+
+// diamondPoints is the rhombus inscribed in b, clockwise from the top.
+func diamondPoints(b box) []pt {
+	c := b.center()
+	return []pt{{c.X, b.MinY}, {b.MaxX, c.Y}, {c.X, b.MaxY}, {b.MinX, c.Y}}
+}
+
 func (b box) center() pt { return pt{(b.MinX + b.MaxX) / 2, (b.MinY + b.MaxY) / 2} }
 func (b box) pad(d float64) box {
 	if !b.ok {

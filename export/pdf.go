@@ -102,7 +102,7 @@ func (r *pdfRenderer) shape(s *shape) error {
 	switch s.Kind {
 	case board.KindStroke, board.KindLine, board.KindArrow:
 		r.pointShape(s)
-	case board.KindRect, board.KindEllipse:
+	case board.KindRect, board.KindEllipse, board.KindDiamond:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			return nil
 		}
@@ -110,6 +110,8 @@ func (r *pdfRenderer) shape(s *shape) error {
 		if s.Kind == board.KindRect {
 			b := s.Box
 			outline = []pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}}
+		} else if s.Kind == board.KindDiamond {
+			outline = diamondPoints(s.Box)
 		} else {
 			outline = ellipsePoints(s.Box, circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, 0.05))
 		}

@@ -148,7 +148,7 @@ func (r *pngRenderer) shape(s *shape) {
 			}
 		}
 		r.p.fill(s.Stroke)
-	case board.KindRect, board.KindEllipse:
+	case board.KindRect, board.KindEllipse, board.KindDiamond:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			return
 		}
@@ -156,6 +156,8 @@ func (r *pngRenderer) shape(s *shape) {
 		if s.Kind == board.KindRect {
 			b := s.Box
 			outline = r.pxs([]pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}})
+		} else if s.Kind == board.KindDiamond {
+			outline = r.pxs(diamondPoints(s.Box))
 		} else {
 			n := circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, flatness)
 			outline = r.pxs(ellipsePoints(s.Box, n))

@@ -120,7 +120,7 @@ func resolve(e *board.Element, face *typeface) (s shape, ok bool) {
 			pad += arrowHeadSize(s.Width)
 		}
 		s.Paint = b.pad(pad)
-	case board.KindRect, board.KindEllipse:
+	case board.KindRect, board.KindEllipse, board.KindDiamond:
 		s.Box = boxOf(x, y, x+w, y+h)
 		s.Paint = s.Box.pad(s.Width / 2)
 	case board.KindSticky:

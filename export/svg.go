@@ -137,6 +137,14 @@ func (w *svgWriter) shape(s *shape) {
 		w.attr("height", s.Box.h())
 		w.paint(s.Fill, &s.Stroke, s.Width)
 		w.str("/>")
+	case board.KindDiamond:
+		if s.Box.w() == 0 && s.Box.h() == 0 {
+			break
+		}
+		w.str("<polygon")
+		w.points(diamondPoints(s.Box))
+		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.str("/>")
 	case board.KindEllipse:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			break
