@@ -249,7 +249,13 @@ func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 	defer b.stop(t)
 	id, _ := createBoardAt(t, a.addr)
 
-	onA := []*member{connectMember(t, "ws://"+a.addr+"/b/"+id+"/ws", "a1", nil), connectMember(t, "ws://"+a.addr+"/b/"+id+"/ws", "a2", nil)}
+	// Refs belong to their author: a member that resends after moving to
+	// the other node says it is the same client, as the bundled page does.
+	clientOf := func(name string) string { return "node-kill-client-" + name }
+	onA := []*member{
+		connectClient(t, "ws://"+a.addr+"/b/"+id+"/ws", "a1", clientOf("a1"), nil),
+		connectClient(t, "ws://"+a.addr+"/b/"+id+"/ws", "a2", clientOf("a2"), nil),
+	}
 	onB := connectMember(t, "ws://"+b.addr+"/b/"+id+"/ws", "b1", nil)
 	stop := make(chan struct{})
 	wg := stream(append(onA, onB), "k", stop)
@@ -289,7 +295,7 @@ func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 			resend = append(resend, k)
 		}
 		old.mu.Unlock()
-		back := connectMember(t, "ws://"+b.addr+"/b/"+id+"/ws", old.name+"-back", since)
+		back := connectClient(t, "ws://"+b.addr+"/b/"+id+"/ws", old.name+"-back", clientOf(old.name), since)
 		back.waitFor("the missed ops", 10*time.Second, func() bool { return back.seq >= boardSeq })
 		back.mu.Lock()
 		if !back.recovered {
