@@ -28,7 +28,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./export/
 
 test-go: test-deps
-	$(GO) test -race -count=1 ./...
+	GO=$(GO) ./scripts/go-test.sh ./...
 
 # The front end's pure modules, with Node's own test runner.
 test-js:

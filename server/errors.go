@@ -59,6 +59,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", redactPath(c.Request().URL.Path), "status", status, "err", err)
 	}
+	if c.Request().ContentLength != 0 {
+		// A refused request's body may be unread. Without this, net/http
+		// reads up to 256 KiB of it before writing the answer, with no
+		// deadline (the server has none): a sender that stops mid-body
+		// would hold this goroutine, and get no answer, for as long as it
+		// likes. Closing costs an honest client one reconnect.
+		c.Response().Header().Set(echo.HeaderConnection, "close")
+	}
 	path := c.Request().URL.Path
 	var werr error
 	switch {

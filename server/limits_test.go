@@ -124,24 +124,15 @@ func TestImportsInFlightAreCapped(t *testing.T) {
 	b := app.createBoard(t)
 	url := app.URL + b.EditURL + "/import"
 
-	// The first import is held open: its body arrives slowly.
-	cutOff := heldImport(http.DefaultClient, url)
-
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, body := postImport(t, url, []byte(`{}`))
-		if res.StatusCode == http.StatusTooManyRequests {
-			if !strings.Contains(body, "imports") {
-				t.Errorf("429 body %q does not say why", body)
-			}
-			break
-		}
-		// The held import may not have reached the handler yet.
-		if time.Now().After(deadline) {
-			t.Fatalf("a second import while one is in flight: %d %s, want 429", res.StatusCode, body)
-		}
+	// The first import is held open: its body arrives slowly. The probe
+	// that sees it hold the slot is refused by the node-wide cap.
+	held := holdImportSlot(t, http.DefaultClient, url, http.DefaultClient)
+	if res, body := postImport(t, url, []byte(`{}`)); res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "imports") {
+		held.cutOff()
+		t.Fatalf("a second import while one is in flight: %d %q, want 429 saying why", res.StatusCode, body)
 	}
-	cutOff()
+	deadline := time.Now().Add(10 * time.Second)
+	held.cutOff()
 	// The slot is freed once the server has dropped the cut-off upload: a
 	// bad file then gets its 400, not a 429.
 	for {
@@ -180,22 +171,11 @@ func keys(m map[string]string) []string {
 // Threat 6/7: an upload that trickles is cut off at ImportReadTimeout, and
 // its import slot is free again without the client's help.
 func TestTricklingImportIsCutOff(t *testing.T) {
-	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports, o.ImportReadTimeout = 1, 300*time.Millisecond })
+	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxImports, o.ImportReadTimeout = 1, time.Second })
 	b := app.createBoard(t)
 	url := app.URL + b.EditURL + "/import"
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	first := make(chan int, 1)
-	go func() {
-		res, err := http.Post(url, "application/json", pr)
-		if err != nil {
-			first <- 0
-			return
-		}
-		res.Body.Close()
-		first <- res.StatusCode
-	}()
-	pw.Write([]byte(`{"easel":`)) // and nothing more
+	held := holdImportSlot(t, http.DefaultClient, url, http.DefaultClient)
+	defer held.cutOff()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		res, body := postImport(t, url, []byte(`{}`))
@@ -207,9 +187,9 @@ func TestTricklingImportIsCutOff(t *testing.T) {
 		}
 	}
 	select {
-	case code := <-first:
-		if code == http.StatusOK {
-			t.Fatal("the trickling import succeeded")
+	case <-held.done:
+		if held.status != http.StatusBadRequest {
+			t.Fatalf("the trickling import ended with %d, want 400 (cut off)", held.status)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the trickling upload was not cut off")
