@@ -9,7 +9,7 @@ import { isHexColor } from './color.js';
 import { isZKey } from './zorder.js';
 
 /**
- * @typedef {'stroke' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'sticky'} Kind
+ * @typedef {'stroke' | 'rect' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky'} Kind
  */
 
 /**
@@ -20,25 +20,40 @@ import { isZKey } from './zorder.js';
  * @property {number} y
  * @property {number} w
  * @property {number} h
- * @property {number} rot always 0 from this client
+ * @property {number} rot radians, clockwise, about the box's centre
  * @property {Array<[number, number]>} [points] stroke, line, arrow: relative to x, y
  * @property {string} stroke "#rrggbb"
  * @property {string | null} fill "#rrggbb" or null
  * @property {number} width 0.5–100
- * @property {string} [text] text, sticky
+ * @property {string} [text] text, sticky; a label on rect, ellipse, diamond
  * @property {number} [font] 4–400
  * @property {string} z ordering key
+ * @property {'solid' | 'dashed' | 'dotted'} [dash] absent means solid; not on text or sticky
+ * @property {boolean} [round] rounded corners: rect, diamond
+ * @property {{id: string}} [start] line, arrow: the element the first point is bound to
+ * @property {{id: string}} [end] line, arrow: the element the last point is bound to
+ * @property {string} [group] 1–64 characters: elements of one group select and move together
+ * @property {boolean} [locked] cannot be selected, moved or erased until unlocked
  */
 
 /**
  * @typedef {{op: 'put', el: Element} | {op: 'del', id: string} | {op: 'title', title: string}} Op
  */
 
-export const KINDS = /** @type {const} */ (['stroke', 'rect', 'ellipse', 'line', 'arrow', 'text', 'sticky']);
+export const KINDS = /** @type {const} */ (['stroke', 'rect', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky']);
 /** Kinds whose shape is a list of points. */
 export const POINT_KINDS = new Set(['stroke', 'line', 'arrow']);
-/** Kinds that carry text. */
+/** Kinds that are text (text, sticky notes). */
 export const TEXT_KINDS = new Set(['text', 'sticky']);
+/** Shapes that may carry a label (`text` drawn centred inside). */
+export const LABEL_KINDS = new Set(['rect', 'ellipse', 'diamond']);
+/** Kinds with a stroke that may be dashed or dotted. */
+export const DASH_KINDS = new Set(['stroke', 'rect', 'ellipse', 'diamond', 'line', 'arrow']);
+/** Kinds that may have rounded corners. */
+export const ROUND_KINDS = new Set(['rect', 'diamond']);
+/** Kinds whose endpoints may be bound to other elements. */
+export const BINDABLE_ENDS = new Set(['line', 'arrow']);
+export const DASHES = /** @type {const} */ (['solid', 'dashed', 'dotted']);
 
 export const LIMITS = Object.freeze({
   maxCoordinate: 1e7,
@@ -82,6 +97,14 @@ export function charLength(s) {
 
 /**
  * @param {unknown} v
+ * @returns {v is string}
+ */
+function isId(v) {
+  return typeof v === 'string' && v !== '' && charLength(v) <= LIMITS.maxId;
+}
+
+/**
+ * @param {unknown} v
  * @returns {v is number}
  */
 function coordinate(v) {
@@ -112,12 +135,27 @@ export function elementProblem(raw) {
   if (!isHexColor(el.stroke)) return 'stroke must be #rrggbb';
   if (el.fill !== null && !isHexColor(el.fill)) return 'fill must be null or #rrggbb';
   if (typeof el.width !== 'number' || !(el.width >= LIMITS.minWidth && el.width <= LIMITS.maxWidth)) return 'width must be 0.5–100';
-  if (TEXT_KINDS.has(el.kind)) {
-    if (el.text !== undefined && (typeof el.text !== 'string' || charLength(el.text) > LIMITS.maxText)) return 'text must be at most 4000 characters';
-    if (el.font !== undefined && (typeof el.font !== 'number' || !(el.font >= LIMITS.minFont && el.font <= LIMITS.maxFont))) return 'font must be 4–400';
-  } else if (el.text !== undefined && el.text !== null && el.text !== '') {
-    return 'text is only for text and sticky';
+  if (el.text !== undefined && el.text !== null && el.text !== '') {
+    if (!TEXT_KINDS.has(el.kind) && !LABEL_KINDS.has(el.kind)) return 'text is only for text, sticky, rect, ellipse and diamond';
+    if (typeof el.text !== 'string' || charLength(el.text) > LIMITS.maxText) return 'text must be at most 4000 characters';
   }
+  if (el.font !== undefined && (typeof el.font !== 'number' || !(el.font >= LIMITS.minFont && el.font <= LIMITS.maxFont))) return 'font must be 4–400';
+  if (el.dash !== undefined && el.dash !== 'solid') {
+    if (el.dash !== 'dashed' && el.dash !== 'dotted') return 'dash must be one of solid, dashed, dotted';
+    if (!DASH_KINDS.has(el.kind)) return 'dash is only for kinds with a stroke (not text or sticky)';
+  }
+  if (el.round !== undefined && el.round !== false) {
+    if (el.round !== true) return 'round must be true or false';
+    if (!ROUND_KINDS.has(el.kind)) return 'round is only for rect and diamond';
+  }
+  for (const end of ['start', 'end']) {
+    const b = el[end];
+    if (b === undefined || b === null) continue;
+    if (!BINDABLE_ENDS.has(el.kind)) return `${end} is only for line and arrow`;
+    if (typeof b !== 'object' || !isId(/** @type {any} */ (b).id)) return `${end}.id must be an element id of 1–64 characters`;
+  }
+  if (el.group !== undefined && !isId(el.group)) return 'group must be 1–64 characters';
+  if (el.locked !== undefined && typeof el.locked !== 'boolean') return 'locked must be true or false';
   if (!isZKey(el.z)) return 'z must be 1–64 characters of [0-9A-Za-z]';
   return '';
 }
@@ -190,7 +228,19 @@ export function fromWire(raw) {
   if (TEXT_KINDS.has(out.kind)) {
     out.text = typeof el.text === 'string' ? el.text : '';
     out.font = num(el.font, out.kind === 'sticky' ? STICKY_FONT : TEXT_FONT);
+  } else if (LABEL_KINDS.has(out.kind) && typeof el.text === 'string' && el.text !== '') {
+    out.text = el.text;
+    out.font = num(el.font, TEXT_FONT);
   }
+  if (DASH_KINDS.has(out.kind) && (el.dash === 'dashed' || el.dash === 'dotted')) out.dash = el.dash;
+  if (ROUND_KINDS.has(out.kind) && el.round === true) out.round = true;
+  if (BINDABLE_ENDS.has(out.kind)) {
+    for (const end of /** @type {const} */ (['start', 'end'])) {
+      if (el[end] && isId(el[end].id)) out[end] = { id: el[end].id };
+    }
+  }
+  if (isId(el.group)) out.group = el.group;
+  if (el.locked === true) out.locked = true;
   return out;
 }
 

@@ -37,7 +37,7 @@ test('element validation mirrors the server rules', () => {
     el({ kind: 'text', text: 'x'.repeat(4001), font: 20 }),
     el({ kind: 'text', text: 'x', font: 3 }),
     el({ kind: 'text', text: 'x', font: 401 }),
-    el({ text: 'not for rects' }),
+    el({ kind: 'line', points: [[0, 0]], text: 'not for lines' }),
     el({ z: '' }),
     el({ z: 'a-1' }),
     el({ z: 'a'.repeat(65) }),
