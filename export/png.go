@@ -128,23 +128,18 @@ func (r *pngRenderer) shape(s *shape) {
 			r.p.fill(s.Stroke)
 			return
 		}
-		var line []pt
-		switch s.Kind {
-		case board.KindStroke:
+		line := s.Points
+		if s.Kind == board.KindStroke {
 			segs := strokeSegments(s.Points)
 			line = []pt{segs[0].P0}
 			for _, sg := range segs {
 				line = sg.flatten(line, flatness/r.k)
 			}
-		case board.KindArrow:
-			line = arrowShaft(s.Points, s.Width)
-		default:
-			line = s.Points
 		}
-		r.p.strokePolyline(r.pxs(line), width, false)
+		r.strokeLine(line, width, false)
 		if s.Kind == board.KindArrow {
 			if tip, a, b, ok := arrowHead(s.Points, s.Width); ok {
-				r.p.add(r.pxs([]pt{a, tip, b}), true)
+				r.p.strokePolyline(r.pxs([]pt{a, tip, b}), width, false)
 			}
 		}
 		r.p.fill(s.Stroke)
@@ -152,28 +147,32 @@ func (r *pngRenderer) shape(s *shape) {
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			return
 		}
-		var outline []pt
-		if s.Kind == board.KindRect {
-			b := s.Box
-			outline = r.pxs([]pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}})
-		} else if s.Kind == board.KindDiamond {
-			outline = r.pxs(diamondPoints(s.Box))
-		} else {
-			n := circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, flatness)
-			outline = r.pxs(ellipsePoints(s.Box, n))
-		}
+		poly := flattenOutline(outline(s.Kind, s.Box, s.Round), flatness/r.k)
 		if s.Fill != nil {
-			r.p.add(append([]pt(nil), outline...), true)
+			r.p.add(r.pxs(poly), true)
 			r.p.fill(*s.Fill)
 		}
-		r.p.strokePolyline(outline, width, true)
+		r.strokeLine(poly, width, true)
 		r.p.fill(s.Stroke)
+		r.text(s)
 	case board.KindSticky:
 		r.p.add(r.pxs(roundedRect(s.Box, stickyRadius, flatness/r.k)), true)
 		r.p.fill(*s.Fill)
 		r.text(s)
 	case board.KindText:
 		r.text(s)
+	}
+}
+
+// strokeLine adds the outline of a line (board units) of the current
+// shape, in its dash pattern: each dash a line of its own with round caps.
+func (r *pngRenderer) strokeLine(line []pt, width float64, closed bool) {
+	if r.s.Dash == nil {
+		r.p.strokePolyline(r.pxs(line), width, closed)
+		return
+	}
+	for _, piece := range dashPolyline(line, r.s.Dash, closed) {
+		r.p.strokePolyline(r.pxs(piece), width, false)
 	}
 }
 
