@@ -111,7 +111,7 @@ func TestHiddenShapesChangeNoPixel(t *testing.T) {
 	}
 	// The same scene, every shape drawn in full.
 	pl, _ := planPNG(sc, 2, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
 	r.p.work = int64(pl.w * pl.h) // the canvas, as drawPNG counts it
 	for i := range sc.Shapes {
 		r.shape(&sc.Shapes[i])
@@ -161,7 +161,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 	sc := newScene(snapshotOf("Rects", pageRects(2000, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	p := newPainter(10, 10, white)
+	p := newPainter(10, 10, "")
 	_ = p
 	check := func() error {
 		calls++
@@ -171,7 +171,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 		return ctx.Err()
 	}
 	pl, _ := planPNG(sc, 1, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
 	r.p.check = check
 	drawn := 0
 	for i := range sc.Shapes {

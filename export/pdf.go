@@ -28,8 +28,10 @@ var pdfEpoch = time.Unix(0, 0).UTC()
 const pdfFont = "goregular"
 
 // renderPDF writes the board as a one-page vector PDF with its text as
-// real text in the embedded Go font (a subset of it).
-func renderPDF(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
+// real text in the embedded Go font (a subset of it). A page has no
+// colour of its own (viewers show it white): only a background other than
+// white or transparent is painted.
+func renderPDF(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
 	sc := newScene(snap)
 	k := float64(scale) * 0.75
 	bw, bh := math.Max(sc.Page.w(), 1), math.Max(sc.Page.h(), 1)
@@ -45,6 +47,10 @@ func renderPDF(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, er
 	}
 	gp.AddPage()
 	r := &pdfRenderer{gp: gp, k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	if c, ok := background(bg); ok && c != white {
+		r.fillColor(c)
+		gp.Polygon([]gopdf.Point{{X: 0, Y: 0}, {X: pw, Y: 0}, {X: pw, Y: ph}, {X: 0, Y: ph}}, "F")
+	}
 	for i := range sc.Shapes {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()

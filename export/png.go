@@ -39,10 +39,13 @@ func pngScale(page box, scale int) (k float64, w, h int) {
 	return k, w, h
 }
 
-// renderPNG rasterizes the board on a white background, within the work
-// budget (budget.go); it stops with ctx's error once ctx is done.
-func renderPNG(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
-	p, err := drawPNG(ctx, newScene(snap), scale, MaxRenderWork)
+// renderPNG rasterizes the board on its background (bg: white by default,
+// or transparent), within the work budget (budget.go); it stops with
+// ctx's error once ctx is done.
+func renderPNG(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
+	sc := newScene(snap)
+	sc.Background = bg
+	p, err := drawPNG(ctx, sc, scale, MaxRenderWork)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func drawPNG(ctx context.Context, sc *scene, scale int, budget float64) (*painte
 		return nil, err
 	}
 	origin := pt{sc.Page.MinX, sc.Page.MinY}
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: origin, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.face}
 	r.p.check = ctx.Err
 	r.p.work = int64(pl.w) * int64(pl.h)
 	for i := range sc.Shapes {

@@ -49,10 +49,11 @@ type shape struct {
 
 // scene is a board ready to draw: shapes in drawing order and the page.
 type scene struct {
-	Title  string
-	Shapes []shape
-	Page   box // board area the file shows
-	face   *typeface
+	Title      string
+	Shapes     []shape
+	Page       box    // board area the file shows
+	Background string // Options.Background
+	face       *typeface
 }
 
 // newScene lays out snap for drawing.

@@ -13,11 +13,12 @@ import (
 // first it has.
 const svgFontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 
-// renderSVG writes the board as a standalone SVG document in board units.
+// renderSVG writes the board as a standalone SVG document in board units,
+// on a background rect unless bg is transparent.
 // Only numbers and "#rrggbb" colors the renderer formats itself go into
 // attributes; every piece of text (title, element text) is escaped
 // character data, so no markup of a user's can get into the file.
-func renderSVG(snap *board.Snapshot) ([]byte, error) {
+func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 	sc := newScene(snap)
 	w := &svgWriter{}
 	p := sc.Page
@@ -31,15 +32,17 @@ func renderSVG(snap *board.Snapshot) ([]byte, error) {
 	w.str("\">\n<title>")
 	w.text(sc.Title)
 	w.str("</title>\n")
-	w.str(`<rect x="`)
-	w.num(p.MinX)
-	w.str(`" y="`)
-	w.num(p.MinY)
-	w.str(`" width="`)
-	w.num(p.w())
-	w.str(`" height="`)
-	w.num(p.h())
-	w.str(`" fill="#ffffff"/>` + "\n")
+	if c, ok := background(bg); ok {
+		w.str(`<rect x="`)
+		w.num(p.MinX)
+		w.str(`" y="`)
+		w.num(p.MinY)
+		w.str(`" width="`)
+		w.num(p.w())
+		w.str(`" height="`)
+		w.num(p.h())
+		w.str(`" fill="` + c.hex() + `"/>` + "\n")
+	}
 	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="` + svgFontFamily + `">` + "\n")
 	for i := range sc.Shapes {
 		w.shape(&sc.Shapes[i])
