@@ -3,10 +3,11 @@
 // exports (static/shapes.js, export/layout.go): a rect turned by rot 0.5
 // looks the same on the canvas at zoom 1 as in the PNG export (issue 11,
 // acceptance 6); a diamond, a dashed rect, a rounded rect and a labelled
-// ellipse are drawn on the canvas and are in the SVG export.
+// ellipse are drawn on the canvas and are in the SVG export; the export
+// menu's background (white by default, transparent, dark) reaches the file.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE } = require('../helpers');
-const { fetchExport } = require('../exports');
+const { fetchExport, startExport, lastDownloadWithId, expectDownloadState, savedBytes, sha256 } = require('../exports');
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -208,4 +209,42 @@ test('a diamond, a dashed rect, a rounded rect and a labelled ellipse are drawn 
   expect(svg).toMatch(/<rect x="0" y="200" width="200" height="120" rx="30" fill="#a5d8ff"/);
   expect(svg).toMatch(/<ellipse cx="400" cy="260" rx="100" ry="60" fill="none" stroke="#862e9c"/);
   expect(svg).toMatch(/<text xml:space="preserve" font-size="24" fill="#862e9c"><tspan [^>]*>Label<\/tspan><\/text>/);
+});
+
+test("the export menu's background makes a transparent PNG, the same file as GET export.png?background=transparent", async ({ browser, server }) => {
+  const board = await createBoard(server.baseURL, 'Background');
+  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, { colorScheme: 'light' });
+  await putElements(page, `/b/${board.id}/ws`, [element({ id: 'r', kind: 'rect', x: 0, y: 0, w: 120, h: 80, fill: '#a5d8ff', z: 'a0' })]);
+  await expect.poll(() => page.evaluate(() => /** @type {any} */ (window).easel.elements().length)).toBe(1);
+
+  const background = page.getByTestId('export-background');
+  await page.getByTestId('export-menu').click();
+  await expect(background, 'white by default').toHaveValue('');
+  await background.selectOption('transparent');
+  // JSON has no page: the choice is off for it, and back for PNG.
+  await page.getByTestId('export-format-json').click();
+  await expect(background).toBeDisabled();
+  await page.getByTestId('export-menu').click(); // closes
+  const saved = page.waitForEvent('download', { timeout: 60_000 });
+  saved.catch(() => {});
+  await startExport(page, 'png', 1);
+  const started = await lastDownloadWithId(page);
+  expect(started).toMatchObject({ format: 'png', scale: 1, background: 'transparent' });
+  await expectDownloadState(page, started.id, 'done');
+  const bytes = await savedBytes(await saved);
+  expect(sha256(bytes), 'the same bytes as over HTTP').toBe((await fetchExport(server.baseURL, `/b/${board.id}`, 'png', 1, 'transparent')).sha256);
+  expect(sha256(bytes), 'another file than the white default').not.toBe((await fetchExport(server.baseURL, `/b/${board.id}`, 'png', 1)).sha256);
+  // Decoded in the page: the margin is transparent, the rect opaque.
+  const corner = await page.evaluate(async (b64) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d'));
+    ctx.drawImage(bitmap, 0, 0);
+    return [Array.from(ctx.getImageData(2, 2, 1, 1).data), Array.from(ctx.getImageData(bitmap.width >> 1, bitmap.height >> 1, 1, 1).data)];
+  }, bytes.toString('base64'));
+  expect(corner).toEqual([[0, 0, 0, 0], [0xa5, 0xd8, 0xff, 255]]);
+
+  // The choice is remembered.
+  await page.reload();
+  await page.getByTestId('export-menu').click();
+  await expect(page.getByTestId('export-background')).toHaveValue('transparent');
 });
