@@ -172,9 +172,6 @@ func resolve(e *board.Element, face *typeface) (s shape, ok bool) {
 	// rotationCentre): for text the stored box, which the text may
 	// outgrow, so that every client turns it about the same point.
 	s.Center = s.Box.center()
-	if e.Kind == board.KindText {
-		s.Center = boxOf(x, y, x+w, y+h).center()
-	}
 	if e.Kind == board.KindEllipse && s.Rot != 0 && len(s.Lines) == 0 {
 		// The turned ellipse's own bounds, tighter than its turned box.
 		sin, cos := math.Sincos(s.Rot)
