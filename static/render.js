@@ -799,7 +799,8 @@ export class ElementLayer {
    */
   drawLabel(ctx, it, scale) {
     const el = it.el;
-    if ((el.font ?? 20) * scale < BAR_PX) return;
+    // A shape of no size draws nothing, its label neither (as in the exports).
+    if ((el.font ?? 20) * scale < BAR_PX || (el.w === 0 && el.h === 0)) return;
     if (this.font !== it.font) {
       ctx.font = it.font;
       this.font = it.font;
