@@ -141,9 +141,13 @@ async function expectProgressComplete(page, id, timeout = 30_000) {
  * @param {string} boardPath "/b/<id>" or "/v/<viewId>"
  * @param {string} format
  * @param {number} [scale]
+ * @param {string} [background] "#rrggbb" or "transparent"
  */
-async function fetchExport(baseURL, boardPath, format, scale) {
-  const url = `${baseURL}${boardPath}/export.${format}${scale === undefined ? '' : `?scale=${scale}`}`;
+async function fetchExport(baseURL, boardPath, format, scale, background) {
+  const query = new URLSearchParams();
+  if (scale !== undefined) query.set('scale', String(scale));
+  if (background !== undefined) query.set('background', background);
+  const url = `${baseURL}${boardPath}/export.${format}${String(query) ? `?${query}` : ''}`;
   const res = await fetch(url);
   const bytes = Buffer.from(await res.arrayBuffer());
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${bytes.toString('utf8').slice(0, 300)}`);

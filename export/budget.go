@@ -43,7 +43,8 @@ type cost struct {
 	width   float64 // the line's width
 	slanted bool    // some edge or line is neither horizontal nor vertical
 	text    bool
-	verts   int // joins and caps
+	verts   int     // joins and caps (a dashed line: two per dash)
+	label   float64 // area of a shape's label, drawn over it like text
 }
 
 // at is the estimated work of the shape at k pixels per board unit: at
@@ -54,6 +55,7 @@ func (c *cost) at(k float64) float64 {
 	if c.text {
 		return bounds + shapeOverhead
 	}
+	label := c.label * k * k
 	band := 3.0 // a pixel of anti-aliasing each side, and rounding
 	if c.slanted {
 		band += edgeLeaf
@@ -63,14 +65,19 @@ func (c *cost) at(k float64) float64 {
 	if c.fill > 0 {
 		work += c.fill*k*k + c.edge*k*band
 	}
-	return math.Min(bounds, work) + shapeOverhead
+	return math.Min(bounds, work) + label + shapeOverhead
 }
 
 // occluder is the board area a filled, unturned rect paints opaquely
-// (everything in this renderer is opaque): its fill, inside its stroke.
+// (everything in this renderer is opaque): its fill, inside its stroke,
+// and within its rounded corners.
 func occluder(s *shape) (box, bool) {
 	if s.Kind != board.KindRect || s.Fill == nil || s.Rot != 0 || s.Box.w() <= 0 || s.Box.h() <= 0 {
 		return box{}, false
+	}
+	if s.Round {
+		b := s.Box.pad(-roundRadius(s.Box.w(), s.Box.h()))
+		return b, b.w() > 0 && b.h() > 0
 	}
 	return s.Box, true
 }
@@ -140,8 +147,15 @@ func costOf(s *shape, hide box) cost {
 		}
 		c.verts = len(s.Points) + 3 // and an arrowhead
 		if s.Kind == board.KindArrow {
-			c.line += 3 * arrowHeadSize(s.Width)
+			c.line += 2 * arrowHeadSize(s.Width)
 		}
+	}
+	if len(s.Lines) > 0 && !c.text {
+		c.label = float64(len(s.Lines)) * s.Font * lineHeight * labelBox(s.Kind, s.Box).w()
+	}
+	if len(s.Dash) == 2 {
+		// Each dash has its own two caps.
+		c.verts += 2 * int(math.Min(c.line/(s.Dash[0]+s.Dash[1])+1, 1<<30))
 	}
 	return c
 }

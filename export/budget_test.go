@@ -49,6 +49,13 @@ func TestShapeWorkIsWhatItCovers(t *testing.T) {
 		{"diagonal line", board.Element{Kind: board.KindLine, Points: [][2]float64{{0, 0}, {8000, 8000}}, Width: 3}, 0.03 * page, 11314 * 3},
 		{"zigzag stroke", board.Element{Kind: board.KindStroke, Points: [][2]float64{{0, 0}, {8000, 100}, {0, 200}, {8000, 300}, {0, 8000}}, Width: 6}, 0.02 * page, 4 * 8000 * 6},
 		{"filled page rect", board.Element{Kind: board.KindRect, W: 8000, H: 8000, Fill: ptr("#ff0000")}, 1.05 * page, page},
+		// Issue 11's styles: every dash and dot has caps of its own, a
+		// label is text over the shape.
+		{"page-sized dotted rect", board.Element{Kind: board.KindRect, W: 8000, H: 8000, Width: 2, Dash: board.DashDotted}, 0.01 * page, 4 * 8000 * 2},
+		{"page-sized dashed rounded diamond", board.Element{Kind: board.KindDiamond, W: 8000, H: 8000, Width: 4, Dash: board.DashDashed, Round: true, Rot: 0.3}, 0.06 * page, 4 * 5657 * 4},
+		{"dotted thin line", board.Element{Kind: board.KindLine, Points: [][2]float64{{0, 0}, {8000, 10}}, Width: 0.5, Dash: board.DashDotted}, 0.01 * page, 8000},
+		{"labelled filled ellipse", board.Element{Kind: board.KindEllipse, W: 8000, H: 8000, Fill: ptr("#ff0000"), Text: "a label\nof two lines", Font: 400}, 1.05 * page, 0.8 * page},
+		{"dashed arrow", board.Element{Kind: board.KindArrow, Points: [][2]float64{{0, 0}, {4000, 8000}}, Width: 8, Dash: board.DashDashed}, 0.03 * page, 8944 * 8},
 	}
 	for _, c := range cases {
 		c.el.ID, c.el.Z = "x", "a"
@@ -104,7 +111,7 @@ func TestHiddenShapesChangeNoPixel(t *testing.T) {
 	}
 	// The same scene, every shape drawn in full.
 	pl, _ := planPNG(sc, 2, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
 	r.p.work = int64(pl.w * pl.h) // the canvas, as drawPNG counts it
 	for i := range sc.Shapes {
 		r.shape(&sc.Shapes[i])
@@ -154,7 +161,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 	sc := newScene(snapshotOf("Rects", pageRects(2000, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	p := newPainter(10, 10, white)
+	p := newPainter(10, 10, "")
 	_ = p
 	check := func() error {
 		calls++
@@ -164,7 +171,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 		return ctx.Err()
 	}
 	pl, _ := planPNG(sc, 1, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
 	r.p.check = check
 	drawn := 0
 	for i := range sc.Shapes {

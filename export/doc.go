@@ -5,7 +5,12 @@
 // Every renderer is deterministic: the same snapshot, title and options
 // always give the same bytes, so a download's SHA-256 is a property of the
 // board at a seq, whichever node or route (socket or HTTP) produced it.
-// All formats share one layout (scene.go): defaults, bounds, text lines.
+// All formats share one layout (scene.go): defaults, bounds, text lines;
+// and one set of drawing rules with the board client (layout.go, mirrored
+// by static/shapes.js and checked against one fixture): outlines with
+// rounded corners, dash patterns, arrowheads, labels, line breaking. Every
+// format but JSON takes a background (Options.Background): white by
+// default, another colour, or transparent.
 // PNG and PDF draw text with the embedded Go font; the PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing

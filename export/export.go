@@ -47,19 +47,51 @@ func (f Format) MIME() string {
 // Scaled reports whether f takes a scale (raster and page sizes).
 func (f Format) Scaled() bool { return f == PNG || f == PDF }
 
-// Options tune a render. Scale (1–4) applies to PNG and PDF.
+// Options tune a render. Scale (1–4) applies to PNG and PDF; Background
+// to SVG, PNG and PDF: "" (the default, white), "transparent", or another
+// "#rrggbb" (ParseBackground's canonical forms).
 type Options struct {
-	Scale int
+	Scale      int
+	Background string
 }
 
 // MaxScale is the largest scale a client may ask for.
 const MaxScale = 4
 
-// Normalize fills defaults and checks ranges; formats without a scale
-// ignore it, so equal requests render equal bytes.
+// Transparent is the background that paints nothing.
+const Transparent = "transparent"
+
+// ParseBackground checks a background from a client — "#rrggbb" or
+// "transparent" — and returns its canonical form: lower case, and "" for
+// white, the default, so that equal pages share one rendering.
+func ParseBackground(s string) (string, error) {
+	if s == "" || s == Transparent {
+		return s, nil
+	}
+	c, ok := readColor(s)
+	if !ok {
+		return "", board.Errorf(board.CodeBadRequest, "background must be #rrggbb or transparent")
+	}
+	if c == white {
+		return "", nil
+	}
+	return c.hex(), nil
+}
+
+// Normalize fills defaults and checks ranges; formats without a scale or
+// a background ignore them, so equal requests render equal bytes.
 func (o Options) Normalize(f Format) (Options, error) {
-	if !f.Scaled() {
+	bg, err := ParseBackground(o.Background)
+	if err != nil {
+		return o, err
+	}
+	if f == JSON {
 		return Options{Scale: 1}, nil
+	}
+	o.Background = bg
+	if !f.Scaled() {
+		o.Scale = 1
+		return o, nil
 	}
 	if o.Scale == 0 {
 		o.Scale = 1
@@ -68,6 +100,15 @@ func (o Options) Normalize(f Format) (Options, error) {
 		return o, board.Errorf(board.CodeBadRequest, "scale must be 1 to %d", MaxScale)
 	}
 	return o, nil
+}
+
+// background is the page's paint for a canonical background; ok false for
+// transparent.
+func background(bg string) (c rgb, ok bool) {
+	if bg == Transparent {
+		return rgb{}, false
+	}
+	return parseColor(bg, white), true
 }
 
 // Render produces the file for snap (elements in snap.Sorted() order).
@@ -87,11 +128,11 @@ func RenderContext(ctx context.Context, snap *board.Snapshot, f Format, o Option
 	case JSON:
 		return renderJSON(snap)
 	case SVG:
-		return renderSVG(snap)
+		return renderSVG(snap, o.Background)
 	case PNG:
-		return renderPNG(ctx, snap, o.Scale)
+		return renderPNG(ctx, snap, o.Scale, o.Background)
 	case PDF:
-		return renderPDF(ctx, snap, o.Scale)
+		return renderPDF(ctx, snap, o.Scale, o.Background)
 	}
 	return nil, board.Errorf(board.CodeBadRequest, "unknown format %q", f)
 }

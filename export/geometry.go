@@ -142,47 +142,6 @@ func allSame(p []pt) bool {
 // as the board client draws it.
 func arrowHeadSize(width float64) float64 { return math.Max(10, width*3.5) }
 
-// arrowHead is the filled triangle at the last point of an arrow, pointing
-// away from the last distinct point before it; ok is false when every
-// point is the same.
-func arrowHead(p []pt, width float64) (tip, left, right pt, ok bool) {
-	if len(p) < 2 {
-		return
-	}
-	tip = p[len(p)-1]
-	from := tip
-	for i := len(p) - 2; i >= 0 && from == tip; i-- {
-		from = p[i]
-	}
-	if from == tip {
-		return
-	}
-	angle := math.Atan2(tip.Y-from.Y, tip.X-from.X)
-	size := arrowHeadSize(width)
-	const spread = math.Pi / 7
-	left = pt{tip.X - size*math.Cos(angle-spread), tip.Y - size*math.Sin(angle-spread)}
-	right = pt{tip.X - size*math.Cos(angle+spread), tip.Y - size*math.Sin(angle+spread)}
-	return tip, left, right, true
-}
-
-// arrowShaft is an arrow's line: its points with the last segment ending
-// inside the head's base, so the line's round cap does not poke through
-// the head's sharp tip.
-func arrowShaft(p []pt, width float64) []pt {
-	tip, l, r, ok := arrowHead(p, width)
-	if !ok {
-		return p
-	}
-	base := midpoint(l, r)
-	last := p[len(p)-2]
-	if last.sub(tip).len() <= base.sub(tip).len() {
-		return p
-	}
-	out := append([]pt(nil), p...)
-	out[len(out)-1] = base
-	return out
-}
-
 // ellipsePoints is a closed polygon (first point not repeated) around the
 // ellipse inscribed in b, with n vertices.
 func ellipsePoints(b box, n int) []pt {

@@ -28,8 +28,10 @@ var pdfEpoch = time.Unix(0, 0).UTC()
 const pdfFont = "goregular"
 
 // renderPDF writes the board as a one-page vector PDF with its text as
-// real text in the embedded Go font (a subset of it).
-func renderPDF(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
+// real text in the embedded Go font (a subset of it). A page has no
+// colour of its own (viewers show it white): only a background other than
+// white or transparent is painted.
+func renderPDF(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
 	sc := newScene(snap)
 	k := float64(scale) * 0.75
 	bw, bh := math.Max(sc.Page.w(), 1), math.Max(sc.Page.h(), 1)
@@ -45,6 +47,10 @@ func renderPDF(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, er
 	}
 	gp.AddPage()
 	r := &pdfRenderer{gp: gp, k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	if c, ok := background(bg); ok && c != white {
+		r.fillColor(c)
+		gp.Polygon([]gopdf.Point{{X: 0, Y: 0}, {X: pw, Y: 0}, {X: pw, Y: ph}, {X: 0, Y: ph}}, "F")
+	}
 	for i := range sc.Shapes {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -106,34 +112,20 @@ func (r *pdfRenderer) shape(s *shape) error {
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			return nil
 		}
-		var outline []pt
-		if s.Kind == board.KindRect {
-			b := s.Box
-			outline = []pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}}
-		} else if s.Kind == board.KindDiamond {
-			outline = diamondPoints(s.Box)
-		} else {
-			outline = ellipsePoints(s.Box, circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, 0.05))
-		}
+		poly := flattenOutline(outline(s.Kind, s.Box, s.Round), 0.05/r.k)
 		if s.Fill != nil {
 			r.fillColor(*s.Fill)
-			r.gp.Polygon(r.ats(outline), "F")
+			r.gp.Polygon(r.ats(poly), "F")
 		}
 		r.strokeColor(s.Stroke)
-		if s.Kind == board.KindEllipse {
-			r.gp.Polygon(r.ats(outline), "D")
-			break
+		if s.Dash == nil && (s.Kind == board.KindEllipse || s.Round) {
+			// Smooth all round: one path, no corner to round off.
+			r.gp.Polygon(r.ats(poly), "D")
+		} else {
+			r.fillColor(s.Stroke)
+			r.line(poly, s.Width, s.Dash, true)
 		}
-		// gopdf's joins are mitred: draw the sides apart and round the
-		// corners with discs, as the board client draws them.
-		r.fillColor(s.Stroke)
-		for i, c := range outline {
-			a, b := r.at(c), r.at(outline[(i+1)%len(outline)])
-			if a != b {
-				r.gp.Line(a.X, a.Y, b.X, b.Y)
-			}
-			r.disc(c, s.Width/2)
-		}
+		return r.text(s)
 	case board.KindSticky:
 		r.fillColor(*s.Fill)
 		r.gp.Polygon(r.ats(roundedRect(s.Box, stickyRadius, 0.05/r.k)), "F")
@@ -155,6 +147,15 @@ func (r *pdfRenderer) pointShape(s *shape) {
 		r.disc(s.Points[0], s.Width/2)
 		return
 	}
+	if s.Kind == board.KindStroke && s.Dash != nil {
+		segs := strokeSegments(s.Points)
+		line := []pt{segs[0].P0}
+		for _, sg := range segs {
+			line = sg.flatten(line, 0.05/r.k)
+		}
+		r.line(line, s.Width, s.Dash, false)
+		return
+	}
 	if s.Kind == board.KindStroke {
 		for _, sg := range strokeSegments(s.Points) {
 			c1, c2 := sg.cubic()
@@ -165,26 +166,59 @@ func (r *pdfRenderer) pointShape(s *shape) {
 		r.disc(s.Points[len(s.Points)-1], s.Width/2)
 		return
 	}
-	line := s.Points
-	if s.Kind == board.KindArrow {
-		line = arrowShaft(s.Points, s.Width)
-	}
-	for i := 1; i < len(line); i++ {
-		a, b := r.at(line[i-1]), r.at(line[i])
-		if a != b {
-			r.gp.Line(a.X, a.Y, b.X, b.Y)
-		}
-	}
-	for i, q := range line {
-		if i == 0 || i == len(line)-1 || q != line[i-1] {
-			r.disc(q, s.Width/2)
-		}
-	}
+	r.line(s.Points, s.Width, s.Dash, false)
 	if s.Kind == board.KindArrow {
 		if tip, a, b, ok := arrowHead(s.Points, s.Width); ok {
-			r.gp.Polygon(r.ats([]pt{a, tip, b}), "F")
+			r.line([]pt{a, tip, b}, s.Width, nil, false)
 		}
 	}
+}
+
+// line draws a line through p (closed: back to its start) in a dash
+// pattern. gopdf draws each segment on its own with butt ends, so every
+// end gets a round cap and every corner sharper than a few degrees a
+// round join: a disc in the current fill color.
+func (r *pdfRenderer) line(p []pt, width float64, dash []float64, closed bool) {
+	pieces := [][]pt{p}
+	if dash != nil {
+		pieces = dashPolyline(p, dash, closed)
+		closed = false
+	}
+	for _, q := range pieces {
+		n := len(q)
+		for i := 1; i < n; i++ {
+			a, b := r.at(q[i-1]), r.at(q[i])
+			if a != b {
+				r.gp.Line(a.X, a.Y, b.X, b.Y)
+			}
+		}
+		if closed && n > 1 {
+			a, b := r.at(q[n-1]), r.at(q[0])
+			if a != b {
+				r.gp.Line(a.X, a.Y, b.X, b.Y)
+			}
+		}
+		for i, v := range q {
+			if (!closed && (i == 0 || i == n-1)) || sharp(q, i, closed) {
+				r.disc(v, width/2)
+			}
+		}
+	}
+}
+
+// sharp reports whether a line turns by more than about 6° at its vertex i.
+func sharp(q []pt, i int, closed bool) bool {
+	n := len(q)
+	if n < 3 || (!closed && (i == 0 || i == n-1)) {
+		return false
+	}
+	a, b := q[(i+n-1)%n].sub(q[i]), q[(i+1)%n].sub(q[i])
+	la, lb := a.len(), b.len()
+	if la == 0 || lb == 0 {
+		return true
+	}
+	// a and b point away from the vertex: straight on is cos = -1.
+	return (a.X*b.X+a.Y*b.Y)/(la*lb) > -0.995
 }
 
 // disc fills a circle (in the current fill color) of board radius rad.

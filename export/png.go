@@ -39,10 +39,13 @@ func pngScale(page box, scale int) (k float64, w, h int) {
 	return k, w, h
 }
 
-// renderPNG rasterizes the board on a white background, within the work
-// budget (budget.go); it stops with ctx's error once ctx is done.
-func renderPNG(ctx context.Context, snap *board.Snapshot, scale int) ([]byte, error) {
-	p, err := drawPNG(ctx, newScene(snap), scale, MaxRenderWork)
+// renderPNG rasterizes the board on its background (bg: white by default,
+// or transparent), within the work budget (budget.go); it stops with
+// ctx's error once ctx is done.
+func renderPNG(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
+	sc := newScene(snap)
+	sc.Background = bg
+	p, err := drawPNG(ctx, sc, scale, MaxRenderWork)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +65,7 @@ func drawPNG(ctx context.Context, sc *scene, scale int, budget float64) (*painte
 		return nil, err
 	}
 	origin := pt{sc.Page.MinX, sc.Page.MinY}
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, white), k: pl.k, origin: origin, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.face}
 	r.p.check = ctx.Err
 	r.p.work = int64(pl.w) * int64(pl.h)
 	for i := range sc.Shapes {
@@ -128,23 +131,18 @@ func (r *pngRenderer) shape(s *shape) {
 			r.p.fill(s.Stroke)
 			return
 		}
-		var line []pt
-		switch s.Kind {
-		case board.KindStroke:
+		line := s.Points
+		if s.Kind == board.KindStroke {
 			segs := strokeSegments(s.Points)
 			line = []pt{segs[0].P0}
 			for _, sg := range segs {
 				line = sg.flatten(line, flatness/r.k)
 			}
-		case board.KindArrow:
-			line = arrowShaft(s.Points, s.Width)
-		default:
-			line = s.Points
 		}
-		r.p.strokePolyline(r.pxs(line), width, false)
+		r.strokeLine(line, width, false)
 		if s.Kind == board.KindArrow {
 			if tip, a, b, ok := arrowHead(s.Points, s.Width); ok {
-				r.p.add(r.pxs([]pt{a, tip, b}), true)
+				r.p.strokePolyline(r.pxs([]pt{a, tip, b}), width, false)
 			}
 		}
 		r.p.fill(s.Stroke)
@@ -152,28 +150,32 @@ func (r *pngRenderer) shape(s *shape) {
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			return
 		}
-		var outline []pt
-		if s.Kind == board.KindRect {
-			b := s.Box
-			outline = r.pxs([]pt{{b.MinX, b.MinY}, {b.MaxX, b.MinY}, {b.MaxX, b.MaxY}, {b.MinX, b.MaxY}})
-		} else if s.Kind == board.KindDiamond {
-			outline = r.pxs(diamondPoints(s.Box))
-		} else {
-			n := circleSegments(math.Max(s.Box.w(), s.Box.h())/2*r.k, flatness)
-			outline = r.pxs(ellipsePoints(s.Box, n))
-		}
+		poly := flattenOutline(outline(s.Kind, s.Box, s.Round), flatness/r.k)
 		if s.Fill != nil {
-			r.p.add(append([]pt(nil), outline...), true)
+			r.p.add(r.pxs(poly), true)
 			r.p.fill(*s.Fill)
 		}
-		r.p.strokePolyline(outline, width, true)
+		r.strokeLine(poly, width, true)
 		r.p.fill(s.Stroke)
+		r.text(s)
 	case board.KindSticky:
 		r.p.add(r.pxs(roundedRect(s.Box, stickyRadius, flatness/r.k)), true)
 		r.p.fill(*s.Fill)
 		r.text(s)
 	case board.KindText:
 		r.text(s)
+	}
+}
+
+// strokeLine adds the outline of a line (board units) of the current
+// shape, in its dash pattern: each dash a line of its own with round caps.
+func (r *pngRenderer) strokeLine(line []pt, width float64, closed bool) {
+	if r.s.Dash == nil {
+		r.p.strokePolyline(r.pxs(line), width, closed)
+		return
+	}
+	for _, piece := range dashPolyline(line, r.s.Dash, closed) {
+		r.p.strokePolyline(r.pxs(piece), width, false)
 	}
 }
 

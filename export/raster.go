@@ -50,10 +50,12 @@ type painter struct {
 // painter.check: a few milliseconds.
 const checkEvery = 1 << 20
 
-func newPainter(w, h int, bg rgb) *painter {
+// newPainter starts an image of the background bg (Options.Background):
+// opaque, or transparent (all zero).
+func newPainter(w, h int, bg string) *painter {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	if len(img.Pix) > 0 {
-		copy(img.Pix, []uint8{bg.R, bg.G, bg.B, 0xff})
+	if c, ok := background(bg); ok && len(img.Pix) > 0 {
+		copy(img.Pix, []uint8{c.R, c.G, c.B, 0xff})
 		for n := 4; n < len(img.Pix); n *= 2 {
 			copy(img.Pix[n:], img.Pix[:n])
 		}
@@ -106,12 +108,16 @@ func (p *painter) blend(band image.Rectangle, c rgb) {
 			case 0:
 				continue
 			case 0xff:
-				pix[4*x], pix[4*x+1], pix[4*x+2] = c.R, c.G, c.B
+				pix[4*x], pix[4*x+1], pix[4*x+2], pix[4*x+3] = c.R, c.G, c.B, 0xff
 			default:
+				// Source over, premultiplied (image.RGBA): on an opaque
+				// pixel the alpha stays 0xff, on a transparent one the
+				// edge keeps its coverage.
 				a, na := uint32(m), 255-uint32(m)
 				pix[4*x] = uint8((cr*a + uint32(pix[4*x])*na + 127) / 255)
 				pix[4*x+1] = uint8((cg*a + uint32(pix[4*x+1])*na + 127) / 255)
 				pix[4*x+2] = uint8((cb*a + uint32(pix[4*x+2])*na + 127) / 255)
+				pix[4*x+3] = uint8((255*a + uint32(pix[4*x+3])*na + 127) / 255)
 			}
 		}
 	}

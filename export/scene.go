@@ -41,16 +41,19 @@ type shape struct {
 	Fill   *rgb // rect, ellipse; always set for a sticky
 	Width  float64
 	Font   float64
-	Lines  []textLine
-	Paint  box // everything it paints on, rotation included
+	Lines  []textLine // text, sticky, or a shape's label
+	Paint  box        // everything it paints on, rotation included
+	Dash   []float64  // on/off lengths (dashPattern); nil: solid
+	Round  bool       // rect, diamond: rounded corners
 }
 
 // scene is a board ready to draw: shapes in drawing order and the page.
 type scene struct {
-	Title  string
-	Shapes []shape
-	Page   box // board area the file shows
-	face   *typeface
+	Title      string
+	Shapes     []shape
+	Page       box    // board area the file shows
+	Background string // Options.Background
+	face       *typeface
 }
 
 // newScene lays out snap for drawing.
@@ -122,7 +125,17 @@ func resolve(e *board.Element, face *typeface) (s shape, ok bool) {
 		s.Paint = b.pad(pad)
 	case board.KindRect, board.KindEllipse, board.KindDiamond:
 		s.Box = boxOf(x, y, x+w, y+h)
+		s.Round = e.Round && e.Kind != board.KindEllipse
 		s.Paint = s.Box.pad(s.Width / 2)
+		if text := cleanText(e.Text); text != "" && utf8.ValidString(text) {
+			s.Font = fontSize(s.Font, textFont)
+			s.Lines = labelLines(text, s.Font, e.Kind, s.Box, func(t string) float64 { return face.width(t, s.Font) }, fontAscent, fontDescent)
+			// A label longer than its shape overflows above and below.
+			for _, l := range s.Lines {
+				s.Paint = s.Paint.addPoint(pt{l.At.X, l.At.Y - fontAscent*s.Font}).
+					addPoint(pt{l.At.X + face.width(l.Text, s.Font), l.At.Y + fontDescent*s.Font})
+			}
+		}
 	case board.KindSticky:
 		if w == 0 {
 			w = stickyW
@@ -148,13 +161,18 @@ func resolve(e *board.Element, face *typeface) (s shape, ok bool) {
 		for _, l := range s.Lines {
 			text = text.addPoint(pt{x + face.width(l.Text, s.Font), y})
 		}
-		s.Box = s.Box.union(text) // so it turns around the text's centre
-		s.Paint = s.Box
+		s.Paint = s.Box.union(text)
 	default:
 		return s, false
 	}
+	if e.Kind != board.KindText && e.Kind != board.KindSticky {
+		s.Dash = dashPattern(e.Dash, s.Width)
+	}
+	// The centre of the element's own box (static/shapes.js
+	// rotationCentre): for text the stored box, which the text may
+	// outgrow, so that every client turns it about the same point.
 	s.Center = s.Box.center()
-	if e.Kind == board.KindEllipse && s.Rot != 0 {
+	if e.Kind == board.KindEllipse && s.Rot != 0 && len(s.Lines) == 0 {
 		// The turned ellipse's own bounds, tighter than its turned box.
 		sin, cos := math.Sincos(s.Rot)
 		rx, ry := s.Box.w()/2, s.Box.h()/2

@@ -13,11 +13,12 @@ import (
 // first it has.
 const svgFontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 
-// renderSVG writes the board as a standalone SVG document in board units.
+// renderSVG writes the board as a standalone SVG document in board units,
+// on a background rect unless bg is transparent.
 // Only numbers and "#rrggbb" colors the renderer formats itself go into
 // attributes; every piece of text (title, element text) is escaped
 // character data, so no markup of a user's can get into the file.
-func renderSVG(snap *board.Snapshot) ([]byte, error) {
+func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 	sc := newScene(snap)
 	w := &svgWriter{}
 	p := sc.Page
@@ -31,15 +32,17 @@ func renderSVG(snap *board.Snapshot) ([]byte, error) {
 	w.str("\">\n<title>")
 	w.text(sc.Title)
 	w.str("</title>\n")
-	w.str(`<rect x="`)
-	w.num(p.MinX)
-	w.str(`" y="`)
-	w.num(p.MinY)
-	w.str(`" width="`)
-	w.num(p.w())
-	w.str(`" height="`)
-	w.num(p.h())
-	w.str(`" fill="#ffffff"/>` + "\n")
+	if c, ok := background(bg); ok {
+		w.str(`<rect x="`)
+		w.num(p.MinX)
+		w.str(`" y="`)
+		w.num(p.MinY)
+		w.str(`" width="`)
+		w.num(p.w())
+		w.str(`" height="`)
+		w.num(p.h())
+		w.str(`" fill="` + c.hex() + `"/>` + "\n")
+	}
 	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="` + svgFontFamily + `">` + "\n")
 	for i := range sc.Shapes {
 		w.shape(&sc.Shapes[i])
@@ -135,16 +138,31 @@ func (w *svgWriter) shape(s *shape) {
 		w.attr("y", s.Box.MinY)
 		w.attr("width", s.Box.w())
 		w.attr("height", s.Box.h())
+		if s.Round {
+			// SVG's rounded rect starts where its top side begins, as
+			// outline does, so the dashes fall alike.
+			w.attr("rx", roundRadius(s.Box.w(), s.Box.h()))
+		}
 		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.dash(s.Dash)
 		w.str("/>")
+		w.lines(s)
 	case board.KindDiamond:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			break
 		}
-		w.str("<polygon")
-		w.points(diamondPoints(s.Box))
+		if s.Round {
+			w.str(`<path d="`)
+			w.path(outline(s.Kind, s.Box, true))
+			w.b.WriteByte('"')
+		} else {
+			w.str("<polygon")
+			w.points(diamondPoints(s.Box))
+		}
 		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.dash(s.Dash)
 		w.str("/>")
+		w.lines(s)
 	case board.KindEllipse:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
 			break
@@ -156,7 +174,9 @@ func (w *svgWriter) shape(s *shape) {
 		w.attr("rx", s.Box.w()/2)
 		w.attr("ry", s.Box.h()/2)
 		w.paint(s.Fill, &s.Stroke, s.Width)
+		w.dash(s.Dash)
 		w.str("/>")
+		w.lines(s)
 	case board.KindSticky:
 		w.str("<rect")
 		w.attr("x", s.Box.MinX)
@@ -203,25 +223,62 @@ func (w *svgWriter) pointShape(s *shape) {
 		}
 		w.b.WriteByte('"')
 		w.paint(nil, &s.Stroke, s.Width)
+		w.dash(s.Dash)
 		w.str("/>")
 		return
 	}
-	line := s.Points
-	if s.Kind == board.KindArrow {
-		line = arrowShaft(s.Points, s.Width)
-	}
 	w.str("<polyline")
-	w.points(line)
+	w.points(s.Points)
 	w.paint(nil, &s.Stroke, s.Width)
+	w.dash(s.Dash)
 	w.str("/>")
 	if s.Kind != board.KindArrow {
 		return
 	}
 	if tip, l, r, ok := arrowHead(s.Points, s.Width); ok {
-		w.str("<polygon")
+		w.str("<polyline")
 		w.points([]pt{l, tip, r})
-		w.paint(&s.Stroke, nil, 0)
+		w.paint(nil, &s.Stroke, s.Width)
 		w.str("/>")
+	}
+}
+
+// dash writes a stroke-dasharray for a dash pattern (none for solid).
+func (w *svgWriter) dash(pattern []float64) {
+	if pattern == nil {
+		return
+	}
+	w.str(` stroke-dasharray="`)
+	w.nums(pattern...)
+	w.b.WriteByte('"')
+}
+
+// path writes outline commands as SVG path data.
+func (w *svgWriter) path(cmds []pathCmd) {
+	for _, c := range cmds {
+		switch c.Op {
+		case 'A':
+			// An arc of a quarter turn or less: from where it starts
+			// (joined by a line) to where it ends, clockwise (sweep 1).
+			cx, cy, r, a0, a1 := c.A[0], c.A[1], c.A[2], c.A[3], c.A[4]
+			s0, c0 := math.Sincos(a0)
+			s1, c1 := math.Sincos(a1)
+			w.str("L")
+			w.nums(cx+r*c0, cy+r*s0)
+			w.str("A")
+			w.nums(r, r, 0, 0, 1, cx+r*c1, cy+r*s1)
+		case 'E':
+			cx, cy, rx, ry := c.A[0], c.A[1], c.A[2], c.A[3]
+			w.str("M")
+			w.nums(cx+rx, cy)
+			w.str("A")
+			w.nums(rx, ry, 0, 1, 1, cx-rx, cy)
+			w.str("A")
+			w.nums(rx, ry, 0, 1, 1, cx+rx, cy)
+		default:
+			w.b.WriteByte(c.Op)
+			w.nums(c.A...)
+		}
 	}
 }
 

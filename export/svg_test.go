@@ -92,9 +92,9 @@ func TestSVGDrawsEveryKind(t *testing.T) {
 	for _, n := range names {
 		count[n]++
 	}
-	// rect: background, the rect, the sticky; polyline: line and arrow;
-	// circle: the one-point stroke.
-	for name, want := range map[string]int{"rect": 3, "ellipse": 1, "path": 1, "polyline": 2, "polygon": 1, "circle": 1, "text": 2} {
+	// rect: background, the rect, the sticky; polyline: line, arrow and
+	// its open head; circle: the one-point stroke.
+	for name, want := range map[string]int{"rect": 3, "ellipse": 1, "path": 1, "polyline": 3, "polygon": 0, "circle": 1, "text": 2} {
 		if count[name] != want {
 			t.Errorf("%d %s elements, want %d", count[name], name, want)
 		}

@@ -41,6 +41,10 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 		}
 		scale = n
 	}
+	bg, err := export.ParseBackground(c.QueryParam("background"))
+	if err != nil {
+		return err
+	}
 	// Downloads held by one address are capped, and each is counted while
 	// it runs (easel_http_downloads), also while a reader stalls.
 	release, status := s.downloads.acquire(c.Request())
@@ -54,7 +58,7 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.hub.Export(c.Request().Context(), b, f, scale, "http")
+	t, err := s.hub.Export(c.Request().Context(), b, f, export.Options{Scale: scale, Background: bg}, "http")
 	var timeout *session.RenderTimeoutError
 	if errors.As(err, &timeout) {
 		// The board is not too large to upload or store: the server ran out

@@ -41,6 +41,14 @@ func socketExport(t testing.TB, c *wsClient, ref, format string, scale int) (wir
 	if scale > 0 {
 		req["scale"] = scale
 	}
+	return socketExportOf(t, c, req)
+}
+
+// socketExportOf is socketExport of any export request (with its ref and
+// format).
+func socketExportOf(t testing.TB, c *wsClient, req map[string]any) (wireMsg, []byte) {
+	t.Helper()
+	ref, format := req["ref"].(string), req["format"]
 	c.send(req)
 	var meta wireMsg
 	metaAt := 0
@@ -51,7 +59,7 @@ func socketExport(t testing.TB, c *wsClient, ref, format string, scale int) (wir
 				return true
 			}
 			if m.Type == "error" && m.Ref == ref {
-				t.Fatalf("export %s refused: %s", format, m.Raw)
+				t.Fatalf("export %v refused: %s", format, m.Raw)
 			}
 		}
 		return false

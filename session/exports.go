@@ -8,18 +8,18 @@ import (
 	"github.com/easel-app/easel/export"
 )
 
-// Export renders board b in format f at its current seq, or reuses a file
-// already rendered at that seq. It serves sockets and HTTP alike, so both
+// Export renders board b in format f with options o (scale, background) at
+// its current seq, or reuses a file already rendered so at that seq. It serves sockets and HTTP alike, so both
 // routes give the same bytes. A file already rendered is found without
 // loading the board (its seq comes from the live room or the store's
 // head); identical requests in flight share one render (renderflight.go),
 // which stops when the last of them leaves (ctx done).
-func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, scale int, ref string) (*Transfer, error) {
-	opts, err := export.Options{Scale: scale}.Normalize(f)
+func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o export.Options, ref string) (*Transfer, error) {
+	opts, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
 	}
-	key := renderKey{board: b.ID, f: f, scale: opts.Scale}
+	key := renderKey{board: b.ID, f: f, scale: opts.Scale, background: opts.Background}
 	var snap *board.Snapshot
 	if seq, ok := h.headSeq(ctx, b.ID); ok {
 		key.seq = seq
@@ -29,7 +29,7 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, scale 
 		}
 		key.seq = snap.Seq
 	}
-	if t, ok := h.transfers.Find(b.ID, key.seq, f, opts.Scale); ok {
+	if t, ok := h.transfers.Find(b.ID, key.seq, f, opts); ok {
 		return t, nil
 	}
 	return h.shared(ctx, key, ref, snap)
@@ -130,6 +130,11 @@ func (m *Member) export(msg inbound) {
 			return
 		}
 	}
+	bg, err := export.ParseBackground(msg.Background)
+	if err != nil {
+		m.sendError(err, msg.Ref)
+		return
+	}
 	if m.exporting.Load()+int32(m.downloads.count()) >= int32(m.hub.cfg.MaxDownloads) {
 		m.sendError(board.Errorf(board.CodeRateLimited, "at most %d downloads at once", m.hub.cfg.MaxDownloads), msg.Ref)
 		return
@@ -142,7 +147,7 @@ func (m *Member) export(msg inbound) {
 		defer m.hub.recoverPanic(m, "export")
 		// The render is bounded by its own deadline; the member waits
 		// for it until then or until it leaves.
-		t, err := m.hub.Export(m.gone, m.board, f, scale, msg.Ref)
+		t, err := m.hub.Export(m.gone, m.board, f, export.Options{Scale: scale, Background: bg}, msg.Ref)
 		if err != nil {
 			m.log.Warn("export", "format", f, "err", err)
 			m.sendError(err, msg.Ref)

@@ -21,10 +21,11 @@ import (
 
 // renderKey identifies one rendering.
 type renderKey struct {
-	board string
-	seq   uint64
-	f     export.Format
-	scale int
+	board      string
+	seq        uint64
+	f          export.Format
+	scale      int
+	background string // canonical (export.ParseBackground)
 }
 
 // flight is one render and the requests waiting for it. done is closed
@@ -129,7 +130,8 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 			return nil, err
 		}
 	}
-	work, err := export.EstimateWork(snap, key.f, export.Options{Scale: key.scale})
+	opts := export.Options{Scale: key.scale, Background: key.background}
+	work, err := export.EstimateWork(snap, key.f, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +147,7 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 	}
 	defer func() { <-lane }()
 	start := time.Now()
-	data, err := export.RenderContext(ctx, snap, key.f, export.Options{Scale: key.scale})
+	data, err := export.RenderContext(ctx, snap, key.f, opts)
 	if err != nil {
 		if ctx.Err() != nil { // the renderer's own error may hide why it stopped
 			return nil, ctx.Err()
@@ -155,14 +157,15 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 	h.metrics.Renders.WithLabelValues(string(key.f)).Observe(time.Since(start).Seconds())
 	sum := sha256.Sum256(data)
 	t := &Transfer{
-		BoardID:  key.board,
-		Ref:      ref,
-		Format:   key.f,
-		Scale:    key.scale,
-		MIME:     key.f.MIME(),
-		Filename: export.Filename(snap.Title, snap.Seq, key.f),
-		SHA256:   hex.EncodeToString(sum[:]),
-		Seq:      snap.Seq,
+		BoardID:    key.board,
+		Ref:        ref,
+		Format:     key.f,
+		Scale:      key.scale,
+		Background: key.background,
+		MIME:       key.f.MIME(),
+		Filename:   export.Filename(snap.Title, snap.Seq, key.f),
+		SHA256:     hex.EncodeToString(sum[:]),
+		Seq:        snap.Seq,
 	}
 	if err := h.transfers.Add(t, data); err != nil {
 		return nil, err

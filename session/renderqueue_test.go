@@ -20,7 +20,7 @@ func TestRenderQueueIsBounded(t *testing.T) {
 	h.lightRenders <- struct{}{} // the one slot of small boards' lane is busy
 	queued := make(chan error, 1)
 	go func() {
-		_, err := h.Export(ctx, b, export.JSON, 1, "queued")
+		_, err := h.Export(ctx, b, export.JSON, export.Options{Scale: 1}, "queued")
 		queued <- err
 	}()
 	deadline := time.Now().Add(5 * time.Second)
@@ -30,7 +30,7 @@ func TestRenderQueueIsBounded(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if _, err := h.Export(ctx, b, export.SVG, 1, "over"); board.ErrorCode(err) != board.CodeRateLimited {
+	if _, err := h.Export(ctx, b, export.SVG, export.Options{Scale: 1}, "over"); board.ErrorCode(err) != board.CodeRateLimited {
 		t.Fatalf("an export past the queue: %v, want rate_limited", err)
 	}
 	<-h.lightRenders // the slot frees: the queued export renders

@@ -20,17 +20,20 @@ import (
 // Transfer is one rendered file: what export.meta describes, resumable by
 // id from any connection of its board until Expires.
 type Transfer struct {
-	ID       string        `json:"id"`
-	BoardID  string        `json:"board"`
-	Ref      string        `json:"ref"`
-	Format   export.Format `json:"format"`
-	Scale    int           `json:"scale"`
-	MIME     string        `json:"mime"`
-	Filename string        `json:"filename"`
-	Size     int64         `json:"size"`
-	SHA256   string        `json:"sha256"`
-	Seq      uint64        `json:"seq"`
-	Expires  time.Time     `json:"expires"`
+	ID      string        `json:"id"`
+	BoardID string        `json:"board"`
+	Ref     string        `json:"ref"`
+	Format  export.Format `json:"format"`
+	Scale   int           `json:"scale"`
+	// Background is export.Options.Background: "" (white) when the
+	// request had none, so files stored before it existed still match.
+	Background string    `json:"background,omitempty"`
+	MIME       string    `json:"mime"`
+	Filename   string    `json:"filename"`
+	Size       int64     `json:"size"`
+	SHA256     string    `json:"sha256"`
+	Seq        uint64    `json:"seq"`
+	Expires    time.Time `json:"expires"`
 
 	uuid   uuid.UUID
 	path   string
@@ -48,7 +51,9 @@ type TransferStore interface {
 	Get(id string) (*Transfer, bool)
 	// Find returns a transfer of the same rendering with at least half its
 	// lifetime left, so a download started from it stays resumable.
-	Find(boardID string, seq uint64, f export.Format, scale int) (*Transfer, bool)
+	// o is normalized (export.Options.Normalize): its scale and
+	// background are part of the key.
+	Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool)
 }
 
 var (
@@ -203,12 +208,12 @@ func (ts *Transfers) Get(id string) (*Transfer, bool) {
 
 // Find returns a transfer of the same rendering that has at least half its
 // lifetime left, so a download started from it stays resumable long enough.
-func (ts *Transfers) Find(boardID string, seq uint64, f export.Format, scale int) (*Transfer, bool) {
+func (ts *Transfers) Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	fresh := ts.now().Add(ts.ttl / 2)
 	for _, t := range ts.byID {
-		if t.BoardID == boardID && t.Seq == seq && t.Format == f && t.Scale == scale && fresh.Before(t.Expires) {
+		if t.BoardID == boardID && t.Seq == seq && t.Format == f && t.Scale == o.Scale && t.Background == o.Background && fresh.Before(t.Expires) {
 			return t, true
 		}
 	}

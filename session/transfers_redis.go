@@ -34,8 +34,15 @@ func NewRedisTransfers(rdb *redis.Client, prefix string, ttl time.Duration) *Red
 
 func (rt *RedisTransfers) dataKey(id string) string { return rt.prefix + "xfer:" + id + ":data" }
 func (rt *RedisTransfers) metaKey(id string) string { return rt.prefix + "xfer:" + id + ":meta" }
-func (rt *RedisTransfers) findKey(boardID string, seq uint64, f export.Format, scale int) string {
-	return fmt.Sprintf("%sxfer-find:%s:%d:%s:%d", rt.prefix, boardID, seq, f, scale)
+
+// findKey indexes a rendering by what makes its bytes; a white page (the
+// default) keeps the key it had before backgrounds existed.
+func (rt *RedisTransfers) findKey(boardID string, seq uint64, f export.Format, scale int, bg string) string {
+	key := fmt.Sprintf("%sxfer-find:%s:%d:%s:%d", rt.prefix, boardID, seq, f, scale)
+	if bg != "" {
+		key += ":" + bg
+	}
+	return key
 }
 
 // Add stores the file, then its metadata, then the index entry.
@@ -56,7 +63,7 @@ func (rt *RedisTransfers) Add(t *Transfer, data []byte) error {
 	_, err = rt.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, rt.dataKey(t.ID), data, rt.ttl)
 		p.Set(ctx, rt.metaKey(t.ID), meta, rt.ttl)
-		p.Set(ctx, rt.findKey(t.BoardID, t.Seq, t.Format, t.Scale), t.ID, rt.ttl/2)
+		p.Set(ctx, rt.findKey(t.BoardID, t.Seq, t.Format, t.Scale, t.Background), t.ID, rt.ttl/2)
 		return nil
 	})
 	if err != nil {
@@ -113,10 +120,10 @@ func (rt *RedisTransfers) Get(id string) (*Transfer, bool) {
 }
 
 // Find looks up the index entry of an identical rendering.
-func (rt *RedisTransfers) Find(boardID string, seq uint64, f export.Format, scale int) (*Transfer, bool) {
+func (rt *RedisTransfers) Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), rt.op)
 	defer cancel()
-	id, err := rt.rdb.Get(ctx, rt.findKey(boardID, seq, f, scale)).Result()
+	id, err := rt.rdb.Get(ctx, rt.findKey(boardID, seq, f, o.Scale, o.Background)).Result()
 	if errors.Is(err, redis.Nil) || err != nil {
 		return nil, false
 	}

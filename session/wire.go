@@ -22,10 +22,11 @@ type inbound struct {
 	Ref   string   `json:"ref"`
 
 	// export messages
-	Format string `json:"format"`
-	Scale  *int   `json:"scale"`
-	ID     string `json:"id"`
-	Offset *int64 `json:"offset"`
+	Format     string `json:"format"`
+	Scale      *int   `json:"scale"`
+	Background string `json:"background"` // "#rrggbb" or "transparent"; "" white
+	ID         string `json:"id"`
+	Offset     *int64 `json:"offset"`
 
 	// hello's secret client id: it scopes the member's refs, and is never
 	// sent to anyone

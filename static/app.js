@@ -155,7 +155,7 @@ function main() {
     send: (msg) => conn.send(msg),
     newRef: () => `${clientId}-x${++exportCount}`,
   });
-  new ExportMenu($('[data-testid="export-menu"]', root), $('#export-panel', root), (format, scale) => downloads.start(format, scale));
+  new ExportMenu($('[data-testid="export-menu"]', root), $('#export-panel', root), (format, scale, background) => downloads.start(format, scale, background));
   conn.on('export.meta', (msg) => downloads.meta(msg));
   conn.on('export.done', (msg) => downloads.done(msg));
   conn.onBinary((frame) => downloads.chunk(frame));

@@ -43,6 +43,7 @@ import {
  * @property {string} ref the request's ref
  * @property {string} format
  * @property {number} scale
+ * @property {string} background "" (white), "transparent" or "#rrggbb"
  * @property {string} filename
  * @property {number} size bytes (0 until export.meta)
  * @property {number} received bytes received contiguously (what export.ack and export.resume report)
@@ -96,11 +97,13 @@ class Download {
    * @param {string} ref
    * @param {string} format
    * @param {number} scale
+   * @param {string} background "" (white), "transparent" or "#rrggbb"
    */
-  constructor(ref, format, scale) {
+  constructor(ref, format, scale, background) {
     this.ref = ref;
     this.format = format;
     this.scale = scale;
+    this.background = background;
     /** The transfer id as the server wrote it, and as a comparable key. */
     this.id = '';
     this.key = '';
@@ -156,6 +159,7 @@ class Download {
       ref: this.ref,
       format: this.format,
       scale: this.scale,
+      background: this.background,
       filename: this.filename,
       size: this.size,
       received: this.buf ? this.buf.contiguous : this.received,
@@ -266,21 +270,22 @@ export class Downloads {
    * Ask the server for an export.
    * @param {string} format json, svg, png or pdf
    * @param {number} [scale] 1–4, for png and pdf
+   * @param {string} [background] "" (white), "transparent" or "#rrggbb"; not for json
    * @returns {Download}
    */
-  start(format, scale = 1) {
-    const d = new Download(this.newRef(), format, isScaled(format) ? scale : 1);
+  start(format, scale = 1, background = '') {
+    const d = new Download(this.newRef(), format, isScaled(format) ? scale : 1, format === 'json' ? '' : background);
     d.cancelButton.addEventListener('click', () => this.cancel(d));
     d.retryButton.addEventListener('click', () => {
       this.dismiss(d);
-      this.start(d.format, d.scale);
+      this.start(d.format, d.scale, d.background);
     });
     d.dismissButton.addEventListener('click', () => this.dismiss(d));
     this.all.push(d);
     this.byRef.set(d.ref, d);
     this.list.append(d.item);
     this.list.hidden = false;
-    d.sent = this.send(exportRequest(d.ref, d.format, d.scale));
+    d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background));
     d.render();
     return d;
   }
@@ -445,7 +450,7 @@ export class Downloads {
     const resumed = new Set();
     for (const d of this.all) {
       if (d.state !== 'receiving') continue;
-      if (!d.key) d.sent = this.send(exportRequest(d.ref, d.format, d.scale));
+      if (!d.key) d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background));
       else if (!resumed.has(d.key)) {
         resumed.add(d.key);
         this.resume(d.key);

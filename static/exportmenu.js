@@ -1,15 +1,19 @@
 // Export menu: the export-menu button in the top bar opens a small panel
 // with the format (export-format-png / -svg / -pdf / -json buttons,
 // aria-pressed on the chosen one), the scale for PNG and PDF
-// (export-scale, 1–4) and export-start, which hands the choice to the
-// downloads. Both roles have it: viewers may download. The last choice is
-// remembered in localStorage (easel.exportFormat, easel.exportScale).
+// (export-scale, 1–4), the page's background for PNG, SVG and PDF
+// (export-background: white, transparent or dark; the board keeps its own
+// colours) and export-start, which hands the choice to the downloads. Both
+// roles have it: viewers may download. The last choice is remembered in
+// localStorage (easel.exportFormat, easel.exportScale,
+// easel.exportBackground).
 // Escape, a click outside or starting closes the panel.
 
 import { clampScale, FORMATS, isScaled } from './transfer.js';
 
 const FORMAT_KEY = 'easel.exportFormat';
 const SCALE_KEY = 'easel.exportScale';
+const BACKGROUND_KEY = 'easel.exportBackground';
 
 /**
  * @param {() => string | null} read
@@ -27,7 +31,7 @@ export class ExportMenu {
   /**
    * @param {HTMLButtonElement} toggle the export-menu button
    * @param {HTMLElement} panel the panel it opens (hidden)
-   * @param {(format: string, scale: number) => void} onStart
+   * @param {(format: string, scale: number, background: string) => void} onStart
    */
   constructor(toggle, panel, onStart) {
     this.toggleButton = toggle;
@@ -42,7 +46,11 @@ export class ExportMenu {
     /** @type {HTMLSelectElement} */
     this.scaleSelect = /** @type {HTMLSelectElement} */ (panel.querySelector('[data-testid="export-scale"]'));
     /** @type {HTMLElement | null} */
-    this.scaleField = panel.querySelector('.export-panel__scale');
+    this.scaleField = this.scaleSelect?.closest('.export-panel__scale') ?? null;
+    /** Optional: a page without it exports on white. @type {HTMLSelectElement | null} */
+    this.backgroundSelect = panel.querySelector('[data-testid="export-background"]');
+    /** @type {HTMLElement | null} */
+    this.backgroundField = this.backgroundSelect?.closest('.export-panel__scale') ?? null;
     /** @type {HTMLButtonElement} */
     this.startButton = /** @type {HTMLButtonElement} */ (panel.querySelector('[data-testid="export-start"]'));
     if (!this.scaleSelect || !this.startButton) throw new Error('easel: the export panel lacks export-scale or export-start');
@@ -51,6 +59,19 @@ export class ExportMenu {
     this.format = format && this.formatButtons.has(format) ? format : 'png';
     this.scale = clampScale(stored(() => localStorage.getItem(SCALE_KEY)) ?? 1);
     this.scaleSelect.value = String(this.scale);
+    this.background = '';
+    if (this.backgroundSelect) {
+      const select = this.backgroundSelect;
+      // Only one of the select's own values: nothing else reaches the request.
+      const known = (/** @type {string | null} */ v) => v !== null && Array.from(select.options).some((o) => o.value === v);
+      const saved = stored(() => localStorage.getItem(BACKGROUND_KEY));
+      this.background = known(saved) ? /** @type {string} */ (saved) : '';
+      select.value = this.background;
+      select.addEventListener('change', () => {
+        this.background = known(select.value) ? select.value : '';
+        this.remember();
+      });
+    }
 
     toggle.addEventListener('click', () => (this.isOpen ? this.close() : this.open()));
     for (const [f, b] of this.formatButtons) b.addEventListener('click', () => this.choose(f));
@@ -61,7 +82,7 @@ export class ExportMenu {
     });
     this.startButton.addEventListener('click', () => {
       this.close();
-      this.onStart(this.format, isScaled(this.format) ? this.scale : 1);
+      this.onStart(this.format, isScaled(this.format) ? this.scale : 1, this.format === 'json' ? '' : this.background);
     });
     document.addEventListener('pointerdown', (ev) => {
       if (!this.isOpen || !(ev.target instanceof Node)) return;
@@ -109,6 +130,7 @@ export class ExportMenu {
     try {
       localStorage.setItem(FORMAT_KEY, this.format);
       localStorage.setItem(SCALE_KEY, String(this.scale));
+      localStorage.setItem(BACKGROUND_KEY, this.background);
     } catch {
       // storage blocked: the choice lasts for this page only
     }
@@ -119,6 +141,8 @@ export class ExportMenu {
     const scaled = isScaled(this.format);
     this.scaleSelect.disabled = !scaled;
     if (this.scaleField) this.scaleField.classList.toggle('is-off', !scaled);
+    if (this.backgroundSelect) this.backgroundSelect.disabled = this.format === 'json';
+    if (this.backgroundField) this.backgroundField.classList.toggle('is-off', this.format === 'json');
     this.startButton.textContent = `Download ${this.format.toUpperCase()}`;
   }
 }

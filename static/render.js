@@ -10,12 +10,18 @@
 // setTransform. Below a couple of screen pixels an element is a dot and
 // text is grey bars, without text layout.
 //
+// Shapes follow the rules of shapes.js, which the exports share: outlines
+// (rounded corners, diamonds), dash patterns, open arrowheads, labels
+// centred in rect/ellipse/diamond, and rot (radians, clockwise about the
+// box's centre) for every kind, applied through the transform.
+//
 // A tool's gesture in progress (a stroke being drawn, a move, a resize)
 // shows through setPreview: a map id → element (or null to hide one) drawn
 // in place of the rendered element, new ids on top.
 
-import { POINT_KINDS, STICKY_FILL } from './element.js';
-import { arrowHeadSize, paintBox, shapeBox, simplify } from './geometry.js';
+import { LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
+import { paintBox, shapeBox, simplify } from './geometry.js';
+import { arrowHead, dashPattern, labelLines, outline, rotateBox, rotationCentre, tracePath } from './shapes.js';
 import { breakLines, fontFor, fontMetrics, LINE_HEIGHT, STICKY_PADDING } from './textlayout.js';
 import { compareStrings } from './zorder.js';
 
@@ -57,13 +63,22 @@ import { compareStrings } from './zorder.js';
  * @property {number} maxY
  * @property {Element | null} shapeOf the element the path was built for
  * @property {Path2D | null} path
+ * @property {Path2D | null} head an arrow's head, drawn without its dashes
  * @property {Path2D | null} lod a coarser path for strokes small on screen
- * @property {string} font CSS font of text and stickies
+ * @property {string} font CSS font of text, stickies and labels
  * @property {Element | null} linesOf the element the lines were laid out for
  * @property {string[] | null} lines
+ * @property {Array<{text: string, x: number, y: number}> | null} label laid-out label (linesOf)
+ * @property {number[]} dash the stroke's dash pattern, [] for solid
+ * @property {number} a transform of the element's own coordinates to the board: x' = a·x + c·y + e
+ * @property {number} b y' = b·x + d·y + f (a rotation about the centre, then x, y)
+ * @property {number} e
+ * @property {number} f
  */
 
 const ACCENT = '#4263eb';
+/** The dash pattern of a solid line. */
+const NO_DASH = Object.freeze(/** @type {number[]} */ ([]));
 const SHADOW = 'rgba(16, 24, 40, 0.16)';
 const STICKY_RADIUS = 6;
 /** An element smaller than this on screen (CSS px) is drawn as a dot. */
@@ -103,10 +118,17 @@ function makeItem(el) {
     maxY: 0,
     shapeOf: null,
     path: null,
+    head: null,
     lod: null,
     font: '',
     linesOf: null,
     lines: null,
+    label: null,
+    dash: NO_DASH,
+    a: 1,
+    b: 0,
+    e: 0,
+    f: 0,
   });
   setElement(item, el);
   return item;
@@ -121,7 +143,22 @@ function makeItem(el) {
 function setElement(item, el) {
   item.el = el;
   paintBox(el, item);
-  if (el.kind === 'text' || el.kind === 'sticky') item.font = fontFor(el.font ?? 20);
+  if (el.kind === 'text' || el.kind === 'sticky' || (el.text && LABEL_KINDS.has(el.kind))) item.font = fontFor(el.font ?? 20);
+  item.dash = el.dash && el.dash !== 'solid' ? dashPattern(el.dash, el.width) : NO_DASH;
+  item.a = 1;
+  item.b = 0;
+  item.e = el.x;
+  item.f = el.y;
+  if (el.rot) {
+    const [cx, cy] = rotationCentre(el);
+    const cos = Math.cos(el.rot);
+    const sin = Math.sin(el.rot);
+    item.a = cos;
+    item.b = sin;
+    item.e = cx + cos * (el.x - cx) - sin * (el.y - cy);
+    item.f = cy + sin * (el.x - cx) + cos * (el.y - cy);
+    rotateBox(item, cx, cy, el.rot);
+  }
 }
 
 /**
@@ -155,6 +192,7 @@ function sameShape(a, b) {
     a.w === b.w &&
     a.h === b.h &&
     a.points === b.points &&
+    a.round === b.round &&
     (a.kind !== 'arrow' || a.width === b.width) &&
     (a.kind !== 'stroke' || a.points?.length !== 1 || a.width === b.width)
   );
@@ -193,14 +231,12 @@ export function buildPath(el) {
     case 'arrow': {
       path.moveTo(pts[0][0], pts[0][1]);
       for (let i = 1; i < pts.length; i++) path.lineTo(pts[i][0], pts[i][1]);
-      if (el.kind === 'arrow' && pts.length >= 2) addArrowHead(path, pts, el.width);
       break;
     }
     case 'rect':
-      path.rect(0, 0, el.w, el.h);
-      break;
     case 'ellipse':
-      path.ellipse(el.w / 2, el.h / 2, Math.abs(el.w / 2), Math.abs(el.h / 2), 0, 0, Math.PI * 2);
+    case 'diamond':
+      tracePath(outline(el), path);
       break;
     case 'sticky': {
       const r = Math.min(STICKY_RADIUS, Math.abs(el.w) / 2, Math.abs(el.h) / 2);
@@ -229,22 +265,18 @@ function lodPath(el) {
 }
 
 /**
- * Add an open arrowhead at the last point, pointing away from the last
- * distinct point before it.
- * @param {Path2D} path
- * @param {Array<[number, number]>} pts
- * @param {number} width
+ * An arrow's open head (shapes.js arrowHead), or null.
+ * @param {Element} el
+ * @returns {Path2D | null}
  */
-function addArrowHead(path, pts, width) {
-  const tip = pts[pts.length - 1];
-  let from = pts[pts.length - 2];
-  for (let i = pts.length - 2; i >= 0 && from[0] === tip[0] && from[1] === tip[1]; i--) from = pts[i];
-  const angle = Math.atan2(tip[1] - from[1], tip[0] - from[0]);
-  const size = arrowHeadSize(width);
-  const spread = Math.PI / 7;
-  path.moveTo(tip[0] - size * Math.cos(angle - spread), tip[1] - size * Math.sin(angle - spread));
-  path.lineTo(tip[0], tip[1]);
-  path.lineTo(tip[0] - size * Math.cos(angle + spread), tip[1] - size * Math.sin(angle + spread));
+function headPath(el) {
+  const h = arrowHead(el.points ?? [], el.width);
+  if (!h) return null;
+  const path = new Path2D();
+  path.moveTo(h.left[0], h.left[1]);
+  path.lineTo(h.tip[0], h.tip[1]);
+  path.lineTo(h.right[0], h.right[1]);
+  return path;
 }
 
 /**
@@ -679,11 +711,18 @@ export class ElementLayer {
     const el = it.el;
     if (el.kind !== 'text' && (!it.path || !it.shapeOf || !sameShape(it.shapeOf, el))) {
       it.path = buildPath(el);
+      it.head = el.kind === 'arrow' ? headPath(el) : null;
       it.lod = null;
     }
     it.shapeOf = el;
-    ctx.setTransform(k, 0, 0, k, (el.x - ox) * k, (el.y - oy) * k);
+    const ka = k * it.a;
+    const kb = k * it.b;
+    const e = (it.e - ox) * k;
+    const f = (it.f - oy) * k;
+    ctx.setTransform(ka, kb, -kb, ka, e, f);
     let path = /** @type {Path2D} */ (it.path);
+    const dashed = it.dash.length > 0;
+    if (dashed) ctx.setLineDash(it.dash);
     switch (el.kind) {
       case 'stroke':
         if (el.points && el.points.length === 1) {
@@ -702,6 +741,7 @@ export class ElementLayer {
         break;
       case 'rect':
       case 'ellipse':
+      case 'diamond':
         if (el.fill) {
           ctx.fillStyle = el.fill;
           ctx.fill(path);
@@ -709,19 +749,29 @@ export class ElementLayer {
         ctx.strokeStyle = el.stroke;
         ctx.lineWidth = el.width;
         ctx.stroke(path);
+        if (el.text && !noText) {
+          if (dashed) ctx.setLineDash(NO_DASH);
+          this.drawLabel(ctx, it, scale);
+        }
         break;
       case 'line':
       case 'arrow':
         ctx.strokeStyle = el.stroke;
         ctx.lineWidth = el.width;
         ctx.stroke(path);
+        if (it.head) {
+          // The head is never dashed.
+          if (dashed) ctx.setLineDash(NO_DASH);
+          ctx.stroke(it.head);
+        }
         break;
       case 'sticky': {
         if (px >= SHADOW_PX) {
-          ctx.setTransform(k, 0, 0, k, (el.x - ox) * k, (el.y - oy) * k + 3 * (k / scale));
+          // The shadow falls straight down on screen, whatever the turn.
+          ctx.setTransform(ka, kb, -kb, ka, e, f + 3 * (k / scale));
           ctx.fillStyle = SHADOW;
           ctx.fill(path);
-          ctx.setTransform(k, 0, 0, k, (el.x - ox) * k, (el.y - oy) * k);
+          ctx.setTransform(ka, kb, -kb, ka, e, f);
           ctx.fillStyle = el.fill ?? STICKY_FILL;
           ctx.fill(path);
         } else {
@@ -737,6 +787,31 @@ export class ElementLayer {
       default:
         break;
     }
+    if (dashed) ctx.setLineDash(NO_DASH);
+  }
+
+  /**
+   * Draw a shape's label (shapes.js labelLines) in the current transform;
+   * nothing when it would be unreadably small.
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {Item} it
+   * @param {number} scale
+   */
+  drawLabel(ctx, it, scale) {
+    const el = it.el;
+    // A shape of no size draws nothing, its label neither (as in the exports).
+    if ((el.font ?? 20) * scale < BAR_PX || (el.w === 0 && el.h === 0)) return;
+    if (this.font !== it.font) {
+      ctx.font = it.font;
+      this.font = it.font;
+    }
+    const prev = it.linesOf;
+    if (!it.label || !prev || prev.text !== el.text || prev.w !== el.w || prev.h !== el.h || prev.font !== el.font || prev.kind !== el.kind) {
+      it.label = labelLines(el, (s) => ctx.measureText(s).width, fontMetrics());
+    }
+    it.linesOf = el;
+    ctx.fillStyle = el.stroke;
+    for (const line of it.label) ctx.fillText(line.text, line.x, line.y);
   }
 
   /**

@@ -49,16 +49,20 @@ export function clampScale(value) {
 }
 
 /**
- * The export request for a format and scale (scale only where it applies).
+ * The export request for a format, scale and background (each only where
+ * it applies: no scale for SVG and JSON, no background for JSON; an empty
+ * background is the server's default, white).
  * @param {string} ref
  * @param {string} format
  * @param {number} [scale]
- * @returns {{type: 'export', ref: string, format: string, scale?: number}}
+ * @param {string} [background] "#rrggbb", "transparent" or ""
+ * @returns {{type: 'export', ref: string, format: string, scale?: number, background?: string}}
  */
-export function exportRequest(ref, format, scale = 1) {
-  /** @type {{type: 'export', ref: string, format: string, scale?: number}} */
+export function exportRequest(ref, format, scale = 1, background = '') {
+  /** @type {{type: 'export', ref: string, format: string, scale?: number, background?: string}} */
   const msg = { type: 'export', ref, format };
   if (isScaled(format)) msg.scale = clampScale(scale);
+  if (background && format !== 'json') msg.background = background;
   return msg;
 }
 

@@ -159,6 +159,11 @@ test('export requests carry a clamped scale only for png and pdf', () => {
   assert.deepEqual(exportRequest('r1', 'pdf', 9), { type: 'export', ref: 'r1', format: 'pdf', scale: 4 });
   assert.deepEqual(exportRequest('r1', 'json', 3), { type: 'export', ref: 'r1', format: 'json' });
   assert.deepEqual(exportRequest('r1', 'svg'), { type: 'export', ref: 'r1', format: 'svg' });
+  // The background: only when chosen, never for JSON.
+  assert.deepEqual(exportRequest('r1', 'svg', 1, 'transparent'), { type: 'export', ref: 'r1', format: 'svg', background: 'transparent' });
+  assert.deepEqual(exportRequest('r1', 'png', 2, '#121212'), { type: 'export', ref: 'r1', format: 'png', scale: 2, background: '#121212' });
+  assert.deepEqual(exportRequest('r1', 'json', 1, 'transparent'), { type: 'export', ref: 'r1', format: 'json' });
+  assert.deepEqual(exportRequest('r1', 'pdf', 1, ''), { type: 'export', ref: 'r1', format: 'pdf', scale: 1 });
   assert.equal(clampScale('2'), 2);
   assert.equal(clampScale(0), 1);
   assert.equal(clampScale('x'), 1);
