@@ -149,6 +149,7 @@ export function fits(stored, bytes, limits = OUTBOX_LIMITS) {
  * @property {string} board the board's view id
  * @property {() => string} newClient a fresh random client id
  * @property {() => number} [now]
+ * @property {{count: number, bytes: number}} [limits] default OUTBOX_LIMITS
  */
 
 /**
@@ -167,6 +168,7 @@ export class Outbox {
     this.board = opts.board;
     this.newClient = opts.newClient;
     this.now = opts.now ?? Date.now;
+    this.limits = opts.limits ?? OUTBOX_LIMITS;
     /** This page's hello client id; set by claim(). */
     this.client = '';
     this.nextOrder = 1;
@@ -425,7 +427,7 @@ export class Outbox {
       if (this.stored.has(m.ref)) continue; // restored: already on disk
       const bytes = utf8Length(JSON.stringify(m.ops));
       const sent = this.flowing;
-      if (!this.db || !fits({ count: this.stored.size, bytes: this.storedBytes }, bytes)) {
+      if (!this.db || !fits({ count: this.stored.size, bytes: this.storedBytes }, bytes, this.limits)) {
         if (this.db) overflow++;
         this.memoryOnly.add(m.ref);
         this.marked.add(m.ref); // nothing on disk to move elsewhere
