@@ -294,6 +294,10 @@ function main() {
     const { messages, kept } = await outbox.claim();
     outbox.attach(sync, messages, transmit);
     outbox.watchOthers();
+    // Tabs of this board opened later: their unsaved edits come here if they close first.
+    if (page.role === 'edit' && typeof BroadcastChannel === 'function') {
+      outbox.listen(new BroadcastChannel(`easel-outbox:${outbox.board}`));
+    }
     if (messages.length > 0) toast.show(`Saving ${messages.length === 1 ? 'an edit' : `${messages.length} edits`} made before this page was reloaded`);
     if (kept > 0) console.warn(`easel: ${kept} stored edits belong to another page's id; they go out when a page adopts it`);
   })()

@@ -197,6 +197,8 @@ export class Outbox {
     this.release = null;
     /** Stored ids whose lock a live page held when we claimed. @type {string[]} */
     this.others = [];
+    /** Ids of other live pages we wait to outlive. @type {Set<string>} */
+    this.watched = new Set();
   }
 
   /**
@@ -290,18 +292,45 @@ export class Outbox {
    * @returns {Promise<void>[]} one per id, for tests
    */
   watchOthers() {
-    if (!this.locks || !this.db) return [];
-    const locks = this.locks;
-    return this.others.splice(0).map(async (id) => {
-      const release = await holdLock(locks, id, { wait: true });
-      if (!release) return;
-      try {
-        await this.takeOver(id);
-      } finally {
-        // Sent messages stay under their id, for a page that adopts it.
-        release();
-      }
-    });
+    return this.others.splice(0).map((id) => this.watch(id));
+  }
+
+  /**
+   * Learn the ids of the other pages of this board as they open, over a
+   * BroadcastChannel: each page says its id when it opens and answers a
+   * newcomer with its own, and every page watches every other.
+   * @param {{postMessage: (data: any) => void, onmessage: ((ev: {data: any}) => void) | null}} channel
+   */
+  listen(channel) {
+    channel.onmessage = (ev) => {
+      const data = ev.data;
+      if (!data || typeof data.client !== 'string' || data.client === this.client) return;
+      this.watch(data.client);
+      if (data.hello === true) channel.postMessage({ client: this.client });
+    };
+    channel.postMessage({ client: this.client, hello: true });
+  }
+
+  /**
+   * Wait for the lock of another page's id (it is free once that page is
+   * gone), then take over its never-sent messages.
+   * @param {string} id
+   * @returns {Promise<void>}
+   */
+  async watch(id) {
+    if (!this.locks || !this.db || id === this.client || this.watched.has(id)) return;
+    this.watched.add(id);
+    const release = await holdLock(this.locks, id, { wait: true });
+    if (!release) return;
+    try {
+      await this.takeOver(id);
+    } catch (err) {
+      console.warn('easel: could not take over the edits of a closed page', err);
+    } finally {
+      // Sent messages stay under their id, for a page that adopts it.
+      release();
+      this.watched.delete(id);
+    }
   }
 
   /**

@@ -191,3 +191,44 @@ test('an edit the server committed whose ack was lost is not committed again aft
 
   for (const c of [alice, bob, carol]) await c.context.close();
 });
+
+test('two tabs of a board never share a client id, and a tab closed offline hands its unsaved shape to the other', async ({ browser, server }) => {
+  const { url, alice: tabA, bob } = await twoPeers(browser, server);
+  const tabB = await tabA.context.newPage();
+  await tabB.goto(url);
+  await expectConnection(tabB, 'connected');
+  const clients = await Promise.all([tabA.page, tabB].map((p) => p.evaluate(() => window.easel.outbox.client)));
+  expect(clients[0], 'each tab has its own client id').not.toBe(clients[1]);
+
+  await server.stop();
+  await expectConnection(tabA.page, 'reconnecting');
+  await expectConnection(tabB, 'reconnecting');
+  const rect = await drawShape(tabB, 'rect', [0.3, 0.3], [0.5, 0.5]);
+  await expect(tabB.getByTestId('connection-status')).toContainText('1 unsaved change');
+  await expect.poll(() => tabB.evaluate(async () => (await window.easel.outbox.db.list(window.easel.outbox.board)).length)).toBe(1);
+  expect((await easelState(tabA.page)).pending, 'the other tab has nothing unsaved yet').toBe(0);
+
+  // Closing asks first; confirmed, the tab goes and its shape moves over.
+  /** @type {string[]} */
+  const dialogs = [];
+  tabB.on('dialog', (d) => {
+    dialogs.push(d.type());
+    d.accept().catch(() => {});
+  });
+  const closed = new Promise((resolve) => tabB.once('close', resolve));
+  await tabB.close({ runBeforeUnload: true });
+  await closed;
+  expect(dialogs).toEqual(['beforeunload']);
+  await expect(tabA.page.getByTestId('connection-status'), 'the open tab took the shape over').toContainText('1 unsaved change');
+  expect(await counts(tabA.page, [rect])).toEqual(once([rect]));
+
+  await server.start();
+  await expectSettled(tabA.page, 'tab A');
+  await expectSettled(bob.page, 'Bob');
+  for (const p of [tabA.page, bob.page]) {
+    await expect.poll(() => counts(p, [rect])).toEqual(once([rect]));
+    expect((await elements(p)).length).toBe(1);
+  }
+  await tabA.context.close();
+  await bob.context.close();
+});

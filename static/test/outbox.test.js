@@ -380,3 +380,40 @@ test('sync: restore renders stored messages, skips known refs, and reports what 
     [[], [m.ref]],
   ]);
 });
+
+test('pages that open later are found over the channel: whichever closes first hands its unsent work over', async () => {
+  const db = new MemoryDB();
+  const locks = new Locks();
+  /** One BroadcastChannel name: every port but the sender's gets each message. */
+  /** @type {Array<{postMessage: (d: any) => void, onmessage: ((ev: {data: any}) => void) | null}>} */
+  const ports = [];
+  const port = () => {
+    const p = {
+      onmessage: /** @type {((ev: {data: any}) => void) | null} */ (null),
+      postMessage: (/** @type {any} */ data) => {
+        for (const o of ports) if (o !== p) o.onmessage?.({ data: structuredClone(data) });
+      },
+    };
+    ports.push(p);
+    return p;
+  };
+  const a = await openPage(db, locks);
+  a.outbox.listen(port());
+  const b = await openPage(db, locks); // nothing stored yet: b finds a over the channel only
+  b.outbox.listen(port());
+  assert.deepEqual([...a.outbox.watched], [b.outbox.client]);
+  assert.deepEqual([...b.outbox.watched], [a.outbox.client]);
+  const ref = a.draw('from-a');
+  await a.outbox.writes;
+  const taken = new Promise((resolve) => b.sync.onPending((added) => added.length > 0 && resolve(added)));
+  a.close();
+  await taken;
+  assert.deepEqual(
+    b.sync.pending.map((m) => m.ref),
+    [ref],
+  );
+  assert.deepEqual(
+    db.of(b.outbox.client).map((e) => e.ref),
+    [ref],
+  );
+});
