@@ -13,7 +13,10 @@
 // server, so it moves to this page's id; a `sent` one stays stored, under its
 // id, for the next page that adopts that id. A message is marked `sent` on
 // disk before it is first written to a socket, so a crash cannot leave a
-// transmitted message marked unsent.
+// transmitted message marked unsent. Without Web Locks (plain HTTP off
+// loopback is not a secure context) a page adopts the best stored id even
+// if a live tab may use it too — the same client + ref sent twice is still
+// kept once — and moves nothing.
 
 import { utf8Length } from './sync.js';
 
@@ -228,15 +231,20 @@ export class Outbox {
           this.others.push(id);
         }
       }
+    } else if (groups.size > 0) {
+      // No Web Locks (not a secure context): a live tab's id and an
+      // orphan's look alike, so adopt the best one anyway and move nothing.
+      // Sharing an id with a live tab is safe: the server dedupes client +
+      // ref, so a message sent by both pages is still kept once; only a
+      // message sent under two ids could be kept twice.
+      claimed.push(claimOrder(groups)[0]);
     }
-    // Without Web Locks a page cannot tell a live tab's id from an orphan's:
-    // it adopts none (the work stays stored for a page that can).
     let plan = planClaim(groups, claimed, this.newClient());
-    if (this.locks && claimed.length === 0) {
+    if (this.locks && releases.length === 0) {
       const release = await holdLock(this.locks, plan.client);
       if (!release) plan = planClaim(groups, [], this.newClient()); // astronomically unlikely
       this.release = release;
-    } else if (claimed.length > 0) {
+    } else if (releases.length > 0) {
       this.release = releases[0];
     }
     this.client = plan.client;

@@ -74,79 +74,85 @@ async function leaveWouldAsk(page) {
   });
 }
 
-test('shapes drawn while the server is down survive a reload onto the error page and reach every member exactly once', async ({
-  browser,
-  server,
-}) => {
-  const { url, alice, bob } = await twoPeers(browser, server);
-  const page = alice.page;
-  expect(await leaveWouldAsk(page), 'nothing unsaved: leaving is not asked about').toBe(false);
-
-  await test.step('server stopped', async () => {
-    await server.stop();
-    await expectConnection(page, 'reconnecting');
-    await expectConnection(bob.page, 'reconnecting');
-  });
-
-  /** @type {import('../drawing').BoardElement[]} */
-  const drawn = [];
-  await test.step('three shapes drawn offline: the status counts them, leaving asks', async () => {
-    drawn.push(await drawShape(page, 'rect', [0.1, 0.15], [0.25, 0.35]));
-    drawn.push(await drawShape(page, 'ellipse', [0.35, 0.15], [0.5, 0.4]));
-    drawn.push(await drawShape(page, 'rect', [0.6, 0.5], [0.8, 0.7]));
-    const status = page.getByTestId('connection-status');
-    await expect(status).toContainText('3 unsaved changes');
-    await expect(status).toHaveAttribute('data-state', 'reconnecting');
-    expect((await easelState(page)).pending).toBe(3);
-    expect(await leaveWouldAsk(page), 'a beforeunload while 3 edits are unacknowledged is cancelled').toBe(true);
-    // Stored before the page goes: the outbox's writes have landed.
-    await expect
-      .poll(() => page.evaluate(async () => (await window.easel.outbox.db.list(window.easel.outbox.board)).length))
-      .toBe(3);
-  });
-
-  await test.step('reload onto the error page: the browser asks first (beforeunload)', async () => {
-    await watchBeforeUnload(page);
-    /** @type {string[]} */
-    const dialogs = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.type());
-      d.accept().catch(() => {});
+for (const locks of [true, false]) {
+  test(`shapes drawn while the server is down survive a reload onto the error page and reach every member exactly once${locks ? '' : ' (no Web Locks, as over plain HTTP)'}`, async ({
+    browser,
+    server,
+  }) => {
+    const { url, alice, bob } = await twoPeers(browser, server, {
+      // Pages served over plain HTTP off loopback have no navigator.locks.
+      alice: locks ? undefined : (ctx) => ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined })),
     });
-    const reloaded = await page.reload().then(
-      () => 'loaded',
-      (err) => String(err),
-    );
-    expect(reloaded, 'the reload lands on the browser error page').toMatch(/ERR_CONNECTION_REFUSED/);
-    expect(dialogs, 'a beforeunload dialog').toEqual(['beforeunload']);
-    expect(await page.evaluate(() => document.querySelector('#app') === null), 'the page now shows the error page').toBe(true);
-  });
+    const page = alice.page;
+    expect(await page.evaluate(() => 'locks' in navigator && navigator.locks !== undefined)).toBe(locks);
+    expect(await leaveWouldAsk(page), 'nothing unsaved: leaving is not asked about').toBe(false);
 
-  await test.step('server started, board opened again in the same browser: saved, exactly once, for every member', async () => {
-    await server.start();
-    const response = await page.goto(url);
-    expect(response?.status()).toBe(200);
-    await expectConnection(page, 'connected');
-    await expectSettled(page, 'Alice');
-    await expectSettled(bob.page, 'Bob');
-    const carol = await openPeer(browser, url, CAROL);
-    for (const [who, p] of /** @type {const} */ ([
-      ['Alice', page],
-      ['Bob', bob.page],
-      ['Carol', carol.page],
-    ])) {
-      await expect.poll(() => counts(p, drawn), { message: `${who}: each drawn shape once, by id and by shape` }).toEqual(once(drawn));
-      expect((await elements(p)).length, `${who}: nothing else on the board`).toBe(3);
-    }
-    await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-    expect(await leaveWouldAsk(page), 'all saved: leaving is not asked about').toBe(false);
-    expect(await page.evaluate(async () => (await window.easel.outbox.db.list(window.easel.outbox.board)).length), 'the outbox is empty once acked').toBe(0);
-    await carol.context.close();
-  });
+    await test.step('server stopped', async () => {
+      await server.stop();
+      await expectConnection(page, 'reconnecting');
+      await expectConnection(bob.page, 'reconnecting');
+    });
 
-  await alice.context.close();
-  await bob.context.close();
-});
+    /** @type {import('../drawing').BoardElement[]} */
+    const drawn = [];
+    await test.step('three shapes drawn offline: the status counts them, leaving asks', async () => {
+      drawn.push(await drawShape(page, 'rect', [0.1, 0.15], [0.25, 0.35]));
+      drawn.push(await drawShape(page, 'ellipse', [0.35, 0.15], [0.5, 0.4]));
+      drawn.push(await drawShape(page, 'rect', [0.6, 0.5], [0.8, 0.7]));
+      const status = page.getByTestId('connection-status');
+      await expect(status).toContainText('3 unsaved changes');
+      await expect(status).toHaveAttribute('data-state', 'reconnecting');
+      expect((await easelState(page)).pending).toBe(3);
+      expect(await leaveWouldAsk(page), 'a beforeunload while 3 edits are unacknowledged is cancelled').toBe(true);
+      // Stored before the page goes: the outbox's writes have landed.
+      await expect
+        .poll(() => page.evaluate(async () => (await window.easel.outbox.db.list(window.easel.outbox.board)).length))
+        .toBe(3);
+    });
+
+    await test.step('reload onto the error page: the browser asks first (beforeunload)', async () => {
+      await watchBeforeUnload(page);
+      /** @type {string[]} */
+      const dialogs = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.type());
+        d.accept().catch(() => {});
+      });
+      const reloaded = await page.reload().then(
+        () => 'loaded',
+        (err) => String(err),
+      );
+      expect(reloaded, 'the reload lands on the browser error page').toMatch(/ERR_CONNECTION_REFUSED/);
+      expect(dialogs, 'a beforeunload dialog').toEqual(['beforeunload']);
+      expect(await page.evaluate(() => document.querySelector('#app') === null), 'the page now shows the error page').toBe(true);
+    });
+
+    await test.step('server started, board opened again in the same browser: saved, exactly once, for every member', async () => {
+      await server.start();
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(200);
+      await expectConnection(page, 'connected');
+      await expectSettled(page, 'Alice');
+      await expectSettled(bob.page, 'Bob');
+      const carol = await openPeer(browser, url, CAROL);
+      for (const [who, p] of /** @type {const} */ ([
+        ['Alice', page],
+        ['Bob', bob.page],
+        ['Carol', carol.page],
+      ])) {
+        await expect.poll(() => counts(p, drawn), { message: `${who}: each drawn shape once, by id and by shape` }).toEqual(once(drawn));
+        expect((await elements(p)).length, `${who}: nothing else on the board`).toBe(3);
+      }
+      await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+      expect(await leaveWouldAsk(page), 'all saved: leaving is not asked about').toBe(false);
+      expect(await page.evaluate(async () => (await window.easel.outbox.db.list(window.easel.outbox.board)).length), 'the outbox is empty once acked').toBe(0);
+      await carol.context.close();
+    });
+
+    await alice.context.close();
+    await bob.context.close();
+  });
+}
 
 test('an edit the server committed whose ack was lost is not committed again after a reload', async ({ browser, server }) => {
   const board = await createBoard(server.baseURL);

@@ -417,3 +417,27 @@ test('pages that open later are found over the channel: whichever closes first h
     [ref],
   );
 });
+
+test('without Web Locks a page adopts the stored id with most at stake and moves nothing', async () => {
+  const db = new MemoryDB();
+  const noLocks = /** @type {any} */ (null);
+  // Opened before anything was stored: two ids.
+  const a = await openPage(db, noLocks);
+  const b = await openPage(db, noLocks);
+  await a.welcome();
+  const sentRef = a.draw('a'); // ack lost
+  a.drop();
+  b.draw('b'); // never sent
+  await Promise.all([a.outbox.writes, b.outbox.writes]);
+  const c = await openPage(db, noLocks);
+  assert.equal(c.outbox.client, a.outbox.client, 'the id with a sent message');
+  assert.deepEqual(
+    c.sync.pending.map((m) => m.ref),
+    [sentRef],
+  );
+  assert.equal(db.of(b.outbox.client).length, 1, "the other id's work stays where it is");
+  assert.deepEqual(c.outbox.watchOthers(), []);
+  // A page opened now shares c's id: a resend by both is one client + ref.
+  const d = await openPage(db, noLocks);
+  assert.equal(d.outbox.client, c.outbox.client);
+});
