@@ -22,7 +22,7 @@ import { OutboxDB } from './outboxdb.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
 import { setupShareLink } from './share.js';
-import { showStatus, Toast } from './status.js';
+import { showStatus, Toast, unsavedText } from './status.js';
 import { BoardSync } from './sync.js';
 import { TitleEditor } from './title.js';
 import { bindToolbar } from './toolbar.js';
@@ -253,6 +253,7 @@ function main() {
   sync.onPending(renderStatus);
   renderStatus();
   root.dataset.connection = conn.state;
+  outbox.onTakeOver = (n) => toast.show(`Took over ${unsavedText(n)} from a tab that was closed`);
   outbox.onOverflow = () => toast.show('This browser cannot keep more unsaved changes: keep this page open until it reconnects');
   // Leaving with edits the server does not have yet: the browser asks first
   // (they are kept in IndexedDB too, but only this browser has them).
@@ -298,7 +299,7 @@ function main() {
     if (page.role === 'edit' && typeof BroadcastChannel === 'function') {
       outbox.listen(new BroadcastChannel(`easel-outbox:${outbox.board}`));
     }
-    if (messages.length > 0) toast.show(`Saving ${messages.length === 1 ? 'an edit' : `${messages.length} edits`} made before this page was reloaded`);
+    if (messages.length > 0) toast.show(`Restored ${unsavedText(messages.length)} kept in this browser`);
     if (kept > 0) console.warn(`easel: ${kept} stored edits belong to another page's id; they go out when a page adopts it`);
   })()
     .catch((err) => {

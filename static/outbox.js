@@ -188,6 +188,8 @@ export class Outbox {
     this.generation = 0;
     /** Refs kept in memory only, past the bounds or refused by the disk. @type {Set<string>} */
     this.memoryOnly = new Set();
+    /** Called with the number of never-sent messages taken over from a closed page. */
+    this.onTakeOver = (/** @type {number} */ _n) => {};
     /** Called with the number of messages that did not fit (once per overflow). */
     this.onOverflow = (/** @type {number} */ _n) => {};
     /** Disk writes in flight, for tests. @type {Promise<void>} */
@@ -363,6 +365,7 @@ export class Outbox {
       this.storedBytes += e.bytes;
     }
     sync.restore(moved.map((e) => ({ ref: e.ref, ops: e.ops })));
+    this.onTakeOver(moved.length);
     if (this.flowing) {
       this.flowing = false;
       this.writes = this.flush(this.generation);

@@ -131,6 +131,7 @@ for (const locks of [true, false]) {
       await server.start();
       const response = await page.goto(url);
       expect(response?.status()).toBe(200);
+      await expect(page.getByTestId('toast')).toContainText('Restored 3 unsaved changes');
       await expectConnection(page, 'connected');
       await expectSettled(page, 'Alice');
       await expectSettled(bob.page, 'Bob');
@@ -226,6 +227,7 @@ test('two tabs of a board never share a client id, and a tab closed offline hand
   await closed;
   expect(dialogs).toEqual(['beforeunload']);
   await expect(tabA.page.getByTestId('connection-status'), 'the open tab took the shape over').toContainText('1 unsaved change');
+  await expect(tabA.page.getByTestId('toast')).toContainText('Took over 1 unsaved change');
   expect(await counts(tabA.page, [rect])).toEqual(once([rect]));
 
   await server.start();
