@@ -147,7 +147,8 @@ function main() {
     if (msg.board && typeof msg.board === 'object') session.board = msg.board;
     // The board's state: a snapshot, or (recovered) the missed ops follow.
     // Then every message of ours still unacknowledged goes out again with
-    // its own ref; the server keeps each edit once.
+    // its own ref, once the outbox has marked it sent on disk; the server
+    // keeps each edit once.
     sync.welcome(msg);
     outbox.welcomed();
     const others = Array.isArray(msg.peers) ? msg.peers.map(toPeer).filter((p) => p !== null) : [];
