@@ -17,10 +17,12 @@ import { HelpOverlay } from './help.js';
 import { bindIdentityForm, loadIdentity } from './identity.js';
 import { Importer, importURL, preventFileNavigation } from './importer.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
+import { Outbox } from './outbox.js';
+import { OutboxDB } from './outboxdb.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
 import { setupShareLink } from './share.js';
-import { showStatus, Toast } from './status.js';
+import { showStatus, Toast, unsavedText } from './status.js';
 import { BoardSync } from './sync.js';
 import { TitleEditor } from './title.js';
 import { bindToolbar } from './toolbar.js';
@@ -79,8 +81,15 @@ function main() {
   /** Random per page load: the prefix of every ops ref. */
   const clientId = `c${randomBase36(10)}`;
   const sync = new BoardSync(clientId);
-  /** Secret, per page load, sent in every hello: our refs belong to it. */
-  const helloClient = randomClientID();
+  // Unacknowledged edits are kept in IndexedDB until acked; the hello
+  // client id (secret, sent in every hello: our refs belong to it) is a
+  // fresh one or the id of stored edits no live page owns (outbox.js).
+  const outbox = new Outbox({
+    db: null,
+    locks: page.role === 'edit' ? (navigator.locks ?? null) : null,
+    board: root.dataset.viewId ?? '',
+    newClient: () => randomClientID(),
+  });
 
   let identity = loadIdentity();
   const session = {
@@ -97,7 +106,7 @@ function main() {
   const conn = new Connection({
     url: socketURL(page.socketPath),
     // Once the page holds a confirmed board, since asks for the missed ops only.
-    hello: () => helloMessage(identity, sync.since(), helloClient),
+    hello: () => helloMessage(identity, sync.since(), outbox.client),
   });
 
   const board = new Whiteboard({
@@ -107,7 +116,7 @@ function main() {
     viewport,
     sync,
     // Before welcome nothing goes out: the welcome resends every pending message.
-    send: (msg) => conn.connected && conn.send(msg),
+    send: (msg) => conn.connected && outbox.send(msg),
   });
   board.setReadOnly(page.role === 'view');
   bindToolbar(root, board);
@@ -138,8 +147,10 @@ function main() {
     if (msg.board && typeof msg.board === 'object') session.board = msg.board;
     // The board's state: a snapshot, or (recovered) the missed ops follow.
     // Then every message of ours still unacknowledged goes out again with
-    // its own ref; the server keeps each edit once.
-    for (const m of sync.welcome(msg)) conn.send({ type: 'ops', ref: m.ref, ops: m.ops });
+    // its own ref, once the outbox has marked it sent on disk; the server
+    // keeps each edit once.
+    sync.welcome(msg);
+    outbox.welcomed();
     const others = Array.isArray(msg.peers) ? msg.peers.map(toPeer).filter((p) => p !== null) : [];
     presence.reset(
       { id: session.you, name: identity.name, color: identity.color, role: session.role },
@@ -232,12 +243,26 @@ function main() {
   });
 
   conn.onDisconnect(() => cursors.clear());
-  conn.onState((state, problem) => {
-    showStatus(statusEl, state, problem);
+  conn.onDisconnect(() => outbox.disconnected());
+  let problem = '';
+  const renderStatus = () => showStatus(statusEl, conn.state, problem, sync.pending.length);
+  conn.onState((state, why) => {
+    problem = why;
+    renderStatus();
     root.dataset.connection = state;
   });
-  showStatus(statusEl, conn.state);
+  sync.onPending(renderStatus);
+  renderStatus();
   root.dataset.connection = conn.state;
+  outbox.onTakeOver = (n) => toast.show(`Took over ${unsavedText(n)} from a tab that was closed`);
+  outbox.onOverflow = () => toast.show('This browser cannot keep more unsaved changes: keep this page open until it reconnects');
+  // Leaving with edits the server does not have yet: the browser asks first
+  // (they are kept in IndexedDB too, but only this browser has them).
+  window.addEventListener('beforeunload', (ev) => {
+    if (sync.pending.length === 0) return;
+    ev.preventDefault();
+    ev.returnValue = '';
+  });
 
   /** @type {HTMLInputElement} */
   const shareField = $('#share-field', root);
@@ -262,7 +287,29 @@ function main() {
     if (ev.persisted) conn.start();
   });
 
-  conn.start();
+  // The hello needs our client id, and stored edits must be pending before
+  // the first welcome: claim them, then connect.
+  /** @param {{ref: string, ops: any[]}} m */
+  const transmit = (m) => conn.send({ type: 'ops', ref: m.ref, ops: m.ops });
+  (async () => {
+    if (page.role === 'edit') outbox.db = await OutboxDB.open();
+    const { messages, kept } = await outbox.claim();
+    outbox.attach(sync, messages, transmit);
+    outbox.watchOthers();
+    // Tabs of this board opened later: their unsaved edits come here if they close first.
+    if (page.role === 'edit' && typeof BroadcastChannel === 'function') {
+      outbox.listen(new BroadcastChannel(`easel-outbox:${outbox.board}`));
+    }
+    if (messages.length > 0) toast.show(`Restored ${unsavedText(messages.length)} kept in this browser`);
+    if (kept > 0) console.warn(`easel: ${kept} stored edits belong to another page's id; they go out when a page adopts it`);
+  })()
+    .catch((err) => {
+      console.error('easel: the outbox failed; unsaved edits live in this page only', err);
+      outbox.db = null;
+      if (!outbox.client) outbox.client = randomClientID();
+      if (!outbox.sync) outbox.attach(sync, [], transmit);
+    })
+    .finally(() => conn.start());
 
   // Debug and test hook (documented in README.md).
   /** @type {any} */ (window).easel = {
@@ -296,6 +343,7 @@ function main() {
     conn,
     sync,
     board,
+    outbox,
   };
 }
 

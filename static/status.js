@@ -12,21 +12,47 @@ const LABELS = {
 };
 
 /**
+ * "1 unsaved change", "3 unsaved changes".
+ * @param {number} n
+ * @returns {string}
+ */
+export function unsavedText(n) {
+  return n === 1 ? '1 unsaved change' : `${n} unsaved changes`;
+}
+
+/**
+ * The words the status shows: the state, or — while not connected and
+ * edits of ours wait for the server — how many, which is what a user needs
+ * to know before closing the page.
+ * @param {ConnState} state
+ * @param {number} [unsaved] our unacknowledged ops messages
+ * @returns {{text: string, title: string}}
+ */
+export function statusText(state, unsaved = 0) {
+  const label = LABELS[state] ?? state;
+  if (state === 'connected' || !(unsaved > 0)) return { text: label, title: label };
+  return { text: unsavedText(unsaved), title: `${label} — ${unsavedText(unsaved)}, kept in this browser until the server has them` };
+}
+
+/**
  * Show a connection state in the status element.
  * @param {HTMLElement} el the connection-status element
  * @param {ConnState} state
  * @param {string} [problem] why the server closed the last connection
+ * @param {number} [unsaved] our unacknowledged ops messages
  */
-export function showStatus(el, state, problem = '') {
+export function showStatus(el, state, problem = '', unsaved = 0) {
   el.dataset.state = state;
   const text = el.querySelector('.status__text') ?? el;
   const detail = el.querySelector('.status__detail');
-  text.textContent = LABELS[state] ?? state;
+  const words = statusText(state, unsaved);
+  text.textContent = words.text;
   if (detail) {
     detail.textContent = problem;
     /** @type {HTMLElement} */ (detail).hidden = problem === '';
   }
-  el.title = problem ? `${LABELS[state]} — ${problem}` : LABELS[state];
+  el.dataset.unsaved = String(state === 'connected' ? 0 : Math.max(0, unsaved));
+  el.title = problem ? `${words.title} — ${problem}` : words.title;
 }
 
 const TOAST_MS = 5000;

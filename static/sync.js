@@ -134,6 +134,46 @@ export class BoardSync {
     this.maxOps = LIMITS.maxOps;
     /** @type {Set<(set: ChangeSet) => void>} */
     this.listeners = new Set();
+    /** @type {Set<(added: PendingMessage[], removed: PendingMessage[]) => void>} */
+    this.pendingListeners = new Set();
+  }
+
+  /**
+   * Call fn whenever messages join pending (proposed or restored) or leave
+   * it (acknowledged or refused): what the outbox keeps on disk.
+   * @param {(added: PendingMessage[], removed: PendingMessage[]) => void} fn
+   * @returns {() => void}
+   */
+  onPending(fn) {
+    this.pendingListeners.add(fn);
+    return () => this.pendingListeners.delete(fn);
+  }
+
+  /**
+   * @param {PendingMessage[]} added
+   * @param {PendingMessage[]} removed
+   */
+  emitPending(added, removed) {
+    for (const fn of this.pendingListeners) fn(added, removed);
+  }
+
+  /**
+   * Take back messages of ours from before a reload (the outbox's), after
+   * those already pending: they are rendered at once and sent after the
+   * next welcome like any pending message. Refs already pending are skipped.
+   * @param {PendingMessage[]} messages
+   */
+  restore(messages) {
+    const known = new Set(this.pending.map((p) => p.ref));
+    const fresh = messages.filter((m) => typeof m.ref === 'string' && Array.isArray(m.ops) && !known.has(m.ref));
+    if (fresh.length === 0) return;
+    const touched = new Set();
+    for (const m of fresh) {
+      this.pending.push({ ref: m.ref, ops: m.ops });
+      for (const id of idsOf(m.ops)) touched.add(id);
+    }
+    this.emitPending(fresh, []);
+    this.refresh(touched);
   }
 
   /**
@@ -200,6 +240,7 @@ export class BoardSync {
       const i = ref ? this.pending.findIndex((p) => p.ref === ref) : -1;
       if (i < 0) return 'duplicate';
       const [dropped] = this.pending.splice(i, 1);
+      this.emitPending([], [dropped]);
       this.refresh(idsOf(dropped.ops));
       return 'ack';
     }
@@ -218,6 +259,7 @@ export class BoardSync {
       const i = this.pending.findIndex((p) => p.ref === ref);
       if (i >= 0) {
         const [dropped] = this.pending.splice(i, 1);
+        this.emitPending([], [dropped]);
         for (const id of idsOf(dropped.ops)) touched.add(id);
         result = 'ack';
       }
@@ -243,6 +285,7 @@ export class BoardSync {
       out.push(message);
       for (const id of idsOf(chunk)) touched.add(id);
     }
+    this.emitPending(out, []);
     this.refresh(touched);
     return out;
   }
@@ -256,6 +299,7 @@ export class BoardSync {
     const i = this.pending.findIndex((p) => p.ref === ref);
     if (i < 0) return false;
     const [dropped] = this.pending.splice(i, 1);
+    this.emitPending([], [dropped]);
     this.refresh(idsOf(dropped.ops));
     return true;
   }
