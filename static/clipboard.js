@@ -96,6 +96,9 @@ export function boundsOf(elements) {
  * @returns {Element[]}
  */
 export function freshCopies(elements, { newId, top, dx, dy }) {
+  // A whole 1/100 shift keeps every offset between the copies as it was.
+  dx = Math.round(dx * 100) / 100;
+  dy = Math.round(dy * 100) / 100;
   const sorted = [...elements].sort((a, b) => compareStrings(a.z, b.z) || compareStrings(a.id, b.id));
   /** @type {Map<string, string>} */
   const ids = new Map();

@@ -345,7 +345,8 @@ export function landImport(board, info, record) {
     const here = info.ids.filter((id) => sync.get(id));
     if (here.length === 0) return true;
     record(importSteps(info.ids));
-    board.select(here);
+    // Locked elements cannot be selected.
+    board.select(here.filter((id) => !sync.get(id)?.locked));
     showElements(board, here.map((id) => /** @type {import('./element.js').Element} */ (sync.get(id))));
     return true;
   };
