@@ -164,11 +164,15 @@ function main() {
   conn.on('welcome', () => downloads.welcome());
   conn.onDisconnect(() => downloads.disconnected());
 
-  // Ctrl/⌘+C, X, V (and Shift+C as PNG) through the system clipboard.
-  new Clipboard({ board, notify: (text) => toast.show(text) });
-
   /** @type {Importer | null} */
   let importer = null;
+  // Ctrl/⌘+C, X, V (and Shift+C as PNG) through the system clipboard;
+  // Excalidraw's clipboard is imported.
+  new Clipboard({
+    board,
+    notify: (text) => toast.show(text),
+    importScene: (scene, at) => importer?.upload(new File([scene], 'the clipboard', { type: 'application/json' }), at),
+  });
   /** @type {HTMLElement} */
   const stage = $('#stage', root);
   if (page.role === 'edit' && page.editURL) {

@@ -8,8 +8,10 @@
 // copied from, 16 units further down-right on each repeated paste. Plain
 // text pastes as a text element. Ctrl/⌘+Shift+C copies the selection as a
 // PNG (drawn here by the board's own painter). Each paste or cut is one ops
-// message and one undo step. Typing in a field keeps the browser's own
-// clipboard behaviour.
+// message and one undo step. Excalidraw's clipboard JSON
+// ("excalidraw/clipboard") goes through the board's import route, centred
+// on the pointer, so its shapes come over as an import does. Typing in a
+// field keeps the browser's own clipboard behaviour.
 
 import { clampText, fromWire, TEXT_FONT } from './element.js';
 import { shapeBox } from './geometry.js';
@@ -23,6 +25,7 @@ import { compareStrings, keysBetween } from './zorder.js';
 /** @typedef {import('./whiteboard.js').Whiteboard} Whiteboard */
 
 export const CLIPBOARD_TYPE = 'easel/clipboard';
+const EXCALIDRAW_CLIPBOARD = 'excalidraw/clipboard';
 /** Board units between repeated pastes of the same thing. */
 export const PASTE_OFFSET = 16;
 /** Board units of white around a copied PNG, and its pixels per unit. */
@@ -62,6 +65,23 @@ export function parseClipboard(text) {
     if (el) out.push(el);
   }
   return out;
+}
+
+/**
+ * Excalidraw's clipboard text made an Excalidraw scene the import route
+ * reads, or null when the text is something else.
+ * @param {string} text
+ * @returns {string | null}
+ */
+export function excalidrawScene(text) {
+  if (!text.trimStart().startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(text);
+    if (!parsed || parsed.type !== EXCALIDRAW_CLIPBOARD || !Array.isArray(parsed.elements)) return null;
+    return JSON.stringify({ ...parsed, type: 'excalidraw', version: 2 });
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -144,10 +164,12 @@ export class Clipboard {
    * @param {object} opts
    * @param {Whiteboard} opts.board
    * @param {(text: string) => void} opts.notify the toast
+   * @param {(scene: string, at: {x: number, y: number}) => void} [opts.importScene] imports an Excalidraw scene centred at a board point (editors)
    */
-  constructor({ board, notify }) {
+  constructor({ board, notify, importScene }) {
     this.board = board;
     this.notify = notify;
+    this.importScene = importScene ?? null;
     /** The pointer over the board, CSS px from the canvas's top left; null when off it. @type {{sx: number, sy: number} | null} */
     this.pointer = null;
     /** What the last paste pasted, where, and how often in a row. */
@@ -202,7 +224,11 @@ export class Clipboard {
   onPaste(ev) {
     if (!this.ours(ev) || !ev.clipboardData) return;
     const b = this.board;
-    if (b.readOnly || !b.sync.hasState) return;
+    if (b.readOnly) {
+      this.notify('This link can only view the board: pasting needs the edit link');
+      return;
+    }
+    if (!b.sync.hasState) return;
     const text = ev.clipboardData.getData('text/plain');
     if (text === '') {
       if (ev.clipboardData.files.length > 0) {
@@ -213,8 +239,16 @@ export class Clipboard {
     }
     ev.preventDefault();
     const els = parseClipboard(text);
+    const scene = els ? null : excalidrawScene(text);
     if (els) this.pasteElements(text, els);
+    else if (scene && this.importScene) this.importScene(scene, this.pointerOnBoard() ?? this.viewCenter());
     else this.pasteText(text);
+  }
+
+  /** @returns {{x: number, y: number}} the board point at the centre of the view */
+  viewCenter() {
+    const s = this.board.surface;
+    return this.board.viewport.toBoard(s.clientWidth / 2, s.clientHeight / 2);
   }
 
   /**
@@ -267,7 +301,7 @@ export class Clipboard {
     if (text.trim() === '') return;
     const b = this.board;
     const n = this.repeat(text);
-    const at = this.pointerOnBoard() ?? b.viewport.toBoard(b.surface.clientWidth / 2, b.surface.clientHeight / 2);
+    const at = this.pointerOnBoard() ?? this.viewCenter();
     const font = TEXT_FONT;
     const size = textSize(text, font, canvasMeasure(font));
     const h = Math.max(size.h, Math.ceil(font * LINE_HEIGHT));

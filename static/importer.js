@@ -209,18 +209,19 @@ export class Importer {
   }
 
   /**
-   * Send one file.
+   * Send one file, centred on at (default: the view's centre).
    * @param {File} file
+   * @param {{x: number, y: number} | null} [at]
    * @returns {Promise<ImportInfo>}
    */
-  async upload(file) {
+  async upload(file, at) {
     /** @type {ImportInfo} */
     const info = { name: file.name, size: file.size, state: 'uploading', status: 0, seq: 0, added: 0, ids: [], skipped: [], message: '' };
     this.history.push(info);
     let res;
     let body = '';
     try {
-      res = await fetch(placedURL(this.url, this.center()), {
+      res = await fetch(placedURL(this.url, at ?? this.center()), {
         method: 'POST',
         body: file,
         headers: { 'Content-Type': 'application/json' },
@@ -354,7 +355,8 @@ export function landImport(board, info, record) {
 }
 
 /**
- * Centre the view on elements, zoomed out as far as needed to show them.
+ * Show elements: when some are out of view, centre the view on them,
+ * zoomed out as far as needed to show them all.
  * @param {import('./whiteboard.js').Whiteboard} board
  * @param {import('./element.js').Element[]} els
  */
@@ -365,6 +367,9 @@ export function showElements(board, els) {
   const w = board.surface.clientWidth;
   const h = board.surface.clientHeight;
   if (w <= 0 || h <= 0) return;
+  const tl = vp.toScreen(box.minX, box.minY);
+  const br = vp.toScreen(box.maxX, box.maxY);
+  if (tl.x >= 0 && tl.y >= 0 && br.x <= w && br.y <= h) return; // all in view already
   const fit = Math.min((w * FIT) / Math.max(1, box.maxX - box.minX), (h * FIT) / Math.max(1, box.maxY - box.minY));
   const scale = Math.max(MIN_SCALE, Math.min(vp.scale, fit));
   const cx = (box.minX + box.maxX) / 2;

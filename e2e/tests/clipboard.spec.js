@@ -176,6 +176,37 @@ test('plain text pastes as a text element at the pointer; Ctrl+Shift+C copies th
     }
   });
 
+  await test.step("Excalidraw's clipboard pastes as an import, centred on the pointer", async () => {
+    const scene = {
+      type: 'excalidraw/clipboard',
+      elements: [
+        { id: 'xr', type: 'rectangle', x: 0, y: 0, width: 100, height: 60, strokeColor: '#1e1e1e', backgroundColor: 'transparent', roundness: { type: 3 } },
+        { id: 'xd', type: 'diamond', x: 200, y: 0, width: 80, height: 60, strokeColor: '#e03131', backgroundColor: '#ffc9c9' },
+      ],
+      files: {},
+    };
+    await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(scene));
+    const p = await overBoard(page, 0.3, 0.7);
+    const at = await page.evaluate(
+      ([px, py]) => {
+        const r = /** @type {Element} */ (document.querySelector('[data-testid="board-canvas"]')).getBoundingClientRect();
+        return window.easel.viewport.toBoard(px - r.left, py - r.top);
+      },
+      [p.x, p.y],
+    );
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await elements(page)).length).toBe(3);
+    await expect(page.getByTestId('toast')).toContainText('Imported 2 elements from the clipboard');
+    const els = await elements(page);
+    const rect = els.find((el) => el.kind === 'rect');
+    const dia = els.find((el) => el.kind === 'diamond');
+    expect(rect).toMatchObject({ round: true, w: 100, h: 60 });
+    expect(dia).toMatchObject({ fill: '#ffc9c9' });
+    expect(Math.abs((rect.x + dia.x + dia.w) / 2 - at.x)).toBeLessThan(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await elements(page)).length, { message: 'undo removes the pasted import' }).toBe(1);
+  });
+
   await test.step('Ctrl+Shift+C puts an image/png of the selection on the clipboard', async () => {
     await overBoard(page, 0.2, 0.2);
     await page.keyboard.press('Control+a');

@@ -25,8 +25,14 @@ async function importOnce(page) {
   const info = (await page.evaluate(() => window.easel.imports())).at(before);
   expect(info.ids).toHaveLength(PER_IMPORT);
   await expect
+    .poll(async () => (await elements(page)).filter((el) => info.ids.includes(el.id)).length, { message: 'the imported elements arrive' })
+    .toBe(PER_IMPORT);
+  // Then they are selected: all but the locked diamond.
+  const unlocked = (await elements(page)).filter((el) => info.ids.includes(el.id) && !el.locked).map((el) => el.id);
+  expect(unlocked).toHaveLength(PER_IMPORT - 1);
+  await expect
     .poll(async () => (await page.evaluate(() => window.easel.state().selection)).sort(), { message: 'the import selected once it is here' })
-    .toEqual([...info.ids].sort());
+    .toEqual(unlocked.sort());
   return info;
 }
 

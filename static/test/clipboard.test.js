@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { boundsOf, clipboardText, freshCopies, parseClipboard } from '../clipboard.js';
+import { boundsOf, clipboardText, excalidrawScene, freshCopies, parseClipboard } from '../clipboard.js';
 import { elementProblem } from '../element.js';
 import { importSteps, stepsToOps } from '../history.js';
 import { importResult, placedURL, skippedText } from '../importer.js';
@@ -41,6 +41,14 @@ test('clipboard text round-trips; other text is not Easel clipboard JSON', () =>
   assert.equal(parseClipboard('{"type":"easel/clipboard"'), null);
   // Undrawable entries are dropped, not the whole paste.
   assert.deepEqual(parseClipboard('{"type":"easel/clipboard","version":1,"elements":[{"id":"x","kind":"blob"},' + JSON.stringify(rect) + ']}'), [rect]);
+});
+
+test("Excalidraw's clipboard becomes a scene for the import route", () => {
+  const scene = excalidrawScene('{"type":"excalidraw/clipboard","elements":[{"id":"a","type":"rectangle"}],"files":{}}');
+  assert.deepEqual(JSON.parse(scene ?? ''), { type: 'excalidraw', version: 2, elements: [{ id: 'a', type: 'rectangle' }], files: {} });
+  assert.equal(excalidrawScene('{"type":"excalidraw/clipboard"}'), null);
+  assert.equal(excalidrawScene('plain words'), null);
+  assert.equal(excalidrawScene(clipboardText([rect])), null);
 });
 
 test('freshCopies: new ids, bindings and groups renamed within the set, z above the top, moved', () => {
