@@ -292,7 +292,7 @@ export class Clipboard {
     const b = this.board;
     const copies = freshCopies(els, { newId: () => b.newId(), top: b.layer.topZ(), dx, dy });
     b.commit(copies.map((el) => ({ op: /** @type {const} */ ('put'), el })));
-    b.select(copies.map((el) => el.id));
+    b.select(copies.filter((el) => !el.locked).map((el) => el.id)); // locked ones cannot be selected
   }
 
   /** @param {string} raw */
