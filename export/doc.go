@@ -23,8 +23,12 @@
 // limits.
 //
 // Every import is checked element by element with board.DecodeOps, the
-// server's own validation of a client's ops.
+// server's own validation of a client's ops. Imported.Place
+// (importplace.go, importz.go) then makes an import add rather than
+// overwrite: fresh ids, bindings and groups renamed within it, z keys
+// above the board's top, optionally centred on a point.
 //
-// It does no I/O and holds no state (the parsed font is shared read-only);
-// every function is safe for concurrent use.
+// It does no I/O and holds no state (the parsed font is shared read-only;
+// Place reads crypto/rand for ids); every function is safe for concurrent
+// use.
 package export

@@ -12,11 +12,12 @@ import (
 const ExcalidrawSource = "excalidraw"
 
 // excalidrawKinds maps the Excalidraw element types Easel can draw. Others
-// (image, frame, embeddable, iframe, selection…) are skipped.
+// (image, frame, embeddable, iframe, selection…) are skipped and counted
+// in Imported.Skips with skipReasons' reason.
 var excalidrawKinds = map[string]board.Kind{
 	"rectangle": board.KindRect,
 	"ellipse":   board.KindEllipse,
-	"diamond":   board.KindLine, // a closed polygon
+	"diamond":   board.KindDiamond,
 	"line":      board.KindLine,
 	"arrow":     board.KindArrow,
 	"freedraw":  board.KindStroke,
@@ -26,6 +27,8 @@ var excalidrawKinds = map[string]board.Kind{
 // readExcalidraw reads an Excalidraw scene (a .excalidraw file):
 // {"type":"excalidraw","version":2,"source":…,"elements":[…],"appState":{…}}.
 // Elements keep the scene's order through z keys "x0000", "x0001", …
+// Text bound to a rectangle, ellipse or diamond (its containerId) becomes
+// that shape's label rather than an element of its own.
 func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 	raws, err := elementsField(top)
 	if err != nil {
@@ -36,14 +39,27 @@ func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 		return nil, err
 	}
 	im := &Imported{Source: ExcalidrawSource, Title: title}
+	labels := excalidrawLabels(raws)
 	seen := make(map[string]int)
+	skips := make(map[string]int)
+	var order []string
 	for i, raw := range raws {
-		el, ok, err := excalidrawElement(raw, i, len(im.Elements))
+		el, skip, err := excalidrawElement(raw, i, len(im.Elements), labels)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			im.Skipped++
+		switch skip {
+		case "":
+		case skipDeleted:
+			im.Deleted++
+			continue
+		case skipLabel:
+			continue // drawn inside its container
+		default:
+			if skips[skip] == 0 {
+				order = append(order, skip)
+			}
+			skips[skip]++
 			continue
 		}
 		if len(im.Elements) == MaxImportElements {
@@ -55,7 +71,87 @@ func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 		seen[el.ID] = i
 		im.Elements = append(im.Elements, el)
 	}
+	for _, kind := range order {
+		im.Skips = append(im.Skips, Skip{Kind: kind, Count: skips[kind], Reason: skipReason(kind)})
+	}
 	return im, nil
+}
+
+// Reasons an entry is not imported on its own: deleted, or a container's
+// label. Any other skip is named by the entry's Excalidraw type.
+const (
+	skipDeleted = "\x00deleted"
+	skipLabel   = "\x00label"
+)
+
+// skipReason says why entries of an Excalidraw type are not imported.
+func skipReason(kind string) string {
+	switch kind {
+	case "image":
+		return "not supported yet"
+	case "frame", "magicframe":
+		return "frames are not supported"
+	case "embeddable", "iframe":
+		return "embedded pages are not supported"
+	case "line", "arrow", "freedraw":
+		return "it has no points"
+	}
+	return "not an element type Easel knows"
+}
+
+// xlabel is the text of an Excalidraw text element bound to a container.
+type xlabel struct {
+	textID string
+	text   string
+	font   float64
+}
+
+// labelKinds are the Excalidraw types whose bound text becomes their label.
+var labelKinds = map[string]bool{"rectangle": true, "ellipse": true, "diamond": true}
+
+// excalidrawLabels finds the text bound to a labelled container: the
+// container's id → its text. A text whose container is missing, deleted or
+// an arrow stays a text element. Entries it cannot read are left for
+// excalidrawElement to report.
+func excalidrawLabels(raws []json.RawMessage) map[string]xlabel {
+	type entry struct {
+		ID          string  `json:"id"`
+		Type        string  `json:"type"`
+		IsDeleted   bool    `json:"isDeleted"`
+		ContainerID string  `json:"containerId"`
+		Text        string  `json:"text"`
+		Original    *string `json:"originalText"`
+		FontSize    float64 `json:"fontSize"`
+	}
+	containers := make(map[string]bool)
+	var texts []entry
+	for _, raw := range raws {
+		var e entry
+		if json.Unmarshal(raw, &e) != nil || e.IsDeleted {
+			continue
+		}
+		switch {
+		case labelKinds[e.Type] && e.ID != "":
+			containers[e.ID] = true
+		case e.Type == "text" && e.ContainerID != "":
+			texts = append(texts, e)
+		}
+	}
+	labels := make(map[string]xlabel)
+	for _, t := range texts {
+		if !containers[t.ContainerID] {
+			continue
+		}
+		if _, taken := labels[t.ContainerID]; taken {
+			continue // one label per shape: later texts stay texts
+		}
+		text := t.Text // wrapped by Excalidraw; the original is not
+		if t.Original != nil {
+			text = *t.Original
+		}
+		labels[t.ContainerID] = xlabel{textID: t.ID, text: text, font: t.FontSize}
+	}
+	return labels
 }
 
 // xfields reads one Excalidraw element's fields, naming it in errors.
@@ -130,78 +226,155 @@ func (f xfields) points() ([][2]float64, error) {
 	return out, nil
 }
 
-// excalidrawElement converts entry i of a scene; ok is false for one that
-// is skipped. n is how many elements were kept before it (its z).
-func excalidrawElement(raw json.RawMessage, i, n int) (el board.Element, ok bool, err error) {
+// excalidrawElement converts entry i of a scene; skip is not "" for one
+// that is not imported (skipDeleted, skipLabel or its type). n is how many
+// elements were kept before it (its z). Ids, bindings and groups keep the
+// scene's names ("x-" + id): the server gives every import fresh ones.
+func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel) (el board.Element, skip string, err error) {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil || obj == nil {
-		return el, false, badElement(i, " must be an object")
+		return el, "", badElement(i, " must be an object")
 	}
 	f := xfields{obj, i}
 	if deleted, err := f.flag("isDeleted"); err != nil || deleted {
-		return el, false, err
+		return el, skipDeleted, err
 	}
 	typ, err := f.str("type")
 	if err != nil {
-		return el, false, err
+		return el, "", err
 	}
 	kind, known := excalidrawKinds[typ]
 	if !known {
-		return el, false, nil
+		if typ == "" {
+			typ = "unknown"
+		}
+		return el, cutRunes(typ, 40), nil
 	}
 	id, err := f.str("id")
 	if err != nil {
-		return el, false, err
+		return el, "", err
 	}
 	if id == "" {
-		return el, false, badElement(i, ".id must be a non-empty string")
+		return el, "", badElement(i, ".id must be a non-empty string")
 	}
-	el = board.Element{ID: cutRunes("x-"+id, board.MaxElementIDLen), Kind: kind, Z: zKey(n)}
+	if typ == "text" {
+		container, err := f.str("containerId")
+		if err != nil {
+			return el, "", err
+		}
+		if l, ok := labels[container]; ok && container != "" && l.textID == id {
+			return el, skipLabel, nil
+		}
+	}
+	el = board.Element{ID: excalidrawID(id), Kind: kind, Z: zKey(n)}
 	for _, v := range []struct {
 		key string
 		dst *float64
 	}{{"x", &el.X}, {"y", &el.Y}, {"width", &el.W}, {"height", &el.H}, {"angle", &el.Rot}} {
 		if *v.dst, err = f.num(v.key, 0); err != nil {
-			return el, false, err
+			return el, "", err
 		}
 	}
 	if err := excalidrawStyle(f, &el, typ); err != nil {
-		return el, false, err
+		return el, "", err
+	}
+	if err := excalidrawOrganise(f, &el); err != nil {
+		return el, "", err
 	}
 	switch typ {
-	case "diamond":
-		w, h := el.W, el.H
-		el.Points = [][2]float64{{w / 2, 0}, {w, h / 2}, {w / 2, h}, {0, h / 2}, {w / 2, 0}}
+	case "rectangle", "ellipse", "diamond":
+		if l, ok := labels[id]; ok {
+			el.Text = cutRunes(l.text, board.MaxText)
+			if l.font > 0 {
+				el.Font = clamp(l.font, board.MinFont, board.MaxFont)
+			}
+		}
 	case "line", "arrow", "freedraw":
 		if el.Points, err = f.points(); err != nil {
-			return el, false, err
+			return el, "", err
 		}
 		if len(el.Points) == 0 {
-			return el, false, nil // nothing to draw
+			return el, typ, nil // nothing to draw
 		}
 		el.Points = simplifyPoints(el.Points, board.MaxPoints)
+		if typ != "freedraw" {
+			if err := excalidrawBindings(f, &el); err != nil {
+				return el, "", err
+			}
+		}
 		if typ == "arrow" {
 			excalidrawArrowheads(f, &el)
 		}
 	case "text":
 		s, err := f.str("text")
 		if err != nil {
-			return el, false, err
+			return el, "", err
 		}
 		el.Text = cutRunes(s, board.MaxText)
 		size, err := f.num("fontSize", 0)
 		if err != nil {
-			return el, false, err
+			return el, "", err
 		}
 		if size != 0 {
 			el.Font = clamp(size, board.MinFont, board.MaxFont)
 		}
 	}
 	el, err = checkedElement(&el, i)
-	return el, err == nil, err
+	return el, "", err
 }
 
-// excalidrawStyle maps colors and the stroke width.
+// excalidrawID is the Easel id of an Excalidraw id, and of the bindings
+// and groups that name it.
+func excalidrawID(id string) string { return cutRunes("x-"+id, board.MaxElementIDLen) }
+
+// excalidrawBindings maps startBinding/endBinding {"elementId"} to start
+// and end. A binding to an element the file does not hold is dropped when
+// the import gets its fresh ids.
+func excalidrawBindings(f xfields, el *board.Element) error {
+	for _, b := range []struct {
+		key string
+		dst **board.Binding
+	}{{"startBinding", &el.Start}, {"endBinding", &el.End}} {
+		if !f.has(b.key) {
+			continue
+		}
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(f.obj[b.key], &inner) != nil || inner == nil {
+			return badElement(f.i, ".%s must be an object or null", b.key)
+		}
+		target, err := stringField(inner, "elementId")
+		if err != nil {
+			return badElement(f.i, ".%s.%v", b.key, err)
+		}
+		if target != "" {
+			*b.dst = &board.Binding{ID: excalidrawID(target)}
+		}
+	}
+	return nil
+}
+
+// excalidrawOrganise maps groupIds (the outermost group: Excalidraw lists
+// them innermost first, and selects by the outermost) and locked.
+func excalidrawOrganise(f xfields, el *board.Element) error {
+	if f.has("groupIds") {
+		var groups []string
+		if json.Unmarshal(f.obj["groupIds"], &groups) != nil {
+			return badElement(f.i, ".groupIds must be an array of strings")
+		}
+		if n := len(groups); n > 0 && groups[n-1] != "" {
+			el.Group = excalidrawID(groups[n-1])
+		}
+	}
+	locked, err := f.flag("locked")
+	if err != nil {
+		return err
+	}
+	el.Locked = locked
+	return nil
+}
+
+// excalidrawStyle maps colors, the stroke width, strokeStyle (dashed,
+// dotted) and roundness.
 func excalidrawStyle(f xfields, el *board.Element, typ string) error {
 	stroke, err := f.str("strokeColor")
 	if err != nil {
@@ -210,7 +383,7 @@ func excalidrawStyle(f xfields, el *board.Element, typ string) error {
 	if c, ok := hexColor(stroke); ok {
 		el.Stroke = c
 	}
-	if typ == "rectangle" || typ == "ellipse" {
+	if labelKinds[typ] {
 		bg, err := f.str("backgroundColor")
 		if err != nil {
 			return err
@@ -225,6 +398,23 @@ func excalidrawStyle(f xfields, el *board.Element, typ string) error {
 			return err
 		}
 		el.Width = clamp(w, board.MinWidth, board.MaxWidth)
+	}
+	if typ != "text" {
+		dash, err := f.str("strokeStyle")
+		if err != nil {
+			return err
+		}
+		if dash == board.DashDashed || dash == board.DashDotted {
+			el.Dash = dash
+		}
+	}
+	if typ == "rectangle" || typ == "diamond" {
+		// roundness {"type":…} since 2023; strokeSharpness "round" before.
+		sharpness, err := f.str("strokeSharpness")
+		if err != nil {
+			return err
+		}
+		el.Round = f.has("roundness") || sharpness == "round"
 	}
 	return nil
 }

@@ -15,6 +15,13 @@ func FuzzParseImport(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(scene)
+	fidelity, err := os.ReadFile("testdata/fidelity.excalidraw")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(fidelity)
+	f.Add([]byte(`{"type":"excalidraw","elements":[{"id":"r","type":"rectangle","roundness":{"type":3},"groupIds":["a","b"],"locked":true,"boundElements":[{"type":"text","id":"t"}]},{"id":"t","type":"text","text":"in","originalText":"in box","containerId":"r","fontSize":0},{"id":"a","type":"arrow","points":[[0,0],[5,5]],"startBinding":{"elementId":"r"},"endBinding":{"elementId":""},"strokeStyle":"dotted"},{"id":"i","type":"image"},{"id":"d","type":"diamond","strokeSharpness":"round","strokeStyle":"dashed","angle":-7}]}`))
+	f.Add([]byte(`{"format":"easel","version":1,"elements":[{"id":"a","kind":"diamond","round":true,"dash":"dashed","text":"x","group":"g","locked":true,"z":"zzzz"},{"id":"b","kind":"arrow","points":[[0,0],[1,1]],"start":{"id":"a"},"end":{"id":"gone"}}]}`))
 	f.Add([]byte(`{"format":"easel","version":1,"title":"T","elements":[{"id":"a","kind":"stroke","points":[[0,0],[1,2]],"z":"a0"},{"id":"b","kind":"sticky","text":"hi","fill":null}]}`))
 	f.Add([]byte(`{"type":"excalidraw","elements":[{"id":"d","type":"diamond","width":1e300,"height":-4}]}`))
 	f.Add([]byte(`{"type":"excalidraw","elements":[{"id":"t","type":"text","text":"x","fontSize":-1,"angle":1e308}]}`))
@@ -39,5 +46,22 @@ func FuzzParseImport(f *testing.F) {
 			t.Fatalf("%d elements", len(els))
 		}
 		passesValidation(t, els)
+		// Placed on a board, centred anywhere: still valid, or refused
+		// with a reason.
+		im, err := ReadImport(data)
+		if err != nil {
+			t.Fatalf("ParseImport accepted what ReadImport refuses: %v", err)
+		}
+		top := string(data[:min(len(data), 8)])
+		if !zPattern(top) {
+			top = "a0"
+		}
+		if _, err := im.Place(Placement{Top: top, Center: &[2]float64{9e6, -9e6}}); err != nil {
+			if board.ErrorCode(err) != board.CodeBadRequest {
+				t.Fatalf("place: %v", err)
+			}
+			return
+		}
+		passesValidation(t, im.Elements)
 	})
 }

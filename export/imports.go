@@ -21,9 +21,19 @@ type Imported struct {
 	Source   string // "easel" or "excalidraw"
 	Title    string // "" when the file has none; otherwise a valid board title
 	Elements []board.Element
-	// Skipped counts entries left out: deleted ones and kinds Easel does
-	// not draw (images, frames, embeds…).
-	Skipped int
+	// Skips counts the entries left out because Easel cannot draw them
+	// (images, frames, embeds…), one entry per kind in file order.
+	Skips []Skip
+	// Deleted counts entries the file itself marks deleted: not skipped,
+	// since nobody sees them.
+	Deleted int
+}
+
+// Skip says how many entries of one kind an import left out, and why.
+type Skip struct {
+	Kind   string `json:"kind"`
+	Count  int    `json:"count"`
+	Reason string `json:"reason"`
 }
 
 // ParseImport reads an uploaded file (Easel's JSON export or an

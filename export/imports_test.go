@@ -57,8 +57,9 @@ func TestExcalidrawFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.Source != ExcalidrawSource || im.Skipped != 2 || len(im.Elements) != 7 {
-		t.Fatalf("source %s, %d skipped, %d elements", im.Source, im.Skipped, len(im.Elements))
+	wantSkips := []Skip{{Kind: "image", Count: 1, Reason: "not supported yet"}}
+	if im.Source != ExcalidrawSource || !reflect.DeepEqual(im.Skips, wantSkips) || im.Deleted != 1 || len(im.Elements) != 7 {
+		t.Fatalf("source %s, skipped %+v, %d deleted, %d elements", im.Source, im.Skips, im.Deleted, len(im.Elements))
 	}
 	passesValidation(t, im.Elements)
 	byID := map[string]board.Element{}
@@ -86,8 +87,7 @@ func TestExcalidrawFixture(t *testing.T) {
 		t.Errorf("ellipse: %+v", ell)
 	}
 	dia := get("x-diamond-j1k2l3")
-	wantDia := [][2]float64{{80, 0}, {160, 60}, {80, 120}, {0, 60}, {80, 0}}
-	if dia.Kind != board.KindLine || !reflect.DeepEqual(dia.Points, wantDia) || dia.Stroke != "#000000" || dia.Width != 1 {
+	if dia.Kind != board.KindDiamond || dia.W != 160 || dia.H != 120 || dia.Points != nil || dia.Stroke != "#000000" || dia.Width != 1 {
 		t.Errorf("diamond: %+v", dia)
 	}
 	line := get("x-line-m4n5o6")
@@ -143,8 +143,9 @@ func TestExcalidrawRepairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	passesValidation(t, im.Elements)
-	if len(im.Elements) != 5 || im.Skipped != 2 {
-		t.Fatalf("%d elements, %d skipped", len(im.Elements), im.Skipped)
+	wantSkips := []Skip{{Kind: "line", Count: 1, Reason: "it has no points"}, {Kind: "frame", Count: 1, Reason: "frames are not supported"}}
+	if len(im.Elements) != 5 || !reflect.DeepEqual(im.Skips, wantSkips) {
+		t.Fatalf("%d elements, skipped %+v", len(im.Elements), im.Skips)
 	}
 	free, text, rect, back, plain := im.Elements[0], im.Elements[1], im.Elements[2], im.Elements[3], im.Elements[4]
 	if n := utf8.RuneCountInString(free.ID); n != board.MaxElementIDLen {

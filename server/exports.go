@@ -89,15 +89,51 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 type importResponse struct {
 	Seq   uint64 `json:"seq"`
 	Added int    `json:"added"`
+	// IDs are the imported elements' new ids, bottom to top.
+	IDs []string `json:"ids"`
+	// Skipped lists what the file held that Easel cannot draw.
+	Skipped []export.Skip `json:"skipped"`
+}
+
+// importCenter reads the optional ?cx=&cy= of an import: the board point
+// its elements are centred on (the page sends its view's centre). Both or
+// neither; each a finite number with |v| ≤ 1e7.
+func importCenter(c echo.Context) (*[2]float64, error) {
+	q := c.QueryParams()
+	_, hasX := q["cx"]
+	_, hasY := q["cy"]
+	if !hasX && !hasY {
+		return nil, nil
+	}
+	if !hasX || !hasY {
+		return nil, board.Errorf(board.CodeBadRequest, "cx and cy go together: give both or neither")
+	}
+	var out [2]float64
+	for i, key := range []string{"cx", "cy"} {
+		v, err := strconv.ParseFloat(q.Get(key), 64)
+		if err != nil || !board.ValidCoordinate(v) {
+			return nil, board.Errorf(board.CodeBadRequest, "%s must be a finite number with |v| ≤ 1e7", key)
+		}
+		out[i] = v
+	}
+	return &out, nil
 }
 
 // maxImportBytes bounds an uploaded file.
 const maxImportBytes = 16 << 20
 
 // importBoard is POST /b/<id>/import: an Easel JSON export or an Excalidraw
-// scene. The elements reach every member as one ordinary ops message.
+// scene. The elements reach every member as one ordinary ops message. An
+// import adds: every element gets a fresh id (bindings and groups follow),
+// z keys on top of the board, and with ?cx=&cy= its bounds are centred
+// there, so re-importing a file makes a second copy and never moves
+// anyone's edits back.
 func (s *Server) importBoard(c echo.Context) error {
 	b, err := s.lookupBoard(c, board.RoleEdit)
+	if err != nil {
+		return err
+	}
+	at, err := importCenter(c)
 	if err != nil {
 		return err
 	}
@@ -130,13 +166,26 @@ func (s *Server) importBoard(c echo.Context) error {
 		}
 		return board.Errorf(board.CodeBadRequest, "read the upload: %v", err)
 	}
-	_, elements, err := export.ParseImport(data)
+	im, err := export.ReadImport(data)
 	if err != nil {
 		return err
 	}
-	if len(elements) == 0 {
-		return board.Errorf(board.CodeBadRequest, "the file holds no elements Easel can draw")
+	if len(im.Elements) == 0 {
+		return board.Errorf(board.CodeBadRequest, "the file holds no elements Easel can draw%s", skippedNote(im.Skips))
 	}
+	snap, err := s.hub.Snapshot(c.Request().Context(), b.ID)
+	if err != nil {
+		return err
+	}
+	ids, err := im.Place(export.Placement{
+		Taken:  func(id string) bool { _, ok := snap.Elements[id]; return ok },
+		Top:    topZ(snap),
+		Center: at,
+	})
+	if err != nil {
+		return err
+	}
+	elements := im.Elements
 	ops := make([]board.Op, len(elements))
 	for i := range elements {
 		ops[i] = board.Op{Op: board.OpPut, El: &elements[i]}
@@ -147,5 +196,31 @@ func (s *Server) importBoard(c echo.Context) error {
 		return err
 	}
 	s.log.Info("board imported", "board", shortID(b.ID), "elements", len(elements), "seq", committed.Seq)
-	return c.JSON(http.StatusOK, importResponse{Seq: committed.Seq, Added: len(elements)})
+	skipped := im.Skips
+	if skipped == nil {
+		skipped = []export.Skip{}
+	}
+	return c.JSON(http.StatusOK, importResponse{Seq: committed.Seq, Added: len(elements), IDs: ids, Skipped: skipped})
+}
+
+// topZ is the highest z key on a board, "" when it is empty.
+func topZ(snap *board.Snapshot) string {
+	top := ""
+	for _, e := range snap.Elements {
+		top = max(top, e.Z)
+	}
+	return top
+}
+
+// skippedNote tells, after "no elements Easel can draw", what the file
+// held instead: " (2 image: not supported yet)".
+func skippedNote(skips []export.Skip) string {
+	if len(skips) == 0 {
+		return ""
+	}
+	parts := make([]string, len(skips))
+	for i, sk := range skips {
+		parts[i] = fmt.Sprintf("%d %s: %s", sk.Count, sk.Kind, sk.Reason)
+	}
+	return " (skipped " + strings.Join(parts, "; ") + ")"
 }

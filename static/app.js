@@ -8,6 +8,7 @@
 // importer (editors only) posts to the board's import URL.
 
 import { BoardCanvas } from './canvas.js';
+import { Clipboard } from './clipboard.js';
 import { FALLBACK_COLOR } from './color.js';
 import { RemoteCursors } from './cursors.js';
 import { Downloads } from './downloads.js';
@@ -15,7 +16,7 @@ import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
 import { bindIdentityForm, loadIdentity } from './identity.js';
-import { Importer, importURL, preventFileNavigation } from './importer.js';
+import { Importer, importURL, landImport, preventFileNavigation } from './importer.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { OutboxDB } from './outboxdb.js';
@@ -176,6 +177,13 @@ function main() {
 
   /** @type {Importer | null} */
   let importer = null;
+  // Ctrl/⌘+C, X, V (and Shift+C as PNG) through the system clipboard;
+  // Excalidraw's clipboard is imported.
+  new Clipboard({
+    board,
+    notify: (text) => toast.show(text),
+    importScene: (scene, at) => importer?.upload(new File([scene], 'the clipboard', { type: 'application/json' }), at),
+  });
   /** @type {HTMLElement} */
   const stage = $('#stage', root);
   if (page.role === 'edit' && page.editURL) {
@@ -184,6 +192,8 @@ function main() {
       notify: (text) => toast.show(text),
       button: $('[data-testid="import-button"]', root),
       input: $('[data-testid="import-file"]', root),
+      center: () => viewport.toBoard(canvasEl.clientWidth / 2, canvasEl.clientHeight / 2),
+      arrived: (info) => landImport(board, info, (steps) => board.history.record(steps, [])),
     });
     importer.bindDrop(stage);
   } else {

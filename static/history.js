@@ -11,7 +11,8 @@
 
 /**
  * A reversing op. onlyIfPresent: skip it when the element is gone by the
- * time of the undo (it reverts a modification, not a deletion).
+ * time of the undo (it reverts a modification, not a deletion; or it
+ * deletes an imported element someone else deleted already).
  * @typedef {object} Step
  * @property {Op} op
  * @property {boolean} onlyIfPresent
@@ -58,6 +59,17 @@ export function inverseSteps(ops, lookup, title) {
 }
 
 /**
+ * The steps that undo an import: deleting exactly the elements it added
+ * (the server gave them their ids), those still there at the time of the
+ * undo. An import is one undo step, like a gesture.
+ * @param {string[]} ids
+ * @returns {Step[]}
+ */
+export function importSteps(ids) {
+  return ids.map((id) => ({ op: /** @type {Op} */ ({ op: 'del', id }), onlyIfPresent: true }));
+}
+
+/**
  * The ops of steps that still apply to the board as it is now.
  * @param {Step[]} steps
  * @param {(id: string) => Element | undefined} lookup
@@ -68,6 +80,7 @@ export function stepsToOps(steps, lookup) {
   const ops = [];
   for (const s of steps) {
     if (s.onlyIfPresent && s.op.op === 'put' && !lookup(s.op.el.id)) continue;
+    if (s.onlyIfPresent && s.op.op === 'del' && !lookup(s.op.id)) continue;
     ops.push(s.op);
   }
   return ops;

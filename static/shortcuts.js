@@ -52,6 +52,8 @@ export const HELP = [
       ['Delete / Backspace', 'Delete the selection'],
       ['Ctrl/⌘ + D', 'Duplicate the selection'],
       ['Ctrl/⌘ + A', 'Select everything'],
+      ['Ctrl/⌘ + C / X / V', 'Copy / cut / paste (also between boards; text pastes as text)'],
+      ['Ctrl/⌘ + Shift + C', 'Copy the selection as a PNG image'],
       ['Arrow keys (+Shift)', 'Nudge the selection by 1 (10)'],
       ['Escape', 'Cancel, clear the selection, close this help'],
       ['Ctrl/⌘ + Z', 'Undo your last edit'],

@@ -205,7 +205,7 @@ test('import answers: the server message, else one from the status', () => {
   assert.match(importProblem(400, '<html><body>x</body></html>'), /not an Easel or Excalidraw/);
   assert.match(importProblem(429, ''), /too many/);
   assert.match(importProblem(502, '<html>'), /HTTP 502/);
-  assert.deepEqual(importResult('{"seq":12,"added":3}'), { seq: 12, added: 3 });
+  assert.deepEqual(importResult('{"seq":12,"added":3}'), { seq: 12, added: 3, ids: [], skipped: [] });
   assert.equal(importResult('{"seq":"12"}'), null);
   assert.equal(importResult('nope'), null);
 });
