@@ -14,9 +14,10 @@ import { Downloads } from './downloads.js';
 import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
-import { bindIdentityForm, loadIdentity } from './identity.js';
+import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { Importer, importURL, preventFileNavigation } from './importer.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
+import { Disclosure } from './panels.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
 import { setupShareLink } from './share.js';
@@ -141,6 +142,12 @@ function main() {
     // its own ref; the server keeps each edit once.
     for (const m of sync.welcome(msg)) conn.send({ type: 'ops', ref: m.ref, ops: m.ops });
     const others = Array.isArray(msg.peers) ? msg.peers.map(toPeer).filter((p) => p !== null) : [];
+    // A random default color moves off one someone here has (identity.js): hello again with it.
+    const color = colorAmong(identity, /** @type {Peer[]} */ (others));
+    if (color !== identity.color) {
+      identity = setIdentity({ ...identity, color });
+      setTimeout(() => conn.reconnect(), 0);
+    }
     presence.reset(
       { id: session.you, name: identity.name, color: identity.color, role: session.role },
       /** @type {Peer[]} */ (others),
@@ -249,11 +256,14 @@ function main() {
     setupShareLink($('[data-testid="share-view-link"]', root), page.viewURL, shareField);
   }
 
-  bindIdentityForm($('#identity-form', root), $('#name-input', root), $('#color-input', root), identity, (next) => {
+  const setIdentity = bindIdentityForm($('#identity-form', root), $('#name-input', root), $('#color-input', root), identity, (next) => {
     identity = next;
     presence.updateSelf({ name: next.name, color: next.color });
     conn.reconnect(); // v1 has no rename: a new hello on a new connection
   });
+
+  // Narrow screens: share links, identity and theme in a menu.
+  new Disclosure($('[data-testid="menu-toggle"]', root), $('#topbar-menu', root));
 
   // No reconnecting while the page goes away; pick up again if it comes back
   // from the back/forward cache.
