@@ -90,3 +90,54 @@ for (const scheme of /** @type {const} */ (['light', 'dark'])) {
 
   });
 }
+
+test('the new controls are reached with Tab and work from the keyboard', async ({ browser, server }) => {
+  const board = await createBoard(server.baseURL, 'Keyboard');
+  await addCrowd(browser, server.baseURL, board.id, CROWD);
+  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ME, { colorScheme: 'light' });
+  await expect(page.getByTestId('peer-more')).toBeVisible();
+
+  /**
+   * Presses Tab until the control has the focus.
+   * @param {string} testid
+   */
+  async function tabTo(testid) {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((id) => document.activeElement?.getAttribute('data-testid') === id, testid)) return;
+    }
+    throw new Error(`Tab never reached ${testid}`);
+  }
+
+  await test.step('"+N" opens with Enter and closes with Escape, giving the focus back', async () => {
+    await tabTo('peer-more');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('peer-more')).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('peer-more')).toHaveAttribute('aria-expanded', 'false');
+    await expect(page.getByTestId('peer-more')).toBeFocused();
+  });
+
+  await test.step('the theme toggle switches with Enter', async () => {
+    await tabTo('theme-toggle');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('theme-toggle')).toHaveAttribute('data-theme', 'dark');
+  });
+
+  await test.step('on a narrow screen the menu and the style row open with Enter and Tab goes into them', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('body').focus();
+    await tabTo('menu-toggle');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('menu-toggle')).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('share-edit-link')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('share-edit-link')).toBeHidden();
+    await tabTo('style-toggle');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('style-toggle')).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('stroke-color')).toBeFocused();
+  });
+});
