@@ -33,9 +33,13 @@ export function toPeer(raw) {
   };
 }
 
+/** Chips shown at most, however wide the bar: a few faces, then "+N". */
+export const MAX_CHIPS = 8;
+
 /**
  * How many chips of the given widths fit in `room` pixels, `gap` apart,
- * leaving room for the "+N" button when not all of them fit.
+ * leaving room for the "+N" button when not all of them fit; never more
+ * than MAX_CHIPS.
  * @param {number[]} widths
  * @param {number} gap
  * @param {number} room
@@ -44,10 +48,10 @@ export function toPeer(raw) {
  */
 export function chipsThatFit(widths, gap, room, moreWidth) {
   const total = widths.reduce((sum, w, i) => sum + w + (i > 0 ? gap : 0), 0);
-  if (total <= room) return widths.length;
+  if (total <= room && widths.length <= MAX_CHIPS) return widths.length;
   let used = moreWidth;
   let n = 0;
-  for (const w of widths) {
+  for (const w of widths.slice(0, MAX_CHIPS)) {
     if (used + gap + w > room) break;
     used += gap + w;
     n++;
@@ -207,12 +211,15 @@ export class Presence {
     const room = list.clientWidth;
     if (room > 0 && list.scrollWidth > room) list.classList.add('is-compact');
     let n = this.chips.length;
-    if (room > 0 && list.scrollWidth > room) {
-      const gap = Number.parseFloat(getComputedStyle(list).columnGap) || 0;
+    if (n > MAX_CHIPS || (room > 0 && list.scrollWidth > room)) {
+      // Avatars may overlap (a negative margin): it counts in the gap.
+      const px = (/** @type {string} */ v) => Number.parseFloat(v) || 0;
+      const second = this.chips[1] ? px(getComputedStyle(this.chips[1]).marginLeft) : 0;
+      const gap = px(getComputedStyle(list).columnGap) + second;
       const widths = this.chips.map((c) => c.getBoundingClientRect().width);
       this.moreButton.textContent = `+${this.chips.length}`;
       list.append(this.more);
-      const moreWidth = this.more.getBoundingClientRect().width;
+      const moreWidth = this.more.getBoundingClientRect().width + px(getComputedStyle(this.more).marginLeft) - second;
       n = chipsThatFit(widths, gap, room, moreWidth);
     }
     const rest = this.chips.slice(n);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inkFor } from '../color.js';
 import { colorAmong, distinctColor, PALETTE } from '../identity.js';
-import { chipsThatFit } from '../presence.js';
+import { chipsThatFit, MAX_CHIPS } from '../presence.js';
 import { resolveTheme } from '../theme.js';
 
 /** WCAG contrast ratio of two "#rrggbb" colors. */
@@ -65,6 +65,9 @@ test('chipsThatFit keeps room for "+N" only when not all fit', () => {
   assert.equal(chipsThatFit([30, 30, 30], 6, 101, 32), 1);
   assert.equal(chipsThatFit([120, 30], 6, 100, 32), 0);
   assert.equal(chipsThatFit([], 6, 100, 32), 0);
+  // However wide the bar, a few chips and "+N".
+  assert.equal(chipsThatFit(Array(MAX_CHIPS).fill(20), 0, 1000, 30), MAX_CHIPS);
+  assert.equal(chipsThatFit(Array(MAX_CHIPS + 1).fill(20), 0, 1000, 30), MAX_CHIPS);
 });
 
 test('the theme: a stored choice wins, else the system', () => {
