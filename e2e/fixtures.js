@@ -306,8 +306,9 @@ async function createBoard(baseURL, title) {
  *   runs on the new context before its page is created (e.g. routeWebSocket)
  */
 async function openPeer(browser, url, who, contextOptions = {}, setup = undefined) {
-  // The same viewport for every peer, so canvas-relative positions compare.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  // The same viewport for every peer, so canvas-relative positions compare:
+  // the project's (the phone project's 390×844), else 1280×800.
+  const context = await browser.newContext({ viewport: projectViewport(), ...contextOptions });
   if (setup) await setup(context);
   await context.addInitScript(({ name, color }) => {
     localStorage.setItem('easel.name', name);
@@ -330,6 +331,11 @@ async function openPeer(browser, url, who, contextOptions = {}, setup = undefine
   expect(response?.status(), `GET ${url}`).toBe(200);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   return { context, page };
+}
+
+/** The viewport of the running test's project, else 1280×800. */
+function projectViewport() {
+  return test.info().project.use.viewport ?? { width: 1280, height: 800 };
 }
 
 /** @param {import('@playwright/test').Page} page */

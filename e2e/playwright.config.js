@@ -6,6 +6,19 @@
 // fixture in fixtures.js starts per test on a free loopback port.
 const { defineConfig } = require('@playwright/test');
 
+/** Debian's Chromium, for every project. */
+const chromiumLaunch = {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
 module.exports = defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -28,19 +41,21 @@ module.exports = defineConfig({
   projects: [
     {
       name: 'chromium',
+      // The phone-only specs run in the phone project alone.
+      testIgnore: /phone\.spec\.js$/,
+      use: { browserName: 'chromium', launchOptions: chromiumLaunch },
+    },
+    {
+      // A phone with touch (acceptance 1): the tests tagged @phone (drawing,
+      // the export menu, the layout and gesture tests of phone.spec.js).
+      name: 'phone',
+      grep: /@phone/,
       use: {
         browserName: 'chromium',
-        launchOptions: {
-          executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
-        },
+        launchOptions: chromiumLaunch,
+        viewport: { width: 390, height: 844 },
+        hasTouch: true,
+        isMobile: true,
       },
     },
   ],

@@ -15,11 +15,12 @@ import { Downloads } from './downloads.js';
 import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
-import { bindIdentityForm, loadIdentity } from './identity.js';
+import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { Importer, importURL, landImport, preventFileNavigation } from './importer.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { OutboxDB } from './outboxdb.js';
+import { Disclosure } from './panels.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
 import { setupShareLink } from './share.js';
@@ -153,6 +154,12 @@ function main() {
     sync.welcome(msg);
     outbox.welcomed();
     const others = Array.isArray(msg.peers) ? msg.peers.map(toPeer).filter((p) => p !== null) : [];
+    // A random default color moves off one someone here has (identity.js): hello again with it.
+    const color = colorAmong(identity, /** @type {Peer[]} */ (others));
+    if (color !== identity.color) {
+      identity = setIdentity({ ...identity, color });
+      setTimeout(() => conn.reconnect(), 0);
+    }
     presence.reset(
       { id: session.you, name: identity.name, color: identity.color, role: session.role },
       /** @type {Peer[]} */ (others),
@@ -284,11 +291,14 @@ function main() {
     setupShareLink($('[data-testid="share-view-link"]', root), page.viewURL, shareField);
   }
 
-  bindIdentityForm($('#identity-form', root), $('#name-input', root), $('#color-input', root), identity, (next) => {
+  const setIdentity = bindIdentityForm($('#identity-form', root), $('#name-input', root), $('#color-input', root), identity, (next) => {
     identity = next;
     presence.updateSelf({ name: next.name, color: next.color });
     conn.reconnect(); // v1 has no rename: a new hello on a new connection
   });
+
+  // Narrow screens: share links, identity and theme in a menu.
+  new Disclosure($('[data-testid="menu-toggle"]', root), $('#topbar-menu', root));
 
   // No reconnecting while the page goes away; pick up again if it comes back
   // from the back/forward cache.

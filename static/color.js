@@ -26,7 +26,9 @@ export function safeColor(value, fallback = FALLBACK_COLOR) {
 }
 
 /**
- * The text color (dark or white) that reads best on the background color.
+ * The text color that reads on the background color with WCAG AA contrast
+ * (4.5:1): white when it reaches that, else black, which then always does
+ * (the worst case for the better of the two is 4.58:1).
  * @param {string} hex a "#rrggbb" color
  * @returns {string}
  */
@@ -37,10 +39,8 @@ export function inkFor(hex) {
     return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   };
   const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-  // Contrast against white vs. against near-black (#1e1e1e, luminance ≈ 0.013).
   const onWhite = 1.05 / (luminance + 0.05);
-  const onDark = (luminance + 0.05) / 0.063;
-  return onWhite >= onDark ? '#ffffff' : '#1e1e1e';
+  return onWhite >= 4.5 ? '#ffffff' : '#000000';
 }
 
 /**

@@ -6,6 +6,7 @@
 import { isHexColor } from './color.js';
 import { clampWidth } from './element.js';
 import { ZOOM_STEP } from './navigate.js';
+import { Disclosure } from './panels.js';
 import { TOOLS } from './shortcuts.js';
 
 /** @typedef {import('./whiteboard.js').Whiteboard} Whiteboard */
@@ -71,6 +72,8 @@ export function bindToolbar(root, board) {
   /** @type {HTMLButtonElement} */
   const zoomReset = byTestId(root, 'zoom-reset');
   for (const b of [fillNone, undo, redo, zoomIn, zoomOut, zoomReset]) keepFocus(b);
+  // Narrow screens: the style controls open under the tools (style-toggle).
+  new Disclosure(byTestId(root, 'style-toggle'), /** @type {HTMLElement} */ (stroke.closest('.toolbar__style')));
 
   stroke.addEventListener('change', () => {
     if (isHexColor(stroke.value)) board.setStyle({ stroke: stroke.value.toLowerCase() });

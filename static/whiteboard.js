@@ -106,6 +106,8 @@ export class Whiteboard {
     this.tool = this.tools.select;
     /** The pointer of the tool's gesture in progress. @type {number | null} */
     this.active = null;
+    /** A touch waiting to lift before its tool acts (see bindPointer). @type {number | null} */
+    this.tap = null;
     /** @type {Set<() => void>} */
     this.listeners = new Set();
     /** Called for "?" (the help overlay). */
@@ -418,6 +420,7 @@ export class Whiteboard {
   }
 
   cancelGesture() {
+    this.tap = null;
     if (this.active === null) return;
     this.active = null;
     this.tool.cancel?.();
@@ -448,14 +451,13 @@ export class Whiteboard {
       if (ev.button !== 0 || this.active !== null) return;
       if (!this.sync.hasState && this.tool !== this.tools.select) return;
       ev.preventDefault(); // no text selection and no focus change: done by hand here
-      const editing = this.editor.isOpen;
-      const ae = document.activeElement;
-      if (ae instanceof HTMLElement && ae !== document.body) ae.blur();
-      this.editor.close(true); // a click outside the text editor finishes the edit
-      if (editing && (this.tool === this.tools.text || this.tool === this.tools.sticky)) return;
-      this.capture(ev.pointerId);
-      this.active = ev.pointerId;
-      this.tool.down(this.pointer(ev));
+      if (ev.pointerType === 'touch' && !this.tool.up) {
+        // A tool that acts at once (text, sticky) acts when the finger
+        // lifts: a second finger (pan, pinch) must find nothing made.
+        this.tap = ev.pointerId;
+        return;
+      }
+      this.begin(ev);
     });
     s.addEventListener('pointermove', (ev) => {
       if (this.nav.move(ev)) return;
@@ -471,6 +473,12 @@ export class Whiteboard {
         this.setCursor(this.nav.spaceHeld ? 'grab' : this.tool.cursor);
         return;
       }
+      if (this.tap === ev.pointerId) {
+        this.tap = null;
+        if (ev.type === 'pointerup') this.begin(ev);
+        this.active = null;
+        return;
+      }
       if (this.active !== ev.pointerId) return;
       this.active = null;
       if (ev.type === 'pointercancel') this.tool.cancel?.();
@@ -480,6 +488,21 @@ export class Whiteboard {
     s.addEventListener('pointercancel', end);
     s.addEventListener('dblclick', (ev) => this.tool.doubleClick?.(this.pointer(ev)));
     s.addEventListener('contextmenu', (ev) => ev.preventDefault());
+  }
+
+  /**
+   * Start the tool's gesture with this pointer.
+   * @param {PointerEvent} ev
+   */
+  begin(ev) {
+    const editing = this.editor.isOpen;
+    const ae = document.activeElement;
+    if (ae instanceof HTMLElement && ae !== document.body) ae.blur();
+    this.editor.close(true); // a click outside the text editor finishes the edit
+    if (editing && (this.tool === this.tools.text || this.tool === this.tools.sticky)) return;
+    this.capture(ev.pointerId);
+    this.active = ev.pointerId;
+    this.tool.down(this.pointer(ev));
   }
 
   bindKeys() {

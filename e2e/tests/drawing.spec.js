@@ -59,7 +59,7 @@ function kindsAndTexts(els) {
 
 const FOUR_KINDS = ['rect:', 'sticky:buy milk', 'stroke:', 'text:hello world'];
 
-test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in Bob’s page', async ({
+test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in Bob’s page @phone', async ({
   browser,
   server,
 }) => {

@@ -61,7 +61,7 @@ async function expectConnection(page, state, timeout = 20_000) {
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', state, { timeout });
 }
 
-test('a PNG download shows its progress, is verified and saved, with the bytes and ETag of GET export.png', async ({ browser, server }) => {
+test('a PNG download shows its progress, is verified and saved, with the bytes and ETag of GET export.png @phone', async ({ browser, server }) => {
   const board = await createBoard(server.baseURL, 'Export test');
   const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE);
   await drawAFew(page);

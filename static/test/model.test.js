@@ -34,9 +34,11 @@ test('colors are validated', () => {
 
 test('inkFor picks a readable text color', () => {
   assert.equal(inkFor('#000000'), '#ffffff');
-  assert.equal(inkFor('#1c7ed6'), '#ffffff');
-  assert.equal(inkFor('#ffd43b'), '#1e1e1e');
-  assert.equal(inkFor('#ffffff'), '#1e1e1e');
+  assert.equal(inkFor('#1971c2'), '#ffffff');
+  // White on this blue is 4.2:1, under AA: black (5.0:1) instead.
+  assert.equal(inkFor('#1c7ed6'), '#000000');
+  assert.equal(inkFor('#ffd43b'), '#000000');
+  assert.equal(inkFor('#ffffff'), '#000000');
 });
 
 test('toPeer checks fields from the network', () => {
