@@ -4,7 +4,8 @@
 // finished gesture into one ops message through sync (shown at once,
 // acknowledged or rolled back later) and the connection.
 
-import { clampWidth, IdMaker, opProblem, POINT_KINDS, TEXT_KINDS } from './element.js';
+import { bindingOps, bindsTo, BIND_REACH_PX, detach, remapBindings } from './bindings.js';
+import { clampWidth, DASH_KINDS, IdMaker, opProblem, POINT_KINDS, ROUND_KINDS, TEXT_KINDS } from './element.js';
 import { hitTest, translate } from './geometry.js';
 import { History, inverseSteps, stepsToOps } from './history.js';
 import { Navigator, ZOOM_STEP } from './navigate.js';
@@ -56,6 +57,8 @@ import { compareStrings, keyBetween } from './zorder.js';
  * @property {string} stroke
  * @property {string | null} fill
  * @property {number} width
+ * @property {'solid' | 'dashed' | 'dotted'} dash
+ * @property {boolean} round rounded corners (rect, diamond)
  */
 
 /** How close (CSS px) a click must be to hit an element. */
@@ -89,13 +92,14 @@ export class Whiteboard {
     /** The selected ids (the layer draws them). @type {Set<string>} */
     this.selection = this.layer.selection;
     /** @type {Style} */
-    this.style = { stroke: '#1e1e1e', fill: null, width: 2 };
+    this.style = { stroke: '#1e1e1e', fill: null, width: 2, dash: 'solid', round: false };
     /** @type {Record<string, Tool>} */
     this.tools = {
       select: new SelectTool(this),
       pen: new PenTool(this),
       rect: new ShapeTool(this, 'rect'),
       ellipse: new ShapeTool(this, 'ellipse'),
+      diamond: new ShapeTool(this, 'diamond'),
       line: new ShapeTool(this, 'line'),
       arrow: new ShapeTool(this, 'arrow'),
       text: new TextTool(this),
@@ -210,6 +214,27 @@ export class Whiteboard {
   }
 
   /**
+   * The shape a line's end at a board point binds to: the topmost one it
+   * is on or near (bindings.js), not `not`.
+   * @param {number} x
+   * @param {number} y
+   * @param {string} [not]
+   * @returns {Element | null}
+   */
+  bindTargetAt(x, y, not) {
+    const reach = BIND_REACH_PX / this.viewport.scale;
+    /** @type {Element | null} */
+    let found = null;
+    this.layer.each((el, item) => {
+      if (x < item.minX - reach || x > item.maxX + reach || y < item.minY - reach || y > item.maxY + reach) return false;
+      if (!bindsTo(el, x, y, reach, not)) return false;
+      found = el;
+      return true;
+    }, true);
+    return found;
+  }
+
+  /**
    * Show a gesture in progress.
    * @param {Map<string, Element | null>} elements
    */
@@ -266,6 +291,8 @@ export class Whiteboard {
    */
   commit(ops, record = true) {
     if (this.readOnly || !this.sync.hasState) return [];
+    // Lines bound to what the ops move or delete follow in the same message.
+    ops = bindingOps(ops, this.sync.view.values(), (id) => this.sync.get(id));
     const valid = ops.filter((op) => {
       const why = opProblem(op);
       if (why) console.error(`easel: not sending an invalid op (${why})`, op);
@@ -330,10 +357,13 @@ export class Whiteboard {
     /** @type {Op[]} */
     const ops = [];
     const ids = [];
+    /** @type {Map<string, string>} */
+    const copies = new Map(els.map((el) => [el.id, this.newId()]));
     for (const el of els) {
-      const id = this.newId();
+      const id = /** @type {string} */ (copies.get(el.id));
       const z = keyBetween(el.z, this.layer.zAbove(el)) ?? this.topZ();
-      ops.push({ op: 'put', el: { ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z } });
+      // A copied line stays bound only to copied shapes (to their copies).
+      ops.push({ op: 'put', el: remapBindings({ ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z }, copies) });
       ids.push(id);
     }
     this.commit(ops);
@@ -347,7 +377,8 @@ export class Whiteboard {
   nudgeSelection(dx, dy) {
     const els = this.selected();
     if (els.length === 0) return;
-    this.commit(els.map((el) => ({ op: /** @type {const} */ ('put'), el: translate(el, dx, dy) })));
+    const moving = new Set(els.map((el) => el.id));
+    this.commit(els.map((el) => ({ op: /** @type {const} */ ('put'), el: detach(translate(el, dx, dy), (id) => moving.has(id)) })));
   }
 
   selectAll() {
@@ -369,7 +400,16 @@ export class Whiteboard {
       if (fields.stroke !== undefined) next.stroke = fields.stroke;
       if (fields.width !== undefined && !TEXT_KINDS.has(el.kind)) next.width = fields.width;
       if (fields.fill !== undefined && !POINT_KINDS.has(el.kind) && el.kind !== 'text') next.fill = fields.fill;
-      if (next.stroke !== el.stroke || next.width !== el.width || next.fill !== el.fill) ops.push({ op: /** @type {const} */ ('put'), el: next });
+      if (fields.dash !== undefined && DASH_KINDS.has(el.kind)) {
+        if (fields.dash === 'solid') delete next.dash;
+        else next.dash = fields.dash;
+      }
+      if (fields.round !== undefined && ROUND_KINDS.has(el.kind)) {
+        if (fields.round) next.round = true;
+        else delete next.round;
+      }
+      const changed = next.stroke !== el.stroke || next.width !== el.width || next.fill !== el.fill || next.dash !== el.dash || next.round !== el.round;
+      if (changed) ops.push({ op: /** @type {const} */ ('put'), el: next });
     }
     this.commit(ops);
     this.emit();
