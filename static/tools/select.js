@@ -64,6 +64,7 @@ const ROTATE_STEP = Math.PI / 12;
  * @property {Frame | null} frame the selection's frame at the start of a scale or turn
  * @property {{x: number, y: number}} now current board point
  * @property {number} angle the turn so far (rotate)
+ * @property {{x: number, y: number}} grab where the pointer is from the grabbed corner (scale), so the corner does not jump to it
  * @property {Element | null} target the shape a dragged line end binds to
  * @property {Map<string, Element | null> | null} result what the gesture makes
  */
@@ -218,6 +219,7 @@ export class SelectTool {
       frame: null,
       now: { x: p.x, y: p.y },
       angle: 0,
+      grab: { x: 0, y: 0 },
       target: null,
       result: null,
     };
@@ -228,6 +230,13 @@ export class SelectTool {
       g.handle = handle;
       g.originals = this.selected();
       g.frame = this.frameOf(g.originals);
+      if (handle.type === 'corner' && g.frame) {
+        const f = g.frame;
+        const sx = handle.index === 1 || handle.index === 2 ? 1 : -1;
+        const sy = handle.index >= 2 ? 1 : -1;
+        const c = rotateAbout(f.cx + (sx * f.w) / 2, f.cy + (sy * f.h) / 2, f.cx, f.cy, f.rot);
+        g.grab = { x: p.x - c.x, y: p.y - c.y };
+      }
       if (handle.type === 'rotate') b.setCursor('grabbing');
       this.g = g;
       return;
@@ -331,6 +340,7 @@ export class SelectTool {
    * @returns {Map<string, Element | null>}
    */
   scaled(g, p) {
+    p = { ...p, x: p.x - g.grab.x, y: p.y - g.grab.y };
     const idx = /** @type {Handle} */ (g.handle).index;
     const keep = p.shift || (g.originals.length === 1 && g.originals[0].kind === 'text');
     if (g.originals.length === 1) {
