@@ -258,6 +258,19 @@ test('labels: a double-click on a shape types a centred label; Enter is a new li
   await page.keyboard.press('Escape');
   await expect.poll(async () => (/** @type {El} */ (await elementById(page, rect.id)))?.text).toBeUndefined();
 
+  // A label too long for its shape grows the shape downwards, as Excalidraw does.
+  const small = /** @type {El} */ (await drawShape(page, 'rect', [0.55, 0.75], [0.65, 0.8]));
+  await chooseTool(page, 'select');
+  const smid = await boardToPage(page, small.x + (small.w ?? 0) / 2, small.y + (small.h ?? 0) / 2);
+  await page.mouse.dblclick(smid.x, smid.y);
+  await expect(editorBox).toBeFocused();
+  await page.keyboard.type('one two three four five six seven');
+  await page.keyboard.press('Escape');
+  await expect.poll(async () => (/** @type {El} */ (await elementById(page, small.id)))?.h ?? 0, { message: 'the shape grew' }).toBeGreaterThan(
+    (small.h ?? 0) + 20,
+  );
+  expect((/** @type {El} */ (await elementById(page, small.id))).y, 'its top stays').toBe(small.y);
+
   // The text tool: Enter is a new line there too, and Escape keeps the text.
   await chooseTool(page, 'text');
   const t = await canvasPoint(page, 0.15, 0.75);

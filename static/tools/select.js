@@ -176,14 +176,15 @@ export class SelectTool {
   }
 
   /**
-   * The handle at a screen point, if any.
+   * The handle at a screen point, if any (a finger reaches further).
    * @param {number} sx
    * @param {number} sy
+   * @param {boolean} [touch]
    * @returns {Handle | null}
    */
-  handleAt(sx, sy) {
+  handleAt(sx, sy, touch = false) {
     for (const h of this.handles()) {
-      const reach = (h.handle.type === 'rotate' ? ROTATE_HANDLE_PX : HANDLE_PX) / 2 + 3;
+      const reach = (h.handle.type === 'rotate' ? ROTATE_HANDLE_PX : HANDLE_PX) / 2 + (touch ? 10 : 3);
       if (Math.abs(h.x - sx) <= reach && Math.abs(h.y - sy) <= reach) return h.handle;
     }
     return null;
@@ -224,7 +225,7 @@ export class SelectTool {
       result: null,
     };
     // Handles first, Shift or not: Shift changes what a drag of them does.
-    const handle = this.handleAt(p.sx, p.sy);
+    const handle = this.handleAt(p.sx, p.sy, p.pointerType === 'touch');
     if (handle) {
       g.mode = handle.type === 'corner' ? 'scale' : handle.type;
       g.handle = handle;

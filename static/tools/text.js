@@ -13,7 +13,7 @@
 
 import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
 import { centerOf } from '../geometry.js';
-import { canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
+import { breakLines, canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
 
 /** @typedef {import('../element.js').Element} Element */
 /** @typedef {import('../viewport.js').Viewport} Viewport */
@@ -48,6 +48,24 @@ export function labelArea(el) {
     w: Math.max(1, Math.abs(el.w) * f - 2 * LABEL_PADDING),
     h: Math.max(1, Math.abs(el.h) * f - 2 * LABEL_PADDING),
   };
+}
+
+/**
+ * A labelled shape grown taller when its wrapped label does not fit, as
+ * Excalidraw grows a text container: the top stays (the centre, when the
+ * shape is turned, so it does not shift sideways).
+ * @param {Element} el with text and font
+ * @returns {{y: number, h: number} | null} the new y and h, or null when it fits
+ */
+export function fitLabel(el) {
+  const font = el.font ?? TEXT_FONT;
+  const lines = breakLines(el.text ?? '', canvasMeasure(font), labelArea(el).w).length;
+  const f = el.kind === 'ellipse' ? Math.SQRT1_2 : el.kind === 'diamond' ? 0.5 : 1;
+  const need = Math.ceil((lines * font * LINE_HEIGHT + 2 * LABEL_PADDING) / f);
+  const h = Math.abs(el.h);
+  if (need <= h) return null;
+  const top = Math.min(el.y, el.y + el.h);
+  return { y: el.rot ? round2(top - (need - h) / 2) : top, h: need };
 }
 
 /**
@@ -254,6 +272,7 @@ export function editLabel(board, el) {
       } else {
         next.text = text;
         next.font = base.font ?? TEXT_FONT;
+        Object.assign(next, fitLabel(next));
       }
       board.commit([{ op: 'put', el: next }]);
     },
