@@ -367,7 +367,7 @@ test('arrows stay attached: drawn onto shapes they bind, follow moves, resizes a
   expect((/** @type {El} */ (await elementById(page, arrow.id))).start).toBeUndefined();
 });
 
-test('arrows bind to ellipses, diamonds, texts and stickies, a line too, never to locked shapes', async ({ browser, server }) => {
+test('arrows bind to ellipses, diamonds and stickies, a line too, never to locked shapes', async ({ browser, server }) => {
   const { page } = await editor(browser, server);
   const oval = /** @type {El} */ (await drawShape(page, 'ellipse', [0.1, 0.2], [0.25, 0.4]));
   await chooseTool(page, 'diamond');
