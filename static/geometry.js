@@ -73,14 +73,16 @@ export function shapeBox(el, out = { minX: 0, minY: 0, maxX: 0, maxY: 0 }) {
 }
 
 /**
- * Everything an element paints on, stroke width and arrowhead included:
- * what culling and eraser/box hits use.
+ * Everything an element paints on in its own frame, stroke width and
+ * arrowhead included, before its turn (the renderer turns it): what culling
+ * and the cheap rejects of hit tests use. Callers that must be exact for a
+ * turned element test it with hitTest or boundsBox instead.
  * @param {Element} el
  * @param {Box} [out]
  * @returns {Box}
  */
 export function paintBox(el, out) {
-  const b = el.rot ? boundsBox(el, out) : shapeBox(el, out);
+  const b = shapeBox(el, out);
   let pad = el.kind === 'text' || el.kind === 'sticky' ? TEXT_SLACK : el.width / 2 + 1;
   if (el.kind === 'arrow') pad += arrowHeadSize(el.width);
   if (el.kind === 'sticky') pad += 6; // the shadow

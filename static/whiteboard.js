@@ -205,7 +205,8 @@ export class Whiteboard {
     /** @type {Element | null} */
     let found = null;
     this.layer.each((el, item) => {
-      if (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol) return false;
+      // The cached box may be the unturned one: a turned element goes straight to the exact test.
+      if (!el.rot && (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol)) return false;
       if (!hitTest(el, x, y, tol)) return false;
       found = el;
       return true;
@@ -226,7 +227,7 @@ export class Whiteboard {
     /** @type {Element | null} */
     let found = null;
     this.layer.each((el, item) => {
-      if (x < item.minX - reach || x > item.maxX + reach || y < item.minY - reach || y > item.maxY + reach) return false;
+      if (!el.rot && (x < item.minX - reach || x > item.maxX + reach || y < item.minY - reach || y > item.maxY + reach)) return false;
       if (!bindsTo(el, x, y, reach, not)) return false;
       found = el;
       return true;

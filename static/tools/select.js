@@ -307,7 +307,7 @@ export class SelectTool {
         const tmp = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
         b.layer.each((el, item) => {
           // Cheap reject on the cached paint box first.
-          if (item.maxX < box.minX || item.minX > box.maxX || item.maxY < box.minY || item.minY > box.maxY) return;
+          if (!el.rot && (item.maxX < box.minX || item.minX > box.maxX || item.maxY < box.minY || item.minY > box.maxY)) return;
           if (boxContains(box, boundsBox(el, tmp))) ids.add(el.id);
         });
         b.select(ids);
