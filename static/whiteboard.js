@@ -615,6 +615,15 @@ export class Whiteboard {
         else this.select([]);
         this.layer.invalidate();
         return;
+      case 'Enter': {
+        // One text, sticky or shape selected: edit its text or label.
+        const [only, more] = this.selected();
+        // Not when Enter belongs to a focused control (a toolbar button).
+        if (ev.target !== document.body && ev.target !== this.surface) return;
+        if (this.readOnly || !only || more || this.tool !== this.tools.select) return;
+        if (/** @type {SelectTool} */ (this.tool).editElement(only)) handled();
+        return;
+      }
       case 'Delete':
       case 'Backspace':
         handled();

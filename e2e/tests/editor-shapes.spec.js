@@ -250,8 +250,11 @@ test('labels: a double-click on a shape types a centred label; Enter is a new li
   expect(sent2.length).toBe(1);
   expect((/** @type {El} */ (await elementById(page, oval.id))).text).toBe('a long label that has to wrap inside the ellipse');
 
-  // Emptying a label takes it away.
-  await page.mouse.dblclick(mid.x, mid.y);
+  // Enter with the shape selected edits its label too; emptying a label takes it away.
+  await page.mouse.click(mid.x, mid.y);
+  await expect.poll(async () => (await easelState(page)).selection).toEqual([rect.id]);
+  await page.keyboard.press('Enter');
+  await expect(editorBox, 'Enter on a selected shape opens its label').toBeFocused();
   await expect(editorBox).toHaveValue('Top\nBottom');
   await page.keyboard.press('Control+a');
   await page.keyboard.press('Delete');
@@ -270,6 +273,17 @@ test('labels: a double-click on a shape types a centred label; Enter is a new li
     (small.h ?? 0) + 20,
   );
   expect((/** @type {El} */ (await elementById(page, small.id))).y, 'its top stays').toBe(small.y);
+
+  // A double-click on empty space starts a text there.
+  const free = await canvasPoint(page, 0.85, 0.15);
+  const freeText = await added(page, 'a text from a double-click', async () => {
+    await page.mouse.dblclick(free.x, free.y);
+    await expect(editorBox).toBeFocused();
+    await page.keyboard.type('free');
+    await page.keyboard.press('Escape');
+  });
+  expect(freeText.kind).toBe('text');
+  expect(freeText.text).toBe('free');
 
   // The text tool: Enter is a new line there too, and Escape keeps the text.
   await chooseTool(page, 'text');

@@ -449,14 +449,30 @@ export class SelectTool {
     const b = this.board;
     if (b.readOnly) return;
     const hit = b.hitTop(p.x, p.y);
-    if (!hit) return;
-    if (hit.kind === 'text' || hit.kind === 'sticky') {
-      b.select([hit.id]);
-      b.editText(hit, false);
-    } else if (LABEL_KINDS.has(hit.kind)) {
-      b.select([hit.id]);
-      editLabel(b, hit);
+    // On empty space a new text starts there, as in Excalidraw.
+    if (!hit) b.tools.text.down(p);
+    else this.editElement(hit);
+  }
+
+  /**
+   * Edit the text of a text or sticky, or the label of a shape (a
+   * double-click on it, or Enter with it selected).
+   * @param {Element} el
+   * @returns {boolean} whether it has text to edit
+   */
+  editElement(el) {
+    const b = this.board;
+    if (el.kind === 'text' || el.kind === 'sticky') {
+      b.select([el.id]);
+      b.editText(el, false);
+      return true;
     }
+    if (LABEL_KINDS.has(el.kind)) {
+      b.select([el.id]);
+      editLabel(b, el);
+      return true;
+    }
+    return false;
   }
 
   /** @param {CanvasRenderingContext2D} ctx */
