@@ -72,19 +72,6 @@ export function bindToolbar(root, board) {
   /** @type {HTMLButtonElement} */
   const zoomReset = byTestId(root, 'zoom-reset');
   for (const b of [fillNone, undo, redo, zoomIn, zoomOut, zoomReset]) keepFocus(b);
-  // Stroke style (solid, dashed, dotted) and edges (sharp, round): pressed buttons.
-  /** @type {HTMLButtonElement[]} */
-  const dashes = Array.from(root.querySelectorAll('.toolbar [data-dash]'));
-  /** @type {HTMLButtonElement[]} */
-  const edges = Array.from(root.querySelectorAll('.toolbar [data-round]'));
-  for (const b of dashes) {
-    keepFocus(b);
-    b.addEventListener('click', () => board.setStyle({ dash: /** @type {any} */ (b.dataset.dash) }));
-  }
-  for (const b of edges) {
-    keepFocus(b);
-    b.addEventListener('click', () => board.setStyle({ round: b.dataset.round === 'true' }));
-  }
 
   stroke.addEventListener('change', () => {
     if (isHexColor(stroke.value)) board.setStyle({ stroke: stroke.value.toLowerCase() });
@@ -103,6 +90,20 @@ export function bindToolbar(root, board) {
   width.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === 'Escape') width.blur();
   });
+  // Stroke style (solid, dashed, dotted) and edges (sharp, round): pressed buttons.
+  /** @type {HTMLButtonElement[]} */
+  const dashes = Array.from(root.querySelectorAll('.toolbar [data-dash]'));
+  /** @type {HTMLButtonElement[]} */
+  const edges = Array.from(root.querySelectorAll('.toolbar [data-round]'));
+  for (const b of dashes) {
+    keepFocus(b);
+    b.addEventListener('click', () => board.setStyle({ dash: /** @type {any} */ (b.dataset.dash) }));
+  }
+  for (const b of edges) {
+    keepFocus(b);
+    b.addEventListener('click', () => board.setStyle({ round: b.dataset.round === 'true' }));
+  }
+
   undo.addEventListener('click', () => board.undo());
   redo.addEventListener('click', () => board.redo());
   zoomIn.addEventListener('click', () => board.nav.zoomBy(ZOOM_STEP));
