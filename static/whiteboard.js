@@ -358,15 +358,15 @@ export class Whiteboard {
     /** @type {Op[]} */
     const ops = [];
     const ids = [];
-    /** @type {Map<string, string>} */
-    const copies = new Map(els.map((el) => [el.id, this.newId()]));
     for (const el of els) {
-      const id = /** @type {string} */ (copies.get(el.id));
+      const id = this.newId();
       const z = keyBetween(el.z, this.layer.zAbove(el)) ?? this.topZ();
-      // A copied line stays bound only to copied shapes (to their copies).
-      ops.push({ op: 'put', el: remapBindings({ ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z }, copies) });
+      ops.push({ op: 'put', el: { ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z } });
       ids.push(id);
     }
+    // A copied line stays bound only to copied shapes (to their copies).
+    const copies = new Map(els.map((el, i) => [el.id, ids[i]]));
+    for (const op of ops) if (op.op === 'put') op.el = remapBindings(op.el, copies);
     this.commit(ops);
     this.select(ids);
   }
