@@ -298,6 +298,27 @@ test('labels: a double-click on a shape types a centred label; Enter is a new li
     await expect(editorBox).toBeHidden();
   });
   expect(text.text).toBe('one\ntwo');
+
+  // A new sticky note: two lines, finished by a click outside, made in one message.
+  await chooseTool(page, 'sticky');
+  const n = await canvasPoint(page, 0.35, 0.8);
+  const away = await canvasPoint(page, 0.95, 0.5);
+  /** @type {any} */
+  let note;
+  const sent3 = await opsOf(page, gate, async () => {
+    note = await added(page, 'a sticky note', async () => {
+      await page.mouse.click(n.x, n.y);
+      await expect(editorBox).toBeFocused();
+      await page.keyboard.type('buy');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('milk');
+      await page.mouse.click(away.x, away.y);
+      await expect(editorBox).toBeHidden();
+    });
+  });
+  expect(note.kind).toBe('sticky');
+  expect(note.text).toBe('buy\nmilk');
+  expect(sent3.length, 'the note and its text are one message').toBe(1);
 });
 
 test('arrows stay attached: drawn onto shapes they bind, follow moves, resizes and turns in the same message, unbind when dragged off or the shape is deleted', async ({

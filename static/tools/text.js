@@ -4,10 +4,10 @@
 // Enter inserts a new line, as in Excalidraw; Escape, Ctrl/⌘+Enter or a
 // click outside (leaving the editor) finishes and commits one ops message.
 // Text: a click places the editor; empty text makes nothing (and empties an
-// existing text away). Sticky: a click places a 200×160 note at once (fill
-// #ffd43b; recolor it with the fill control) and opens the editor for its
-// text. With either tool a click on an existing text or sticky edits it; so
-// does a double-click with select. Labels: a double-click on a rect,
+// existing text away). Sticky: a click shows a 200×160 note (fill #ffd43b;
+// recolor it with the fill control) with the editor on it; the note is made,
+// with its text, when the editor closes. With either tool a click on an
+// existing text or sticky edits it; so does a double-click with select. Labels: a double-click on a rect,
 // ellipse or diamond edits the text drawn centred inside it, wrapped to it
 // (an empty label is removed).
 
@@ -199,15 +199,19 @@ export class TextEditor {
  * Open the editor on an element, which is drawn without its text while the
  * editor shows it.
  * @param {Whiteboard} board
- * @param {{el: Element, label?: boolean, commit: (text: string) => void}} session
+ * @param {{el: Element, label?: boolean, isNew?: boolean, commit: (text: string) => void}} session
  */
 function editOnBoard(board, session) {
   const layer = board.layer;
+  // A new sticky note is shown (under the editor) until it is committed.
+  const shown = session.isNew === true && session.el.kind === 'sticky';
   const done = () => {
     layer.editing.delete(session.el.id);
+    if (shown) board.endPreview();
     layer.changed();
   };
   layer.editing.add(session.el.id);
+  if (shown) board.preview(new Map([[session.el.id, session.el]]));
   layer.changed();
   board.editor.open({
     ...session,
@@ -228,6 +232,7 @@ function editOnBoard(board, session) {
 export function editText(board, el, isNew) {
   editOnBoard(board, {
     el,
+    isNew,
     commit: (text) => {
       const current = board.sync.get(el.id);
       if (!isNew && !current) return; // deleted meanwhile
@@ -244,7 +249,9 @@ export function editText(board, el, isNew) {
         if (isNew) board.select([el.id]);
         return;
       }
-      if (text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+      // A new note is made with its text: one message, one undo step.
+      if (isNew || text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+      if (isNew) board.select([el.id]);
     },
   });
 }
@@ -356,8 +363,6 @@ export class StickyTool {
       font: STICKY_FONT,
       z: b.topZ(),
     };
-    b.commit([{ op: 'put', el }]);
-    b.select([el.id]);
-    editText(b, el, false);
+    editText(b, el, true);
   }
 }
