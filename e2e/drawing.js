@@ -212,7 +212,7 @@ async function drawShape(page, kind, f1, f2) {
 }
 
 /**
- * Types into the open text editor and commits with Enter.
+ * Types into the open text editor and finishes with Escape (Enter is a new line).
  * @param {Page} page
  * @param {string} text
  */
@@ -222,12 +222,12 @@ async function typeAndCommit(page, text) {
   await expect(editor, 'the text editor has the focus').toBeFocused();
   await page.keyboard.type(text);
   await expect(editor).toHaveValue(text);
-  await page.keyboard.press('Enter');
-  await expect(editor, 'Enter closes the text editor').toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(editor, 'Escape finishes the text').toBeHidden();
 }
 
 /**
- * Text tool: click at a canvas fraction, type, Enter. Returns the text element.
+ * Text tool: click at a canvas fraction, type, Escape. Returns the text element.
  * @param {Page} page
  * @param {[number, number]} at
  * @param {string} text
@@ -243,7 +243,7 @@ async function writeText(page, at, text) {
 }
 
 /**
- * Sticky tool: click at a canvas fraction, type, Enter. Returns the note
+ * Sticky tool: click at a canvas fraction, type, Escape. Returns the note
  * once it holds the text.
  * @param {Page} page
  * @param {[number, number]} at

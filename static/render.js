@@ -87,6 +87,8 @@ const DOT_PX = 1.5;
 const BAR_PX = 2;
 /** Selection handles, CSS px. */
 export const HANDLE_PX = 8;
+/** The rotate handle's diameter, CSS px. */
+export const ROTATE_HANDLE_PX = 10;
 /** Below this size on screen (CSS px) a stroke is drawn from a coarser path. */
 const LOD_PX = 48;
 /** Strokes with more points than this get a coarser path. */
@@ -864,7 +866,7 @@ export class ElementLayer {
   }
 
   /**
-   * Outline each selected element (CSS pixel transform).
+   * Outline each selected element (CSS pixel transform), turned with it.
    * @param {CanvasRenderingContext2D} ctx
    */
   paintSelection(ctx) {
@@ -876,9 +878,22 @@ export class ElementLayer {
       const el = this.shown(id);
       if (!el) continue;
       shapeBox(el, box);
+      const pad = POINT_KINDS.has(el.kind) ? (el.width * v.scale) / 2 + 3 : 3;
+      if (el.rot) {
+        const cx = (box.minX + box.maxX) / 2;
+        const cy = (box.minY + box.maxY) / 2;
+        const c = v.toScreen(cx, cy);
+        const hw = ((box.maxX - box.minX) / 2) * v.scale + pad;
+        const hh = ((box.maxY - box.minY) / 2) * v.scale + pad;
+        ctx.save();
+        ctx.translate(c.x, c.y);
+        ctx.rotate(el.rot);
+        ctx.strokeRect(-hw, -hh, 2 * hw, 2 * hh);
+        ctx.restore();
+        continue;
+      }
       const a = v.toScreen(box.minX, box.minY);
       const b = v.toScreen(box.maxX, box.maxY);
-      const pad = POINT_KINDS.has(el.kind) ? el.width * v.scale / 2 + 3 : 3;
       ctx.strokeRect(Math.round(a.x - pad) + 0.5, Math.round(a.y - pad) + 0.5, Math.round(b.x - a.x + 2 * pad), Math.round(b.y - a.y + 2 * pad));
     }
   }
@@ -916,4 +931,61 @@ export function paintBand(ctx, a, b) {
   ctx.strokeStyle = ACCENT;
   ctx.lineWidth = 1;
   ctx.strokeRect(Math.round(x) + 0.5, Math.round(y) + 0.5, Math.round(w), Math.round(h));
+}
+
+/**
+ * Draw the rotate handle: a circle at p on a short stem from the frame's
+ * top edge at `from`.
+ * @param {CanvasRenderingContext2D} ctx CSS pixel transform
+ * @param {{x: number, y: number}} p
+ * @param {{x: number, y: number}} from
+ */
+export function paintRotateHandle(ctx, p, from) {
+  const r = ROTATE_HANDLE_PX / 2;
+  const d = Math.hypot(p.x - from.x, p.y - from.y);
+  ctx.strokeStyle = ACCENT;
+  ctx.lineWidth = 1;
+  if (d > r) {
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(p.x + ((from.x - p.x) * r) / d, p.y + ((from.y - p.y) * r) / d);
+    ctx.stroke();
+  }
+  ctx.beginPath();
+  ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+  ctx.fillStyle = '#ffffff';
+  ctx.fill();
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
+
+/**
+ * Highlight the shape a line's end is about to bind to: a wide, light
+ * outline of its turned box (ellipse and diamond: their own outline).
+ * @param {CanvasRenderingContext2D} ctx CSS pixel transform
+ * @param {Element} el
+ * @param {Viewport} v
+ */
+export function paintBindTarget(ctx, el, v) {
+  const b = shapeBox(el);
+  const c = v.toScreen((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2);
+  const hw = ((b.maxX - b.minX) / 2) * v.scale + 4;
+  const hh = ((b.maxY - b.minY) / 2) * v.scale + 4;
+  ctx.save();
+  ctx.translate(c.x, c.y);
+  if (el.rot) ctx.rotate(el.rot);
+  ctx.beginPath();
+  if (el.kind === 'ellipse') ctx.ellipse(0, 0, hw, hh, 0, 0, Math.PI * 2);
+  else if (el.kind === 'diamond') {
+    ctx.moveTo(0, -hh - 2);
+    ctx.lineTo(hw + 2, 0);
+    ctx.lineTo(0, hh + 2);
+    ctx.lineTo(-hw - 2, 0);
+    ctx.closePath();
+  } else ctx.rect(-hw, -hh, 2 * hw, 2 * hh);
+  ctx.strokeStyle = 'rgba(66, 99, 235, 0.35)';
+  ctx.lineWidth = 6;
+  ctx.lineJoin = 'round';
+  ctx.stroke();
+  ctx.restore();
 }

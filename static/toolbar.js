@@ -1,5 +1,6 @@
 // Toolbar: the tool buttons (tool-<name>, aria-pressed on the current one),
-// the style controls (stroke-color, fill-color with fill-none, stroke-width)
+// the style controls (stroke-color, fill-color with fill-none, stroke-width,
+// stroke-style-solid|dashed|dotted, edges-sharp|round)
 // that set the style of new elements and of the selection, undo/redo, and
 // the zoom buttons with the zoom level.
 
@@ -92,6 +93,20 @@ export function bindToolbar(root, board) {
   width.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === 'Escape') width.blur();
   });
+  // Stroke style (solid, dashed, dotted) and edges (sharp, round): pressed buttons.
+  /** @type {HTMLButtonElement[]} */
+  const dashes = Array.from(root.querySelectorAll('.toolbar [data-dash]'));
+  /** @type {HTMLButtonElement[]} */
+  const edges = Array.from(root.querySelectorAll('.toolbar [data-round]'));
+  for (const b of dashes) {
+    keepFocus(b);
+    b.addEventListener('click', () => board.setStyle({ dash: /** @type {any} */ (b.dataset.dash) }));
+  }
+  for (const b of edges) {
+    keepFocus(b);
+    b.addEventListener('click', () => board.setStyle({ round: b.dataset.round === 'true' }));
+  }
+
   undo.addEventListener('click', () => board.undo());
   redo.addEventListener('click', () => board.redo());
   zoomIn.addEventListener('click', () => board.nav.zoomBy(ZOOM_STEP));
@@ -113,7 +128,7 @@ export function bindToolbar(root, board) {
     }
     // The controls show the selection's style, else the style of new elements.
     const [first] = board.selected();
-    const s = first ? { stroke: first.stroke, fill: first.fill, width: first.width } : board.style;
+    const s = first ? { stroke: first.stroke, fill: first.fill, width: first.width, dash: first.dash ?? 'solid', round: first.round === true } : board.style;
     if (document.activeElement !== stroke) stroke.value = s.stroke;
     if (s.fill !== null && document.activeElement !== fill) fill.value = s.fill;
     fillNone.setAttribute('aria-pressed', String(s.fill === null));
@@ -122,6 +137,9 @@ export function bindToolbar(root, board) {
     undo.disabled = board.readOnly || !board.history.canUndo;
     redo.disabled = board.readOnly || !board.history.canRedo;
     for (const el of [stroke, fill, fillNone, width]) el.disabled = board.readOnly;
+    for (const b of dashes) b.setAttribute('aria-pressed', String(b.dataset.dash === s.dash));
+    for (const b of edges) b.setAttribute('aria-pressed', String((b.dataset.round === 'true') === s.round));
+    for (const b of [...dashes, ...edges]) b.disabled = board.readOnly;
   };
   board.onUpdate(update);
   update();

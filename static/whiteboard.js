@@ -4,7 +4,8 @@
 // finished gesture into one ops message through sync (shown at once,
 // acknowledged or rolled back later) and the connection.
 
-import { clampWidth, IdMaker, opProblem, POINT_KINDS, TEXT_KINDS } from './element.js';
+import { bindingOps, bindsTo, BIND_REACH_PX, detach, remapBindings } from './bindings.js';
+import { clampWidth, DASH_KINDS, IdMaker, opProblem, POINT_KINDS, ROUND_KINDS, TEXT_KINDS } from './element.js';
 import { hitTest, translate } from './geometry.js';
 import { History, inverseSteps, stepsToOps } from './history.js';
 import { Navigator, ZOOM_STEP } from './navigate.js';
@@ -56,6 +57,8 @@ import { compareStrings, keyBetween } from './zorder.js';
  * @property {string} stroke
  * @property {string | null} fill
  * @property {number} width
+ * @property {'solid' | 'dashed' | 'dotted'} dash
+ * @property {boolean} round rounded corners (rect, diamond)
  */
 
 /** How close (CSS px) a click must be to hit an element. */
@@ -89,13 +92,14 @@ export class Whiteboard {
     /** The selected ids (the layer draws them). @type {Set<string>} */
     this.selection = this.layer.selection;
     /** @type {Style} */
-    this.style = { stroke: '#1e1e1e', fill: null, width: 2 };
+    this.style = { stroke: '#1e1e1e', fill: null, width: 2, dash: 'solid', round: false };
     /** @type {Record<string, Tool>} */
     this.tools = {
       select: new SelectTool(this),
       pen: new PenTool(this),
       rect: new ShapeTool(this, 'rect'),
       ellipse: new ShapeTool(this, 'ellipse'),
+      diamond: new ShapeTool(this, 'diamond'),
       line: new ShapeTool(this, 'line'),
       arrow: new ShapeTool(this, 'arrow'),
       text: new TextTool(this),
@@ -203,8 +207,30 @@ export class Whiteboard {
     /** @type {Element | null} */
     let found = null;
     this.layer.each((el, item) => {
-      if (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol) return false;
+      // The cached box may be the unturned one: a turned element goes straight to the exact test.
+      if (!el.rot && (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol)) return false;
       if (!hitTest(el, x, y, tol)) return false;
+      found = el;
+      return true;
+    }, true);
+    return found;
+  }
+
+  /**
+   * The shape a line's end at a board point binds to: the topmost one it
+   * is on or near (bindings.js), not `not`.
+   * @param {number} x
+   * @param {number} y
+   * @param {string} [not]
+   * @returns {Element | null}
+   */
+  bindTargetAt(x, y, not) {
+    const reach = BIND_REACH_PX / this.viewport.scale;
+    /** @type {Element | null} */
+    let found = null;
+    this.layer.each((el, item) => {
+      if (!el.rot && (x < item.minX - reach || x > item.maxX + reach || y < item.minY - reach || y > item.maxY + reach)) return false;
+      if (!bindsTo(el, x, y, reach, not)) return false;
       found = el;
       return true;
     }, true);
@@ -268,6 +294,8 @@ export class Whiteboard {
    */
   commit(ops, record = true) {
     if (this.readOnly || !this.sync.hasState) return [];
+    // Lines bound to what the ops move or delete follow in the same message.
+    ops = bindingOps(ops, this.sync.view.values(), (id) => this.sync.get(id));
     const valid = ops.filter((op) => {
       const why = opProblem(op);
       if (why) console.error(`easel: not sending an invalid op (${why})`, op);
@@ -338,6 +366,9 @@ export class Whiteboard {
       ops.push({ op: 'put', el: { ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z } });
       ids.push(id);
     }
+    // A copied line stays bound only to copied shapes (to their copies).
+    const copies = new Map(els.map((el, i) => [el.id, ids[i]]));
+    for (const op of ops) if (op.op === 'put') op.el = remapBindings(op.el, copies);
     this.commit(ops);
     this.select(ids);
   }
@@ -349,7 +380,8 @@ export class Whiteboard {
   nudgeSelection(dx, dy) {
     const els = this.selected();
     if (els.length === 0) return;
-    this.commit(els.map((el) => ({ op: /** @type {const} */ ('put'), el: translate(el, dx, dy) })));
+    const moving = new Set(els.map((el) => el.id));
+    this.commit(els.map((el) => ({ op: /** @type {const} */ ('put'), el: detach(translate(el, dx, dy), (id) => moving.has(id)) })));
   }
 
   selectAll() {
@@ -371,7 +403,16 @@ export class Whiteboard {
       if (fields.stroke !== undefined) next.stroke = fields.stroke;
       if (fields.width !== undefined && !TEXT_KINDS.has(el.kind)) next.width = fields.width;
       if (fields.fill !== undefined && !POINT_KINDS.has(el.kind) && el.kind !== 'text') next.fill = fields.fill;
-      if (next.stroke !== el.stroke || next.width !== el.width || next.fill !== el.fill) ops.push({ op: /** @type {const} */ ('put'), el: next });
+      if (fields.dash !== undefined && DASH_KINDS.has(el.kind)) {
+        if (fields.dash === 'solid') delete next.dash;
+        else next.dash = fields.dash;
+      }
+      if (fields.round !== undefined && ROUND_KINDS.has(el.kind)) {
+        if (fields.round) next.round = true;
+        else delete next.round;
+      }
+      const changed = next.stroke !== el.stroke || next.width !== el.width || next.fill !== el.fill || next.dash !== el.dash || next.round !== el.round;
+      if (changed) ops.push({ op: /** @type {const} */ ('put'), el: next });
     }
     this.commit(ops);
     this.emit();
@@ -597,6 +638,15 @@ export class Whiteboard {
         else this.select([]);
         this.layer.invalidate();
         return;
+      case 'Enter': {
+        // One text, sticky or shape selected: edit its text or label.
+        const [only, more] = this.selected();
+        // Not when Enter belongs to a focused control (a toolbar button).
+        if (ev.target !== document.body && ev.target !== this.surface) return;
+        if (this.readOnly || !only || more || this.tool !== this.tools.select) return;
+        if (/** @type {SelectTool} */ (this.tool).editElement(only)) handled();
+        return;
+      }
       case 'Delete':
       case 'Backspace':
         handled();

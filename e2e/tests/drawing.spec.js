@@ -345,7 +345,7 @@ test('editing a sticky note’s text in one page updates it in the other', async
   await expect(editor).toHaveValue('buy milk');
   await bob.page.keyboard.press('End');
   await bob.page.keyboard.type(' and eggs');
-  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.press('Escape');
   await expect(editor).toBeHidden();
 
   await expect

@@ -3,7 +3,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { charLength, elementProblem, fromWire, IdMaker, isValidElement, normalizeTitle, opProblem } from '../element.js';
-import { hitTest, paintBox, scaleElement, segmentHits, shapeBox, simplify, simplifyStroke, strokeGeometry, translate } from '../geometry.js';
+import {
+  absolutePoints,
+  boundsBox,
+  centerOf,
+  cornersOf,
+  hitTest,
+  normalizeAngle,
+  paintBox,
+  resizeInFrame,
+  rotateAbout,
+  rotateElement,
+  scaleElement,
+  segmentHits,
+  shapeBox,
+  simplify,
+  simplifyStroke,
+  strokeGeometry,
+  translate,
+  withoutRotation,
+} from '../geometry.js';
 import { breakLines, textSize } from '../textlayout.js';
 
 /** @returns {any} */
@@ -152,4 +171,100 @@ test('text layout breaks at newlines, words and long words', () => {
   assert.deepEqual(breakLines('one two three', measure, 70), ['one two', 'three']);
   assert.deepEqual(breakLines('abcdefghij', measure, 40), ['abcd', 'efgh', 'ij']);
   assert.deepEqual(textSize('ab\nabcd', 20, measure), { w: 40, h: 50 });
+});
+
+test('hit testing respects rot: a turned rect, ellipse and line are hit where they are drawn', () => {
+  // A 100×20 bar centred on (60, 30), turned a quarter: it stands upright,
+  // x 50–70, y -20–80.
+  const bar = el({ x: 10, y: 20, w: 100, h: 20, rot: Math.PI / 2 });
+  assert.ok(hitTest(bar, 60, 75, 0), 'inside the upright bar, outside its unturned box');
+  assert.ok(!hitTest(bar, 100, 30, 0), 'inside the unturned box, outside the upright bar');
+  assert.ok(hitTest(bar, 60, -15, 0));
+  // Turned by 45°: the corner of the unturned box is off the shape.
+  const diag = el({ x: 0, y: 0, w: 100, h: 100, rot: Math.PI / 4 });
+  assert.ok(!hitTest(diag, 3, 3, 0), 'the unturned corner is empty');
+  assert.ok(hitTest(diag, 50, -15, 0), 'the turned corner reaches above the box');
+  const oval = el({ kind: 'ellipse', x: 0, y: 0, w: 200, h: 40, rot: Math.PI / 2 });
+  assert.ok(hitTest(oval, 100, 110, 0));
+  assert.ok(!hitTest(oval, 180, 20, 0));
+  const line = el({ kind: 'line', x: 0, y: 0, w: 100, h: 0, points: [[0, 0], [100, 0]], rot: Math.PI / 2 });
+  assert.ok(hitTest(line, 50, 45, 1), 'the turned line runs from (50, -50) to (50, 50)');
+  assert.ok(!hitTest(line, 90, 0, 1));
+});
+
+test('diamonds are hit inside the rhombus, not in the corners of their box', () => {
+  const d = el({ kind: 'diamond', x: 0, y: 0, w: 100, h: 50 });
+  assert.ok(hitTest(d, 50, 25, 0));
+  assert.ok(hitTest(d, 95, 25, 0));
+  assert.ok(!hitTest(d, 5, 5, 0));
+  assert.ok(!hitTest(d, 95, 45, 0));
+  // Within half the stroke plus the tolerance of a side: (75, 12.5) is on the upper right side.
+  assert.ok(hitTest(d, 77, 11, 2));
+  assert.ok(!hitTest(d, 85, 5, 1));
+});
+
+test('bounds of turned elements hold the turned shape; paint boxes stay unturned for the renderer to turn', () => {
+  const sq = el({ x: 0, y: 0, w: 100, h: 100, rot: Math.PI / 4 });
+  const b = boundsBox(sq);
+  const r = 50 * Math.SQRT2;
+  assert.ok(Math.abs(b.minX - (50 - r)) < 1e-9 && Math.abs(b.maxY - (50 + r)) < 1e-9, JSON.stringify(b));
+  // The paint box stays in the element's own frame: the renderer turns it.
+  const p = paintBox(sq);
+  assert.ok(p.minX < 0 && p.minX > -5 && p.maxX > 100 && p.maxX < 105, JSON.stringify(p));
+  const oval = boundsBox(el({ kind: 'ellipse', x: 0, y: 0, w: 200, h: 40, rot: Math.PI / 2 }));
+  assert.ok(Math.abs(oval.minX - 80) < 1e-9 && Math.abs(oval.maxX - 120) < 1e-9 && Math.abs(oval.minY + 80) < 1e-9, JSON.stringify(oval));
+  assert.deepEqual(boundsBox(el()), shapeBox(el()), 'unturned: the shape box');
+});
+
+test('rotateElement turns about a pivot; normalizeAngle keeps [0, 2π)', () => {
+  const r = el({ x: 0, y: 0, w: 100, h: 50 }); // centre (50, 25)
+  const t = rotateElement(r, 50, 25, Math.PI / 2);
+  assert.equal(t.x, 0);
+  assert.equal(t.y, 0);
+  assert.equal(t.rot, normalizeAngle(Math.PI / 2));
+  // About another pivot: the centre (50, 25) turns a quarter about (0, 0) to (-25, 50).
+  const u = rotateElement(r, 0, 0, Math.PI / 2);
+  assert.deepEqual(centerOf(u), { x: -25, y: 50 });
+  assert.equal(normalizeAngle(-Math.PI / 2), normalizeAngle(1.5 * Math.PI));
+  assert.equal(normalizeAngle(2 * Math.PI), 0);
+  assert.equal(normalizeAngle(4 * Math.PI + 0.25), 0.25);
+  const back = rotateAbout(10, 0, 0, 0, Math.PI / 2);
+  assert.ok(Math.abs(back.x) < 1e-12 && Math.abs(back.y - 10) < 1e-12, 'clockwise on screen: right turns to down');
+});
+
+test('resizeInFrame: a turned element resizes in its own frame, the opposite corner stays', () => {
+  const r = el({ x: 0, y: 0, w: 100, h: 50, rot: 0.7 });
+  const before = cornersOf(r);
+  // Drag the bottom-right corner (index 2) outwards along the frame.
+  const c2 = before[2];
+  const dir = { x: Math.cos(0.7), y: Math.sin(0.7) };
+  const out = resizeInFrame(r, 2, c2.x + dir.x * 20, c2.y + dir.y * 20, false);
+  assert.equal(out.rot, 0.7);
+  assert.ok(Math.abs(out.w - 120) < 0.02 && Math.abs(out.h - 50) < 0.02, `${out.w}×${out.h}`);
+  const after = cornersOf(out);
+  assert.ok(Math.hypot(after[0].x - before[0].x, after[0].y - before[0].y) < 0.02, 'the top-left corner stays');
+  // Unturned: plain scaling about the opposite corner.
+  const plain = resizeInFrame(el({ x: 0, y: 0, w: 100, h: 50 }), 2, 200, 100, false);
+  assert.deepEqual([plain.x, plain.y, plain.w, plain.h], [0, 0, 200, 100]);
+  const kept = resizeInFrame(el({ x: 0, y: 0, w: 100, h: 50 }), 2, 300, 60, true);
+  assert.deepEqual([kept.w, kept.h], [300, 150]);
+});
+
+test('scaling a turned element in a multi-selection keeps its turn and moves its centre', () => {
+  const r = el({ x: 0, y: 0, w: 100, h: 50, rot: Math.PI / 2 });
+  const s = scaleElement(r, 0, 0, 2, 2);
+  assert.equal(s.rot, r.rot);
+  assert.deepEqual([s.w, s.h], [200, 100]);
+  assert.deepEqual(centerOf(s), { x: 100, y: 50 });
+  // A quarter turn swaps what each axis scales.
+  const t = scaleElement(r, 0, 0, 1, 3);
+  assert.ok(Math.abs(t.w - 300) < 1e-9 && Math.abs(t.h - 50) < 1e-9, `${t.w}×${t.h}`);
+  const flipped = scaleElement(el({ rot: 0.5 }), 0, 0, -1, 1);
+  assert.equal(flipped.rot, normalizeAngle(-0.5));
+  // A turned line is straightened into its points before scaling.
+  const line = el({ kind: 'line', x: 0, y: 0, w: 100, h: 0, points: [[0, 0], [100, 0]], rot: Math.PI / 2 });
+  const sl = scaleElement(line, 50, 0, 1, 2);
+  assert.equal(sl.rot, 0);
+  assert.deepEqual(absolutePoints(sl), [[50, -100], [50, 100]]);
+  assert.deepEqual(absolutePoints(withoutRotation(line)), [[50, -50], [50, 50]]);
 });

@@ -1,11 +1,29 @@
 // Select tool: click selects (shift-click adds or removes), a drag from empty
 // space selects what the band encloses, a drag on the selection moves it,
-// the corner handles scale it (line and arrow: their end points), a
-// double-click on a text or sticky edits it. Every gesture ends in one ops
-// message.
+// the corner handles resize it (a single turned element in its own frame;
+// line and arrow: their end points, which bind to the shape they are dropped
+// on), the handle above the selection turns it about its centre (Shift:
+// 15° steps), a double-click on a text or sticky edits it and on a rect,
+// ellipse or diamond edits its label. Every gesture ends in one ops
+// message, with the lines bound to what it moved following along.
 
-import { boxContains, boxFrom, scaleElement, shapeBox, translate, unionBoxes } from '../geometry.js';
-import { HANDLE_PX, paintBand, paintHandles } from '../render.js';
+import { detach, followBindings, placeEnd } from '../bindings.js';
+import { LABEL_KINDS } from '../element.js';
+import {
+  absolutePoints,
+  boundsBox,
+  boxContains,
+  boxFrom,
+  resizeInFrame,
+  rotateAbout,
+  rotateElement,
+  scaleElement,
+  shapeBox,
+  translate,
+  unionBoxes,
+} from '../geometry.js';
+import { HANDLE_PX, paintBand, paintBindTarget, paintHandles, paintRotateHandle, ROTATE_HANDLE_PX } from '../render.js';
+import { editLabel } from './text.js';
 
 /** @typedef {import('../element.js').Element} Element */
 /** @typedef {import('../geometry.js').Box} Box */
@@ -14,19 +32,27 @@ import { HANDLE_PX, paintBand, paintHandles } from '../render.js';
 
 /** A press that moves less than this (CSS px) is a click. */
 const CLICK_SLOP = 3;
+/** The rotate handle sits this far (CSS px) above the selection's frame. */
+const ROTATE_OFFSET = 22;
+/** Shift turns in steps of this. */
+const ROTATE_STEP = Math.PI / 12;
 
 /**
- * A handle under the pointer: a corner of the selection's box (index 0–3:
- * top-left, top-right, bottom-right, bottom-left), or an end point of a
- * single line or arrow.
- * @typedef {{type: 'corner', index: number} | {type: 'end', index: number}} Handle
+ * A handle under the pointer: a corner of the selection's frame (index 0–3:
+ * top-left, top-right, bottom-right, bottom-left of the frame), an end
+ * point of a single line or arrow, or the rotate handle.
+ * @typedef {{type: 'corner', index: number} | {type: 'end', index: number} | {type: 'rotate', index: number}} Handle
  */
 
-const CORNER_CURSORS = ['nwse-resize', 'nesw-resize', 'nwse-resize', 'nesw-resize'];
+/**
+ * The selection's frame in board units: a single element's box turned with
+ * it, or the axis-aligned bounds of several.
+ * @typedef {{cx: number, cy: number, w: number, h: number, rot: number}} Frame
+ */
 
 /**
  * @typedef {object} Gesture
- * @property {'press' | 'move' | 'band' | 'scale' | 'end'} mode
+ * @property {'press' | 'move' | 'band' | 'scale' | 'end' | 'rotate'} mode
  * @property {number} sx screen point where it began
  * @property {number} sy
  * @property {number} bx board point where it began
@@ -35,10 +61,47 @@ const CORNER_CURSORS = ['nwse-resize', 'nesw-resize', 'nwse-resize', 'nesw-resiz
  * @property {string | null} clicked element pressed on (select only it on a plain click)
  * @property {Set<string>} base selection kept by a shift band
  * @property {Handle | null} handle
- * @property {Box | null} box the selection's box at the start of a scale
+ * @property {Frame | null} frame the selection's frame at the start of a scale or turn
  * @property {{x: number, y: number}} now current board point
+ * @property {number} angle the turn so far (rotate)
+ * @property {{x: number, y: number}} grab where the pointer is from the grabbed corner (scale), so the corner does not jump to it
+ * @property {Element | null} target the shape a dragged line end binds to
  * @property {Map<string, Element | null> | null} result what the gesture makes
  */
+
+/**
+ * A CSS resize cursor for a handle in direction (dx, dy) from the centre.
+ * @param {number} dx
+ * @param {number} dy
+ * @returns {string}
+ */
+function resizeCursor(dx, dy) {
+  const a = ((Math.atan2(dy, dx) * 180) / Math.PI + 360) % 180; // 0–180, y down
+  if (a < 22.5 || a >= 157.5) return 'ew-resize';
+  if (a < 67.5) return 'nwse-resize';
+  if (a < 112.5) return 'ns-resize';
+  return 'nesw-resize';
+}
+
+/**
+ * Whether two versions of an element are the same (the fields a gesture
+ * changes; points compared by identity, bindings by id).
+ * @param {Element} a
+ * @param {Element} b
+ */
+function unchanged(a, b) {
+  return (
+    a.x === b.x &&
+    a.y === b.y &&
+    a.w === b.w &&
+    a.h === b.h &&
+    a.rot === b.rot &&
+    a.points === b.points &&
+    a.font === b.font &&
+    a.start?.id === b.start?.id &&
+    a.end?.id === b.end?.id
+  );
+}
 
 export class SelectTool {
   /** @param {Whiteboard} board */
@@ -61,6 +124,22 @@ export class SelectTool {
   }
 
   /**
+   * The frame of elements: one element's own turned box, else the bounds
+   * of all of them.
+   * @param {Element[]} els
+   * @returns {Frame | null}
+   */
+  frameOf(els) {
+    if (els.length === 0) return null;
+    if (els.length === 1) {
+      const b = shapeBox(els[0]);
+      return { cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, w: b.maxX - b.minX, h: b.maxY - b.minY, rot: els[0].rot || 0 };
+    }
+    const b = /** @type {Box} */ (unionBoxes(els.map((el) => boundsBox(el))));
+    return { cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, w: b.maxX - b.minX, h: b.maxY - b.minY, rot: 0 };
+  }
+
+  /**
    * The handles of the current selection, screen points.
    * @returns {Array<{handle: Handle, x: number, y: number}>}
    */
@@ -71,36 +150,41 @@ export class SelectTool {
     if (els.length === 0) return [];
     const v = b.viewport;
     if (els.length === 1 && (els[0].kind === 'line' || els[0].kind === 'arrow') && els[0].points && els[0].points.length >= 2) {
-      const el = els[0];
-      const pts = /** @type {Array<[number, number]>} */ (el.points);
+      const pts = absolutePoints(els[0]);
       const last = pts.length - 1;
       return [0, last].map((index) => {
-        const p = v.toScreen(el.x + pts[index][0], el.y + pts[index][1]);
+        const p = v.toScreen(pts[index][0], pts[index][1]);
         return { handle: /** @type {Handle} */ ({ type: 'end', index }), x: p.x, y: p.y };
       });
     }
-    const box = /** @type {Box} */ (unionBoxes(els.map((el) => shapeBox(el))));
-    const a = v.toScreen(box.minX, box.minY);
-    const c = v.toScreen(box.maxX, box.maxY);
-    const pad = 4;
-    const corners = [
-      [a.x - pad, a.y - pad],
-      [c.x + pad, a.y - pad],
-      [c.x + pad, c.y + pad],
-      [a.x - pad, c.y + pad],
-    ];
-    return corners.map(([x, y], index) => ({ handle: /** @type {Handle} */ ({ type: 'corner', index }), x, y }));
+    let f = /** @type {Frame} */ (this.frameOf(els));
+    // While turning, the frame turns with the pointer.
+    const g = this.g;
+    if (g && g.mode === 'rotate' && g.frame) f = { ...g.frame, rot: g.frame.rot + g.angle };
+    const pad = 4 / v.scale;
+    const hw = f.w / 2 + pad;
+    const hh = f.h / 2 + pad;
+    const at = (/** @type {number} */ x, /** @type {number} */ y) => {
+      const p = rotateAbout(f.cx + x, f.cy + y, f.cx, f.cy, f.rot);
+      return v.toScreen(p.x, p.y);
+    };
+    const corners = [at(-hw, -hh), at(hw, -hh), at(hw, hh), at(-hw, hh)];
+    const out = corners.map((p, index) => ({ handle: /** @type {Handle} */ ({ type: 'corner', index }), x: p.x, y: p.y }));
+    const top = at(0, -hh - ROTATE_OFFSET / v.scale);
+    out.push({ handle: { type: 'rotate', index: 0 }, x: top.x, y: top.y });
+    return out;
   }
 
   /**
-   * The handle at a screen point, if any.
+   * The handle at a screen point, if any (a finger reaches further).
    * @param {number} sx
    * @param {number} sy
+   * @param {boolean} [touch]
    * @returns {Handle | null}
    */
-  handleAt(sx, sy) {
-    const reach = HANDLE_PX / 2 + 3;
+  handleAt(sx, sy, touch = false) {
     for (const h of this.handles()) {
+      const reach = (h.handle.type === 'rotate' ? ROTATE_HANDLE_PX : HANDLE_PX) / 2 + (touch ? 10 : 3);
       if (Math.abs(h.x - sx) <= reach && Math.abs(h.y - sy) <= reach) return h.handle;
     }
     return null;
@@ -108,8 +192,13 @@ export class SelectTool {
 
   /** @param {ToolPointer} p */
   hover(p) {
+    const hs = this.handles();
     const h = this.handleAt(p.sx, p.sy);
-    if (h) this.board.setCursor(h.type === 'corner' ? CORNER_CURSORS[h.index] : 'crosshair');
+    if (h && h.type === 'corner') {
+      const c = hs[h.index];
+      const mid = { x: (hs[0].x + hs[2].x) / 2, y: (hs[0].y + hs[2].y) / 2 };
+      this.board.setCursor(resizeCursor(c.x - mid.x, c.y - mid.y));
+    } else if (h) this.board.setCursor(h.type === 'rotate' ? 'grab' : 'crosshair');
     else if (!this.board.readOnly && this.board.hitTop(p.x, p.y)) this.board.setCursor('move');
     else this.board.setCursor(this.cursor);
   }
@@ -128,16 +217,28 @@ export class SelectTool {
       clicked: null,
       base: new Set(),
       handle: null,
-      box: null,
+      frame: null,
       now: { x: p.x, y: p.y },
+      angle: 0,
+      grab: { x: 0, y: 0 },
+      target: null,
       result: null,
     };
-    const handle = p.shift ? null : this.handleAt(p.sx, p.sy);
+    // Handles first, Shift or not: Shift changes what a drag of them does.
+    const handle = this.handleAt(p.sx, p.sy, p.pointerType === 'touch');
     if (handle) {
-      g.mode = handle.type === 'corner' ? 'scale' : 'end';
+      g.mode = handle.type === 'corner' ? 'scale' : handle.type;
       g.handle = handle;
       g.originals = this.selected();
-      g.box = unionBoxes(g.originals.map((el) => shapeBox(el)));
+      g.frame = this.frameOf(g.originals);
+      if (handle.type === 'corner' && g.frame) {
+        const f = g.frame;
+        const sx = handle.index === 1 || handle.index === 2 ? 1 : -1;
+        const sy = handle.index >= 2 ? 1 : -1;
+        const c = rotateAbout(f.cx + (sx * f.w) / 2, f.cy + (sy * f.h) / 2, f.cx, f.cy, f.rot);
+        g.grab = { x: p.x - c.x, y: p.y - c.y };
+      }
+      if (handle.type === 'rotate') b.setCursor('grabbing');
       this.g = g;
       return;
     }
@@ -182,17 +283,23 @@ export class SelectTool {
       case 'move': {
         const dx = p.x - g.bx;
         const dy = p.y - g.by;
-        g.result = new Map(g.originals.map((el) => [el.id, translate(el, dx, dy)]));
-        b.preview(g.result);
+        const moving = new Set(g.originals.map((el) => el.id));
+        // A line moved without the shapes it is bound to comes off them.
+        g.result = new Map(g.originals.map((el) => [el.id, detach(translate(el, dx, dy), (id) => moving.has(id))]));
+        this.preview(g.result);
         break;
       }
       case 'scale':
         g.result = this.scaled(g, p);
-        b.preview(g.result);
+        this.preview(g.result);
         break;
       case 'end':
         g.result = this.endMoved(g, p);
-        b.preview(g.result);
+        this.preview(g.result);
+        break;
+      case 'rotate':
+        g.result = this.rotated(g, p);
+        this.preview(g.result);
         break;
       case 'band': {
         const box = boxFrom(g.bx, g.by, p.x, p.y);
@@ -200,8 +307,8 @@ export class SelectTool {
         const tmp = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
         b.layer.each((el, item) => {
           // Cheap reject on the cached paint box first.
-          if (item.maxX < box.minX || item.minX > box.maxX || item.maxY < box.minY || item.minY > box.maxY) return;
-          if (boxContains(box, shapeBox(el, tmp))) ids.add(el.id);
+          if (!el.rot && (item.maxX < box.minX || item.minX > box.maxX || item.maxY < box.minY || item.minY > box.maxY)) return;
+          if (boxContains(box, boundsBox(el, tmp))) ids.add(el.id);
         });
         b.select(ids);
         b.layer.invalidate();
@@ -213,15 +320,36 @@ export class SelectTool {
   }
 
   /**
-   * The selection scaled by dragging a corner handle; shift keeps the
-   * proportions (single text elements always do).
+   * Show a gesture's result with the lines bound to what it changes
+   * following along (they are added to the result, so the commit sends
+   * them too).
+   * @param {Map<string, Element | null>} result
+   */
+  preview(result) {
+    const b = this.board;
+    const lines = followBindings(result, b.sync.view.values(), (id) => b.sync.get(id));
+    for (const [id, el] of lines) result.set(id, el);
+    b.preview(result);
+  }
+
+  /**
+   * The selection resized by dragging a corner handle; shift keeps the
+   * proportions (single text elements always do). One element resizes in
+   * its own (turned) frame; several scale their bounds.
    * @param {Gesture} g
    * @param {ToolPointer} p
    * @returns {Map<string, Element | null>}
    */
   scaled(g, p) {
-    const box = /** @type {Box} */ (g.box);
+    p = { ...p, x: p.x - g.grab.x, y: p.y - g.grab.y };
     const idx = /** @type {Handle} */ (g.handle).index;
+    const keep = p.shift || (g.originals.length === 1 && g.originals[0].kind === 'text');
+    if (g.originals.length === 1) {
+      const el = g.originals[0];
+      return new Map([[el.id, resizeInFrame(el, idx, p.x, p.y, keep)]]);
+    }
+    const f = /** @type {Frame} */ (g.frame);
+    const box = { minX: f.cx - f.w / 2, minY: f.cy - f.h / 2, maxX: f.cx + f.w / 2, maxY: f.cy + f.h / 2 };
     const hx = idx === 1 || idx === 2 ? box.maxX : box.minX;
     const hy = idx >= 2 ? box.maxY : box.minY;
     const ax = idx === 1 || idx === 2 ? box.minX : box.maxX;
@@ -229,7 +357,6 @@ export class SelectTool {
     const span = (/** @type {number} */ d) => (Math.abs(d) < 1e-6 ? 1e-6 : d);
     let sx = (p.x - ax) / span(hx - ax);
     let sy = (p.y - ay) / span(hy - ay);
-    const keep = p.shift || (g.originals.length === 1 && g.originals[0].kind === 'text');
     if (keep) {
       const s = Math.max(Math.abs(sx), Math.abs(sy));
       sx = Math.sign(sx || 1) * s;
@@ -245,24 +372,41 @@ export class SelectTool {
   }
 
   /**
-   * A line or arrow with one end dragged.
+   * The selection turned about its frame's centre by the pointer's angle
+   * around it since the press. Shift: a single element's rot, or the turn
+   * of several, in 15° steps.
+   * @param {Gesture} g
+   * @param {ToolPointer} p
+   * @returns {Map<string, Element | null>}
+   */
+  rotated(g, p) {
+    const f = /** @type {Frame} */ (g.frame);
+    // The handle starts straight above the centre in the frame's own turn.
+    const from = Math.atan2(g.by - f.cy, g.bx - f.cx);
+    let angle = Math.atan2(p.y - f.cy, p.x - f.cx) - from;
+    if (p.shift) {
+      const base = g.originals.length === 1 ? g.originals[0].rot || 0 : 0;
+      angle = Math.round((base + angle) / ROTATE_STEP) * ROTATE_STEP - base;
+    }
+    g.angle = angle;
+    return new Map(g.originals.map((el) => [el.id, rotateElement(el, f.cx, f.cy, angle)]));
+  }
+
+  /**
+   * A line or arrow with one end dragged: bound to the shape it is dropped
+   * on (snapped to its edge), unbound elsewhere.
    * @param {Gesture} g
    * @param {ToolPointer} p
    * @returns {Map<string, Element | null>}
    */
   endMoved(g, p) {
+    const b = this.board;
     const el = g.originals[0];
-    const pts = /** @type {Array<[number, number]>} */ (el.points).map((q) => [el.x + q[0], el.y + q[1]]);
     const index = /** @type {Handle} */ (g.handle).index;
-    pts[index] = [p.x, p.y];
-    const x = Math.round(pts[0][0] * 100) / 100;
-    const y = Math.round(pts[0][1] * 100) / 100;
-    /** @type {Array<[number, number]>} */
-    const points = pts.map((q) => [Math.round((q[0] - x) * 100) / 100, Math.round((q[1] - y) * 100) / 100]);
-    const moved = { ...el, x, y, points };
-    const box = shapeBox(moved);
-    moved.w = Math.round((box.maxX - box.minX) * 100) / 100;
-    moved.h = Math.round((box.maxY - box.minY) * 100) / 100;
+    const other = index === 0 ? el.end : el.start;
+    const target = b.bindTargetAt(p.x, p.y, el.id);
+    g.target = target && target.id !== other?.id ? target : null;
+    const moved = placeEnd(el, index, p.x, p.y, g.target, (id) => b.sync.get(id));
     return new Map([[el.id, moved]]);
   }
 
@@ -286,10 +430,9 @@ export class SelectTool {
     const ops = [];
     for (const el of g.result.values()) {
       if (!el) continue;
-      const before = g.originals.find((o) => o.id === el.id);
-      if (before && before.x === el.x && before.y === el.y && before.w === el.w && before.h === el.h && before.points === el.points && before.font === el.font) continue;
+      const before = b.sync.get(el.id);
       // Only elements still on the board: someone may have deleted one meanwhile.
-      if (!b.sync.get(el.id)) continue;
+      if (!before || unchanged(before, el)) continue;
       ops.push({ op: 'put', el });
     }
     b.commit(ops);
@@ -303,23 +446,49 @@ export class SelectTool {
 
   /** @param {ToolPointer} p */
   doubleClick(p) {
-    const hit = this.board.hitTop(p.x, p.y);
-    if (hit && (hit.kind === 'text' || hit.kind === 'sticky') && !this.board.readOnly) {
-      this.board.select([hit.id]);
-      this.board.editText(hit, false);
+    const b = this.board;
+    if (b.readOnly) return;
+    const hit = b.hitTop(p.x, p.y);
+    // On empty space a new text starts there, as in Excalidraw.
+    if (!hit) b.tools.text.down(p);
+    else this.editElement(hit);
+  }
+
+  /**
+   * Edit the text of a text or sticky, or the label of a shape (a
+   * double-click on it, or Enter with it selected).
+   * @param {Element} el
+   * @returns {boolean} whether it has text to edit
+   */
+  editElement(el) {
+    const b = this.board;
+    if (el.kind === 'text' || el.kind === 'sticky') {
+      b.select([el.id]);
+      b.editText(el, false);
+      return true;
     }
+    if (LABEL_KINDS.has(el.kind)) {
+      b.select([el.id]);
+      editLabel(b, el);
+      return true;
+    }
+    return false;
   }
 
   /** @param {CanvasRenderingContext2D} ctx */
   drawOverlay(ctx) {
     const g = this.g;
+    const v = this.board.viewport;
     if (g && g.mode === 'band') {
-      const v = this.board.viewport;
       paintBand(ctx, v.toScreen(g.bx, g.by), v.toScreen(g.now.x, g.now.y));
       return;
     }
     if (g && g.mode === 'move') return;
+    if (g && g.mode === 'end' && g.target) paintBindTarget(ctx, g.target, v);
     const hs = this.handles();
-    if (hs.length > 0) paintHandles(ctx, hs);
+    const corners = hs.filter((h) => h.handle.type !== 'rotate');
+    const rot = hs.find((h) => h.handle.type === 'rotate');
+    if (rot) paintRotateHandle(ctx, rot, { x: (corners[0].x + corners[1].x) / 2, y: (corners[0].y + corners[1].y) / 2 });
+    if (corners.length > 0) paintHandles(ctx, corners);
   }
 }

@@ -1,15 +1,19 @@
 // Text and sticky tools, and the text editor they share (a positioned
-// <textarea data-testid="text-editor"> over the element).
+// <textarea data-testid="text-editor"> over the element, turned with it).
 //
-// Text: a click places the editor; Enter (without Shift) or leaving it
-// commits a text element, Escape cancels, empty text makes nothing (and
-// empties an existing text away). Sticky: a click places a 200×160 note at
-// once (fill #ffd43b; recolor it with the fill control) and opens the
-// editor for its text. With either tool a click on an
-// existing text or sticky edits it; so does a double-click with select.
+// Enter inserts a new line, as in Excalidraw; Escape, Ctrl/⌘+Enter or a
+// click outside (leaving the editor) finishes and commits one ops message.
+// Text: a click places the editor; empty text makes nothing (and empties an
+// existing text away). Sticky: a click shows a 200×160 note (fill #ffd43b;
+// recolor it with the fill control) with the editor on it; the note is made,
+// with its text, when the editor closes. With either tool a click on an
+// existing text or sticky edits it; so does a double-click with select. Labels: a double-click on a rect,
+// ellipse or diamond edits the text drawn centred inside it, wrapped to it
+// (an empty label is removed).
 
 import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
-import { canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
+import { centerOf } from '../geometry.js';
+import { breakLines, canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
 
 /** @typedef {import('../element.js').Element} Element */
 /** @typedef {import('../viewport.js').Viewport} Viewport */
@@ -27,9 +31,47 @@ export function measureText(text, font) {
   return { w: Math.max(1, size.w), h: Math.max(1, size.h) };
 }
 
+/** Margin between a shape's outline and its label, board units (shapes.js LABEL_PADDING). */
+const LABEL_PADDING = 5;
+
+/**
+ * Where a label wraps, centred in its shape: the shape's box shrunk to
+ * what lies inside the outline (the rectangle inscribed in an ellipse, the
+ * middle half of a diamond) less LABEL_PADDING a side — the rule of
+ * shapes.js labelBox, which draws it.
+ * @param {Element} el
+ * @returns {{w: number, h: number}} board units
+ */
+export function labelArea(el) {
+  const f = el.kind === 'ellipse' ? Math.SQRT1_2 : el.kind === 'diamond' ? 0.5 : 1;
+  return {
+    w: Math.max(1, Math.abs(el.w) * f - 2 * LABEL_PADDING),
+    h: Math.max(1, Math.abs(el.h) * f - 2 * LABEL_PADDING),
+  };
+}
+
+/**
+ * A labelled shape grown taller when its wrapped label does not fit, as
+ * Excalidraw grows a text container: the top stays (the centre, when the
+ * shape is turned, so it does not shift sideways).
+ * @param {Element} el with text and font
+ * @returns {{y: number, h: number} | null} the new y and h, or null when it fits
+ */
+export function fitLabel(el) {
+  const font = el.font ?? TEXT_FONT;
+  const lines = breakLines(el.text ?? '', canvasMeasure(font), labelArea(el).w).length;
+  const f = el.kind === 'ellipse' ? Math.SQRT1_2 : el.kind === 'diamond' ? 0.5 : 1;
+  const need = Math.ceil((lines * font * LINE_HEIGHT + 2 * LABEL_PADDING) / f);
+  const h = Math.abs(el.h);
+  if (need <= h) return null;
+  const top = Math.min(el.y, el.y + el.h);
+  return { y: el.rot ? round2(top - (need - h) / 2) : top, h: need };
+}
+
 /**
  * @typedef {object} EditSession
  * @property {Element} el the element as the editor opened
+ * @property {boolean} [label] editing the label of a shape
  * @property {(text: string) => void} commit
  * @property {() => void} cancel
  */
@@ -57,12 +99,10 @@ export class TextEditor {
     area.addEventListener('keydown', (ev) => {
       ev.stopPropagation(); // no board shortcuts while typing
       if (ev.isComposing) return;
-      if (ev.key === 'Enter' && !ev.shiftKey) {
+      // Enter is a new line; Escape or Ctrl/⌘+Enter finishes (and keeps the text).
+      if (ev.key === 'Escape' || (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey))) {
         ev.preventDefault();
         this.close(true);
-      } else if (ev.key === 'Escape') {
-        ev.preventDefault();
-        this.close(false);
       }
     });
     area.addEventListener('input', () => this.place());
@@ -86,6 +126,8 @@ export class TextEditor {
     area.value = session.el.text ?? '';
     area.hidden = false;
     area.classList.toggle('text-editor--sticky', session.el.kind === 'sticky');
+    area.classList.toggle('text-editor--label', session.label === true);
+    area.setAttribute('aria-label', session.label ? 'Label' : 'Text');
     this.place();
     area.focus({ preventScroll: true });
     area.setSelectionRange(area.value.length, area.value.length);
@@ -120,7 +162,25 @@ export class TextEditor {
     st.top = `${p.y}px`;
     st.font = `${font * scale}px/${LINE_HEIGHT} ${FONT_FAMILY}`;
     st.color = el.stroke;
-    if (el.kind === 'sticky') {
+    // Turned with its element, about the element's centre.
+    const c = centerOf(el);
+    const o = v.toScreen(c.x, c.y);
+    st.transformOrigin = `${o.x - p.x}px ${o.y - p.y}px`;
+    st.transform = el.rot ? `rotate(${el.rot}rad)` : '';
+    if (s.label) {
+      // Centred on the shape, wrapped to its label area, growing both ways.
+      const area = labelArea(el);
+      const w = area.w * scale;
+      st.width = `${w}px`;
+      st.padding = '0';
+      st.background = 'transparent';
+      st.height = '0px';
+      const h = Math.max(this.area.scrollHeight, font * LINE_HEIGHT * scale);
+      st.height = `${h}px`;
+      st.left = `${o.x - w / 2}px`;
+      st.top = `${o.y - h / 2}px`;
+      st.transformOrigin = `${w / 2}px ${h / 2}px`;
+    } else if (el.kind === 'sticky') {
       st.width = `${Math.abs(el.w) * scale}px`;
       st.height = `${Math.abs(el.h) * scale}px`;
       st.padding = `${STICKY_PADDING * scale}px`;
@@ -136,25 +196,44 @@ export class TextEditor {
 }
 
 /**
- * Start editing an element's text on the board: the element is drawn
- * without its text while the editor shows it.
+ * Open the editor on an element, which is drawn without its text while the
+ * editor shows it.
+ * @param {Whiteboard} board
+ * @param {{el: Element, label?: boolean, isNew?: boolean, commit: (text: string) => void}} session
+ */
+function editOnBoard(board, session) {
+  const layer = board.layer;
+  // A new sticky note is shown (under the editor) until it is committed.
+  const shown = session.isNew === true && session.el.kind === 'sticky';
+  const done = () => {
+    layer.editing.delete(session.el.id);
+    if (shown) board.endPreview();
+    layer.changed();
+  };
+  layer.editing.add(session.el.id);
+  if (shown) board.preview(new Map([[session.el.id, session.el]]));
+  layer.changed();
+  board.editor.open({
+    ...session,
+    cancel: done,
+    commit: (text) => {
+      done();
+      session.commit(text);
+    },
+  });
+}
+
+/**
+ * Start editing a text or sticky element's text on the board.
  * @param {Whiteboard} board
  * @param {Element} el
  * @param {boolean} isNew a text element that exists only in the editor
  */
 export function editText(board, el, isNew) {
-  const layer = board.layer;
-  const done = () => {
-    layer.editing.delete(el.id);
-    layer.changed();
-  };
-  layer.editing.add(el.id);
-  layer.changed();
-  board.editor.open({
+  editOnBoard(board, {
     el,
-    cancel: done,
+    isNew,
     commit: (text) => {
-      done();
       const current = board.sync.get(el.id);
       if (!isNew && !current) return; // deleted meanwhile
       const base = current ?? el;
@@ -170,7 +249,39 @@ export function editText(board, el, isNew) {
         if (isNew) board.select([el.id]);
         return;
       }
-      if (text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+      // A new note is made with its text: one message, one undo step.
+      if (isNew || text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+      if (isNew) board.select([el.id]);
+    },
+  });
+}
+
+/**
+ * Edit the label of a rect, ellipse or diamond: the editor centred over
+ * the shape, its text drawn by the editor meanwhile. One put when the text
+ * changed; an empty label takes the text (and its font) away.
+ * @param {Whiteboard} board
+ * @param {Element} el
+ */
+export function editLabel(board, el) {
+  editOnBoard(board, {
+    el,
+    label: true,
+    commit: (text) => {
+      const base = board.sync.get(el.id);
+      if (!base) return; // deleted meanwhile
+      if (text === (base.text ?? '')) return;
+      /** @type {Element} */
+      const next = { ...base };
+      if (text.trim() === '') {
+        delete next.text;
+        delete next.font;
+      } else {
+        next.text = text;
+        next.font = base.font ?? TEXT_FONT;
+        Object.assign(next, fitLabel(next));
+      }
+      board.commit([{ op: 'put', el: next }]);
     },
   });
 }
@@ -252,8 +363,6 @@ export class StickyTool {
       font: STICKY_FONT,
       z: b.topZ(),
     };
-    b.commit([{ op: 'put', el }]);
-    b.select([el.id]);
-    editText(b, el, false);
+    editText(b, el, true);
   }
 }
