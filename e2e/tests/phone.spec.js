@@ -265,7 +265,7 @@ test('two-finger pan and pinch create nothing with any tool, and one finger stil
     await fingers.tap(await canvasPoint(page, 0.5, 0.25));
     await expect(page.getByTestId('text-editor')).toBeVisible();
     await page.keyboard.type('touched');
-    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
     await expect
       .poll(async () => (await elements(page)).map((el) => `${el.kind}:${el.text ?? ''}`).sort())
       .toEqual(['rect:', 'sticky:touched']);
