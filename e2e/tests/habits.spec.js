@@ -4,6 +4,7 @@
 // pans, Shift+1 fits the drawing, the 100 % button brings it back.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE } = require('../helpers');
+const { pressAs } = require('../keys');
 const { elements, easelState, chooseTool, canvasPoint, drag, added, drawShape, boardToPage } = require('../drawing');
 
 test.describe.configure({ timeout: 60_000 });
@@ -129,6 +130,12 @@ test('number keys 1–9 pick the tools in toolbar order', async ({ browser, serv
     await expect.poll(async () => (await easelState(page)).tool, { message: `tool after pressing ${i}` }).toBe(numbered[i - 1]);
     await expect(page.getByTestId(`tool-${numbered[i - 1]}`)).toHaveAttribute('aria-pressed', 'true');
   }
+  // By position: on a French layout the key of 3 types '"' (and "3" with Shift).
+  await pressAs(page, { key: '"', code: 'Digit3' });
+  await expect.poll(async () => (await easelState(page)).tool, { message: 'tool after the key of 3 on AZERTY' }).toBe(numbered[2]);
+  // Letters from other scripts: the key of H on a Russian layout types "р".
+  await pressAs(page, { key: 'р', code: 'KeyH' });
+  await expect.poll(async () => (await easelState(page)).tool, { message: 'tool after the key of H on a Russian layout' }).toBe('hand');
 });
 
 test('H picks the hand: dragging with the primary button pans and draws nothing', async ({ browser, server }) => {
@@ -160,7 +167,13 @@ test('Shift+1 zooms to fit everything', async ({ browser, server }) => {
   expect(await allInView(page), 'not everything is in view before').toBe(false);
   await page.keyboard.press('Shift+Digit1');
   await expect.poll(() => allInView(page), { message: 'everything in view after Shift+1' }).toBe(true);
-  expect((await easelState(page)).zoom).toBeLessThan(1);
+  const fitted = (await easelState(page)).zoom;
+  expect(fitted).toBeLessThan(1);
+  // The same on a French layout, where Shift and the key of 1 type "1".
+  await page.getByTestId('zoom-reset').click();
+  await expect.poll(async () => (await easelState(page)).zoom).toBe(1);
+  await pressAs(page, { key: '1', code: 'Digit1', shift: true });
+  await expect.poll(async () => (await easelState(page)).zoom, { message: 'Shift+1 on AZERTY fits too' }).toBe(fitted);
 });
 
 test('the zoom-reset button goes to 100 % and brings the drawing back when none of it is in view', async ({ browser, server }) => {

@@ -4,7 +4,8 @@
 // message (counted at the socket) and one undo step.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE } = require('../helpers');
-const { SocketGate, elements, easelState, expectSettled, chooseTool, canvasPoint, drag, drawShape, centerOf, elementById } = require('../drawing');
+const { pressAs } = require('../keys');
+const { SocketGate, elements, easelState, expectSettled, chooseTool, canvasPoint, boardToPage, drag, added, drawShape, centerOf, elementById } = require('../drawing');
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -179,6 +180,25 @@ test('a locked element cannot be selected, moved or erased; Unlock all frees it'
     await page.keyboard.press('Escape');
   });
 
+  await test.step('a locked filled shape on top lets clicks through to what lies under it', async () => {
+    await page.getByTestId('fill-none').click(); // filled: clicks inside hit it
+    await expect(page.getByTestId('fill-none')).toHaveAttribute('aria-pressed', 'false');
+    const bEl = /** @type {any} */ (await elementById(page, b.id));
+    const tl = await boardToPage(page, bEl.x - 20, bEl.y - 20);
+    const br = await boardToPage(page, bEl.x + bEl.w + 20, bEl.y + bEl.h + 20);
+    await chooseTool(page, 'rect');
+    const cover = await added(page, 'a cover', () => drag(page, tl, br));
+    await page.getByTestId('fill-none').click();
+    await chooseTool(page, 'select');
+    await clickElement(page, b.id);
+    await expect.poll(() => selection(page), { message: 'the cover is on top' }).toEqual([cover.id]);
+    await page.keyboard.press('Control+Shift+L');
+    await expect.poll(async () => (await elementById(page, cover.id))?.locked).toBe(true);
+    await clickElement(page, b.id);
+    await expect.poll(() => selection(page), { message: 'a click through the locked cover' }).toEqual([b.id]);
+    await page.keyboard.press('Escape');
+  });
+
   await test.step('the eraser passes over both: only the unlocked one goes', async () => {
     await chooseTool(page, 'eraser');
     const from = await canvasPoint(page, 0.05, 0.5);
@@ -186,14 +206,17 @@ test('a locked element cannot be selected, moved or erased; Unlock all frees it'
     await drag(page, from, to, { steps: 30 });
     await expect.poll(async () => (await elementById(page, b.id)) === undefined, { message: 'b erased' }).toBe(true);
     expect(await elementById(page, a.id), 'a survives the eraser').toBeTruthy();
+    expect((await elements(page)).length, 'so does the locked cover').toBe(2);
   });
 
   await test.step('Unlock all: one message, a is unlocked and selected, and moves again', async () => {
     await chooseTool(page, 'select');
     await oneMessage(page, gate, 'unlock all', () => unlockAll.click());
-    await expect.poll(async () => (await elementById(page, a.id))?.locked).toBeUndefined();
-    await expect.poll(() => selection(page)).toEqual([a.id]);
+    await expect.poll(async () => (await elements(page)).filter((el) => el.locked).length).toBe(0);
+    const all = (await elements(page)).map((el) => el.id).sort();
+    await expect.poll(() => selection(page), { message: 'what was unlocked is selected' }).toEqual(all);
     await expect(unlockAll).toBeHidden();
+    await page.keyboard.press('Escape');
     const was = /** @type {any} */ (await elementById(page, a.id));
     const from = await centerOf(page, was);
     await drag(page, from, { x: from.x + 80, y: from.y + 40 });
@@ -227,6 +250,15 @@ test('bring forward, send backward, bring to front, send to back: Excalidraw’s
       await expect.poll(() => stack(page), { message: `order after ${what}` }).toEqual(want);
     });
   }
+
+  await test.step('keys found by position: on a German layout the keys right of P type ü and +', async () => {
+    await oneMessage(page, gate, 'bring to front on a German layout', () => pressAs(page, { key: '*', code: 'BracketRight', ctrl: true, shift: true }));
+    await expect.poll(() => stack(page)).toEqual([r2, r3, r4, r1]);
+    await oneMessage(page, gate, 'send backward on a German layout', () => pressAs(page, { key: 'ü', code: 'BracketLeft', ctrl: true }));
+    await expect.poll(() => stack(page)).toEqual([r2, r3, r1, r4]);
+    await page.keyboard.press('Control+Shift+BracketLeft');
+    await expect.poll(() => stack(page)).toEqual([r1, r2, r3, r4]);
+  });
 
   await test.step('the buttons do the same, and one undo reverts one move', async () => {
     await expect(page.getByTestId('selection-actions')).toBeVisible();
