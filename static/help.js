@@ -60,8 +60,8 @@ export class HelpOverlay {
       const dl = document.createElement('dl');
       for (const [keys, what] of section.rows) {
         const dt = document.createElement('dt');
-        // "V or 1": one key cap each.
-        keys.split(' or ').forEach((k, i) => {
+        // Alternatives ("V or 1"): one key cap each.
+        (Array.isArray(keys) ? keys : [keys]).forEach((k, i) => {
           if (i > 0) dt.append(' or ');
           const kbd = document.createElement('kbd');
           kbd.textContent = k;

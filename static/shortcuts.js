@@ -134,14 +134,14 @@ function action(name) {
 }
 
 /**
- * Sections of the help overlay: [keys, what they do].
- * @type {Array<{title: string, rows: Array<[string, string]>}>}
+ * Sections of the help overlay: [keys (or alternatives), what they do].
+ * @type {Array<{title: string, rows: Array<[string | string[], string]>}>}
  */
 export const HELP = [
   {
     title: 'Tools',
     rows: [
-      ...TOOLS.map((t) => /** @type {[string, string]} */ ([t.digit ? `${t.key} or ${t.digit}` : t.key, t.label])),
+      ...TOOLS.map((t) => /** @type {[string[], string]} */ ([t.digit ? [t.key, String(t.digit)] : [t.key], t.label])),
       [action('toolLock').keys, action('toolLock').label],
     ],
   },
