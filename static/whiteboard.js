@@ -10,7 +10,7 @@ import { History, inverseSteps, stepsToOps } from './history.js';
 import { Navigator, ZOOM_STEP } from './navigate.js';
 import { expandSelection, groupOps, isLocked, lockOps, regroup, selectableIds, ungroupOps, unlockAllOps, zOrderOps } from './organise.js';
 import { ElementLayer } from './render.js';
-import { actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
+import { ACTIONS, actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
 import { EraserTool } from './tools/eraser.js';
 import { HandTool } from './tools/hand.js';
 import { PenTool } from './tools/pen.js';
@@ -230,7 +230,9 @@ export class Whiteboard {
   }
 
   /**
-   * Replace the selection.
+   * Replace the selection: whole groups, never a locked element
+   * (organise.js). A shift-click that took the element it hit out takes
+   * that element's whole group out.
    * @param {Iterable<string>} ids
    */
   select(ids) {
@@ -391,6 +393,9 @@ export class Whiteboard {
    * @param {string} name
    */
   run(name) {
+    const edits = ACTIONS.find((a) => a.name === name)?.edits !== false;
+    // Not for viewers, and not in the middle of a gesture (a drag would put back the old z).
+    if (edits && (this.readOnly || this.active !== null)) return;
     const sel = this.selected();
     switch (name) {
       case 'group': {
