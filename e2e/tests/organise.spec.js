@@ -289,3 +289,42 @@ test('Ctrl+A selects every element that is not locked', async ({ browser, server
   await page.keyboard.press('Control+a');
   await expect.poll(() => selection(page)).toEqual([ids[1], ids[2]].sort());
 });
+
+test('the eraser takes the whole group of what it touches, and a duplicate is a group of its own', async ({ browser, server }) => {
+  const { page, gate } = await alone(browser, server);
+  const [a, b, c] = await rects(page, 3);
+  await chooseTool(page, 'select');
+  await clickElement(page, a.id);
+  await clickElement(page, b.id, { shift: true });
+  await page.keyboard.press('Control+g');
+  await expect.poll(async () => (await elementById(page, b.id))?.group).toBeTruthy();
+  const group = (await elementById(page, a.id))?.group;
+
+  await test.step('Ctrl+D: the copies share a new group, not the originals’', async () => {
+    await page.keyboard.press('Control+d');
+    await expect.poll(async () => (await elements(page)).length).toBe(5);
+    const copies = (await elements(page)).filter((el) => ![a.id, b.id, c.id].includes(el.id));
+    expect(copies.map((el) => el.group).filter((g) => g === group), 'copies outside the original group').toEqual([]);
+    expect(copies[0].group, 'the copies form one group').toBeTruthy();
+    expect(copies[1].group).toBe(copies[0].group);
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await elements(page)).length).toBe(3);
+  });
+
+  await test.step('a click with the eraser on b erases a too, in one message; c stays', async () => {
+    await chooseTool(page, 'eraser');
+    await oneMessage(page, gate, 'erase a group', () => clickElementEdge(page, b.id));
+    await expect.poll(async () => (await elements(page)).map((el) => el.id)).toEqual([c.id]);
+  });
+});
+
+/**
+ * Clicks the left edge of an element (unfilled shapes are hit on their outline).
+ * @param {import('@playwright/test').Page} page
+ * @param {string} id
+ */
+async function clickElementEdge(page, id) {
+  const el = /** @type {any} */ (await elementById(page, id));
+  const at = await boardToPage(page, el.x, el.y + el.h / 2);
+  await page.mouse.click(at.x, at.y);
+}
