@@ -167,7 +167,7 @@ export const HELP = [
       ['Enter / Shift+Enter', 'Finish text / new line'],
       ['Delete / Backspace', 'Delete the selection'],
       ['Ctrl/⌘ + D', 'Duplicate the selection'],
-      ['Ctrl/⌘ + A', 'Select everything not locked'],
+      ['Ctrl/⌘ + A', 'Select everything'],
       ['Arrow keys (+Shift)', 'Nudge the selection by 1 (10)'],
       ['Escape', 'Cancel, clear the selection, close this help'],
       ['Ctrl/⌘ + Z', 'Undo your last edit'],
@@ -180,7 +180,8 @@ export const HELP = [
     rows: [
       ['Click a grouped element', 'Select its whole group'],
       ...ACTIONS.filter((a) => a.name !== 'fit' && a.name !== 'toolLock').map((a) => /** @type {[string, string]} */ ([a.keys, a.label])),
-      ['Unlock all button', 'Unlock every locked element (they cannot be selected)'],
+      ['Locked elements', 'Clicks, Ctrl/⌘ + A and the eraser pass them by'],
+      ['Unlock all button', 'Unlock every locked element'],
     ],
   },
 ];

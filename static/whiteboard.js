@@ -209,7 +209,8 @@ export class Whiteboard {
     let found = null;
     this.layer.each((el, item) => {
       if (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol) return false;
-      if (isLocked(el) || !hitTest(el, x, y, tol)) return false;
+      if (!hitTest(el, x, y, tol)) return false;
+      if (isLocked(el)) return false; // clicks go through locked elements
       found = el;
       return true;
     }, true);
