@@ -1,14 +1,14 @@
 // Toolbar: the tool buttons (tool-<name>, aria-pressed on the current one),
 // the style controls (stroke-color, fill-color with fill-none, stroke-width)
 // that set the style of new elements and of the selection, undo/redo, and
-// the zoom buttons with the zoom level; the tool lock, and the organise
-// buttons: the selection-actions bar (stacking, group, lock) while
-// something is selected, unlock-all while something is locked.
+// the zoom buttons with the zoom level; the organise buttons through
+// organisebar.js.
 
 import { isHexColor } from './color.js';
 import { clampWidth } from './element.js';
 import { ZOOM_STEP } from './navigate.js';
-import { ACTIONS, TOOLS } from './shortcuts.js';
+import { TOOLS } from './shortcuts.js';
+import { bindOrganise } from './organisebar.js';
 
 /** @typedef {import('./whiteboard.js').Whiteboard} Whiteboard */
 
@@ -124,78 +124,5 @@ export function bindToolbar(root, board) {
     for (const el of [stroke, fill, fillNone, width]) el.disabled = board.readOnly;
   };
   board.onUpdate(update);
-  update();
-}
-
-/**
- * The tool lock, the selection-actions bar and unlock-all, kept up to date
- * with the whiteboard and with everyone's edits (someone else may lock or
- * group).
- * @param {HTMLElement} root
- * @param {Whiteboard} board
- */
-function bindOrganise(root, board) {
-  /** @type {HTMLButtonElement} */
-  const toolLock = byTestId(root, 'tool-lock');
-  toolLock.title = `${toolLock.getAttribute('aria-label')} (Q)`;
-  toolLock.setAttribute('aria-keyshortcuts', 'Q');
-  keepFocus(toolLock);
-  toolLock.addEventListener('click', () => board.run('toolLock'));
-
-  /** @type {HTMLElement} */
-  const bar = byTestId(root, 'selection-actions');
-  /** @type {Array<[string, string]>} test id → action (shortcuts.js ACTIONS) */
-  const wiring = [
-    ['send-to-back', 'back'],
-    ['send-backward', 'backward'],
-    ['bring-forward', 'forward'],
-    ['bring-to-front', 'front'],
-    ['group-selection', 'group'],
-    ['ungroup-selection', 'ungroup'],
-    ['lock-selection', 'lock'],
-  ];
-  /** @type {Map<string, HTMLButtonElement>} */
-  const buttons = new Map();
-  for (const [testid, name] of wiring) {
-    /** @type {HTMLButtonElement} */
-    const b = byTestId(root, testid);
-    const action = ACTIONS.find((a) => a.name === name);
-    const label = b.getAttribute('aria-label') ?? b.textContent?.trim() ?? name;
-    if (action) b.title = `${label} (${action.keys})`;
-    keepFocus(b);
-    b.addEventListener('click', () => board.run(name));
-    buttons.set(testid, b);
-  }
-  /** @type {HTMLButtonElement} */
-  const unlockAll = byTestId(root, 'unlock-all');
-  const locks = /** @type {HTMLElement} */ (unlockAll.parentElement);
-  keepFocus(unlockAll);
-  unlockAll.addEventListener('click', () => board.unlockAll());
-
-  const update = () => {
-    toolLock.setAttribute('aria-pressed', String(board.toolLock));
-    toolLock.disabled = board.readOnly;
-    const sel = board.selected();
-    bar.hidden = board.readOnly || sel.length === 0;
-    if (!bar.hidden) {
-      const groups = new Set(sel.map((el) => el.group));
-      const oneGroup = groups.size === 1 && !groups.has(undefined);
-      /** @type {HTMLButtonElement} */ (buttons.get('group-selection')).hidden = sel.length < 2 || oneGroup;
-      /** @type {HTMLButtonElement} */ (buttons.get('ungroup-selection')).hidden = !sel.some((el) => el.group !== undefined);
-    }
-    const locked = board.readOnly ? 0 : board.lockedCount();
-    locks.hidden = locked === 0;
-    unlockAll.title = `Unlock ${locked === 1 ? 'the locked element' : `all ${locked} locked elements`} (Ctrl/⌘ + Shift + L with nothing selected)`;
-  };
-  board.onUpdate(update);
-  let queued = false;
-  board.sync.onChange(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      update();
-    });
-  });
   update();
 }
