@@ -60,9 +60,13 @@ export class HelpOverlay {
       const dl = document.createElement('dl');
       for (const [keys, what] of section.rows) {
         const dt = document.createElement('dt');
-        const kbd = document.createElement('kbd');
-        kbd.textContent = keys;
-        dt.append(kbd);
+        // Alternatives ("V or 1"): one key cap each.
+        (Array.isArray(keys) ? keys : [keys]).forEach((k, i) => {
+          if (i > 0) dt.append(' or ');
+          const kbd = document.createElement('kbd');
+          kbd.textContent = k;
+          dt.append(kbd);
+        });
         const dd = document.createElement('dd');
         dd.textContent = what;
         dl.append(dt, dd);

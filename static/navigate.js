@@ -2,7 +2,9 @@
 // it. The wheel pans (shift+wheel sideways); ctrl/cmd+wheel and trackpad
 // pinches (which browsers send as ctrl+wheel) zoom around the pointer;
 // space+drag and middle-button drag pan; two fingers on a touch screen pan
-// and pinch-zoom; the keys + - 0 zoom in, out and back to 100 %.
+// and pinch-zoom; the keys + - 0 zoom in, out and back to 100 %. Shift+1
+// fits everything on screen; the 100 % button also brings the drawing back
+// when none of it is in view (the hand tool, tools/hand.js, pans too).
 
 import { MAX_SCALE, MIN_SCALE } from './viewport.js';
 
@@ -27,6 +29,63 @@ export function zoomAround(view, sx, sy, scale) {
   const bx = sx / view.scale + view.x;
   const by = sy / view.scale + view.y;
   return { x: bx - sx / s, y: by - sy / s, scale: s };
+}
+
+/** Room left around the drawing by "zoom to fit", CSS px. */
+export const FIT_MARGIN = 48;
+
+/**
+ * @typedef {object} Box
+ * @property {number} minX
+ * @property {number} minY
+ * @property {number} maxX
+ * @property {number} maxY
+ */
+
+/**
+ * The view that shows the whole box centred on a w × h screen with a
+ * margin, never zoomed in past 100 % (a single small shape is not blown up,
+ * as in Excalidraw) nor out past the smallest scale.
+ * @param {Box} box board units
+ * @param {number} w screen width, CSS px
+ * @param {number} h screen height
+ * @param {number} [margin]
+ * @returns {{x: number, y: number, scale: number}}
+ */
+export function fitView(box, w, h, margin = FIT_MARGIN) {
+  const bw = Math.max(box.maxX - box.minX, 1e-6);
+  const bh = Math.max(box.maxY - box.minY, 1e-6);
+  const room = (/** @type {number} */ n) => Math.max(n - 2 * margin, n / 2, 1);
+  const scale = Math.min(1, MAX_SCALE, Math.max(MIN_SCALE, Math.min(room(w) / bw, room(h) / bh)));
+  return centredOn(box, w, h, scale);
+}
+
+/**
+ * The view at this scale with the box's centre in the middle of the screen.
+ * @param {Box} box
+ * @param {number} w
+ * @param {number} h
+ * @param {number} scale
+ * @returns {{x: number, y: number, scale: number}}
+ */
+export function centredOn(box, w, h, scale) {
+  const cx = (box.minX + box.maxX) / 2;
+  const cy = (box.minY + box.maxY) / 2;
+  return { x: cx - w / 2 / scale, y: cy - h / 2 / scale, scale };
+}
+
+/**
+ * Whether any part of the box is on a w × h screen showing view.
+ * @param {Box} box
+ * @param {{x: number, y: number, scale: number}} view
+ * @param {number} w
+ * @param {number} h
+ * @returns {boolean}
+ */
+export function boxInView(box, view, w, h) {
+  const x1 = view.x + w / view.scale;
+  const y1 = view.y + h / view.scale;
+  return box.maxX >= view.x && box.minX <= x1 && box.maxY >= view.y && box.minY <= y1;
 }
 
 /**
@@ -106,6 +165,25 @@ export class Navigator {
   resetZoom() {
     const v = this.viewport.view;
     this.viewport.set(zoomAround(v, this.surface.clientWidth / 2, this.surface.clientHeight / 2, 1));
+  }
+
+  /**
+   * Show all of box (board units), or nothing when there is no drawing.
+   * @param {Box | null} box
+   */
+  fit(box) {
+    if (box) this.viewport.set(fitView(box, this.surface.clientWidth, this.surface.clientHeight));
+  }
+
+  /**
+   * Back to 100 %; when none of box is in view then, centre on it.
+   * @param {Box | null} box the drawing
+   */
+  resetZoomTo(box) {
+    this.resetZoom();
+    const w = this.surface.clientWidth;
+    const h = this.surface.clientHeight;
+    if (box && !boxInView(box, this.viewport.view, w, h)) this.viewport.set(centredOn(box, w, h, 1));
   }
 
   /**

@@ -1,5 +1,11 @@
 // Shortcuts: every key the board understands, in one table that the key
 // handler, the tool buttons' titles and the help overlay all read.
+//
+// Keys are matched on what they mean where the layout is Latin (event.key)
+// and on where they sit otherwise: number keys and brackets always by
+// event.code (Shift+1 is "!" on a US keyboard, "1" on a French one; "[" is
+// AltGr+8 on a German one), letters by event.code when the layout types no
+// Latin letter (a Russian "к" is still R).
 
 /**
  * @typedef {object} ToolInfo
@@ -7,10 +13,17 @@
  * @property {string} label
  * @property {string} key the shortcut, one letter
  * @property {boolean} edits whether the tool changes the board (hidden for viewers)
+ * @property {boolean} [unnumbered] no number key (the hand, like Excalidraw's)
+ * @property {number} [digit] its number key (1–9), set below from the order
  */
 
-/** @type {ToolInfo[]} */
+/**
+ * The tools in toolbar order: the number keys 1–9 pick the numbered ones in
+ * this order.
+ * @type {ToolInfo[]}
+ */
 export const TOOLS = [
+  { name: 'hand', label: 'Hand (pan)', key: 'H', edits: false, unnumbered: true },
   { name: 'select', label: 'Select', key: 'V', edits: false },
   { name: 'pen', label: 'Pen', key: 'P', edits: true },
   { name: 'rect', label: 'Rectangle', key: 'R', edits: true },
@@ -22,23 +35,126 @@ export const TOOLS = [
   { name: 'sticky', label: 'Sticky note', key: 'S', edits: true },
   { name: 'eraser', label: 'Eraser', key: 'E', edits: true },
 ];
+{
+  let digit = 0;
+  for (const t of TOOLS) if (!t.unnumbered && digit < 9) t.digit = ++digit;
+}
+
+/** Tools that give way to select once they made something, unless the tool lock is on (Excalidraw's habit; pen, eraser and hand stay). */
+export const RETURNS_TO_SELECT = new Set(['rect', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky']);
 
 /**
- * Sections of the help overlay: [keys, what they do].
- * @type {Array<{title: string, rows: Array<[string, string]>}>}
+ * A key event as the matchers see it.
+ * @typedef {object} Keys
+ * @property {boolean} mod ctrl or cmd
+ * @property {boolean} shift
+ * @property {boolean} alt
+ * @property {string} letter the Latin letter (upper case) or ""
+ * @property {string} digit "0"–"9" by position, or ""
+ * @property {string} bracket "[" or "]" by position, or ""
+ */
+
+/**
+ * @param {KeyboardEvent} ev
+ * @returns {Keys}
+ */
+export function keysOf(ev) {
+  let letter = '';
+  if (/^[a-z]$/i.test(ev.key)) letter = ev.key.toUpperCase();
+  else if (/^Key[A-Z]$/.test(ev.code) && !/^[\x20-\x7e]$/.test(ev.key)) letter = ev.code.slice(3);
+  let digit = '';
+  if (/^Digit[0-9]$/.test(ev.code)) digit = ev.code.slice(5);
+  else if (!ev.code && /^[0-9]$/.test(ev.key)) digit = ev.key;
+  let bracket = '';
+  if (ev.code === 'BracketLeft' || ev.code === 'BracketRight') bracket = ev.code === 'BracketLeft' ? '[' : ']';
+  else if (!ev.altKey && (ev.key === '[' || ev.key === '{')) bracket = '[';
+  else if (!ev.altKey && (ev.key === ']' || ev.key === '}')) bracket = ']';
+  return { mod: ev.ctrlKey || ev.metaKey, shift: ev.shiftKey, alt: ev.altKey, letter, digit, bracket };
+}
+
+/**
+ * The tool a key picks (its letter, or its number without modifiers), or null.
+ * @param {Keys} k
+ * @returns {ToolInfo | null}
+ */
+export function toolForKeys(k) {
+  if (k.mod || k.alt) return null;
+  if (k.digit !== '' && !k.shift) return TOOLS.find((t) => t.digit === Number(k.digit)) ?? null;
+  if (k.letter !== '') return TOOLS.find((t) => t.key === k.letter) ?? null;
+  return null;
+}
+
+/**
+ * @typedef {object} ActionInfo
+ * @property {string} name what the whiteboard runs (Whiteboard.run)
+ * @property {string} keys as the help shows them
+ * @property {string} label
+ * @property {(k: Keys) => boolean} match
+ * @property {boolean} edits whether it changes the board (not for viewers)
+ */
+
+/**
+ * Organising and view actions, matched in this order (after the text
+ * fields had their say). Ctrl/⌘+Alt+[ and ] also send to back and bring to
+ * front, because ⌘+Shift+[ and ] switch tabs in browsers on macOS.
+ * @type {ActionInfo[]}
+ */
+export const ACTIONS = [
+  { name: 'group', keys: 'Ctrl/⌘ + G', label: 'Group the selection', edits: true, match: (k) => k.mod && !k.shift && !k.alt && k.letter === 'G' },
+  { name: 'ungroup', keys: 'Ctrl/⌘ + Shift + G', label: 'Ungroup', edits: true, match: (k) => k.mod && k.shift && !k.alt && k.letter === 'G' },
+  {
+    name: 'lock',
+    keys: 'Ctrl/⌘ + Shift + L',
+    label: 'Lock the selection; with nothing selected, unlock all',
+    edits: true,
+    match: (k) => k.mod && k.shift && !k.alt && k.letter === 'L',
+  },
+  { name: 'forward', keys: 'Ctrl/⌘ + ]', label: 'Bring forward', edits: true, match: (k) => k.mod && !k.shift && !k.alt && k.bracket === ']' },
+  { name: 'backward', keys: 'Ctrl/⌘ + [', label: 'Send backward', edits: true, match: (k) => k.mod && !k.shift && !k.alt && k.bracket === '[' },
+  { name: 'front', keys: 'Ctrl/⌘ + Shift + ]', label: 'Bring to front (also Ctrl/⌘ + Alt + ])', edits: true, match: (k) => k.mod && (k.shift || k.alt) && k.bracket === ']' },
+  { name: 'back', keys: 'Ctrl/⌘ + Shift + [', label: 'Send to back (also Ctrl/⌘ + Alt + [)', edits: true, match: (k) => k.mod && (k.shift || k.alt) && k.bracket === '[' },
+  { name: 'fit', keys: 'Shift + 1', label: 'Zoom to fit everything', edits: false, match: (k) => k.shift && !k.mod && !k.alt && k.digit === '1' },
+  { name: 'toolLock', keys: 'Q', label: 'Tool lock: keep the tool after drawing', edits: false, match: (k) => !k.mod && !k.alt && !k.shift && k.letter === 'Q' },
+];
+
+/**
+ * The action a key event asks for, or null.
+ * @param {Keys} k
+ * @returns {ActionInfo | null}
+ */
+export function actionForKeys(k) {
+  return ACTIONS.find((a) => a.match(k)) ?? null;
+}
+
+/**
+ * @param {string} name
+ * @returns {ActionInfo}
+ */
+function action(name) {
+  return /** @type {ActionInfo} */ (ACTIONS.find((a) => a.name === name));
+}
+
+/**
+ * Sections of the help overlay: [keys (or alternatives), what they do].
+ * @type {Array<{title: string, rows: Array<[string | string[], string]>}>}
  */
 export const HELP = [
   {
     title: 'Tools',
-    rows: TOOLS.map((t) => [t.key, t.label]),
+    rows: [
+      ...TOOLS.map((t) => /** @type {[string[], string]} */ ([t.digit ? [t.key, String(t.digit)] : [t.key], t.label])),
+      [action('toolLock').keys, action('toolLock').label],
+    ],
   },
   {
     title: 'View',
     rows: [
       ['Wheel / Shift+wheel', 'Pan up and down / sideways'],
       ['Ctrl/⌘ + wheel, pinch', 'Zoom around the pointer'],
-      ['Space + drag, middle drag', 'Pan'],
+      ['Space + drag, middle drag', 'Pan (or the hand tool, H)'],
       ['+ / − / 0', 'Zoom in / out / 100 %'],
+      [action('fit').keys, action('fit').label],
+      ['100 % button', 'Zoom to 100 %; back to the drawing if none is in view'],
       ['?', 'Show or hide this help'],
     ],
   },
@@ -65,6 +181,15 @@ export const HELP = [
       ['Ctrl/⌘ + Z', 'Undo your last edit'],
       ['Ctrl/⌘ + Shift + Z, Ctrl + Y', 'Redo'],
       ['Shift while drawing', 'Square, circle, 15° lines'],
+    ],
+  },
+  {
+    title: 'Organise',
+    rows: [
+      ['Click a grouped element', 'Select its whole group'],
+      ...ACTIONS.filter((a) => a.name !== 'fit' && a.name !== 'toolLock').map((a) => /** @type {[string, string]} */ ([a.keys, a.label])),
+      ['Locked elements', 'Clicks, Ctrl/⌘ + A and the eraser pass them by'],
+      ['Unlock all button', 'Unlock every locked element'],
     ],
   },
 ];

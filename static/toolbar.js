@@ -2,13 +2,15 @@
 // the style controls (stroke-color, fill-color with fill-none, stroke-width,
 // stroke-style-solid|dashed|dotted, edges-sharp|round)
 // that set the style of new elements and of the selection, undo/redo, and
-// the zoom buttons with the zoom level.
+// the zoom buttons with the zoom level; the organise buttons through
+// organisebar.js.
 
 import { isHexColor } from './color.js';
 import { clampWidth } from './element.js';
 import { ZOOM_STEP } from './navigate.js';
 import { Disclosure } from './panels.js';
 import { TOOLS } from './shortcuts.js';
+import { bindOrganise } from './organisebar.js';
 
 /** @typedef {import('./whiteboard.js').Whiteboard} Whiteboard */
 
@@ -46,8 +48,8 @@ export function bindToolbar(root, board) {
   for (const t of TOOLS) {
     /** @type {HTMLButtonElement} */
     const b = byTestId(root, `tool-${t.name}`);
-    b.title = `${t.label} (${t.key})`;
-    b.setAttribute('aria-keyshortcuts', t.key);
+    b.title = t.digit ? `${t.label} (${t.key} or ${t.digit})` : `${t.label} (${t.key})`;
+    b.setAttribute('aria-keyshortcuts', t.digit ? `${t.key} ${t.digit}` : t.key);
     b.dataset.edits = String(t.edits);
     keepFocus(b);
     b.addEventListener('click', () => board.setTool(t.name));
@@ -111,7 +113,8 @@ export function bindToolbar(root, board) {
   redo.addEventListener('click', () => board.redo());
   zoomIn.addEventListener('click', () => board.nav.zoomBy(ZOOM_STEP));
   zoomOut.addEventListener('click', () => board.nav.zoomBy(1 / ZOOM_STEP));
-  zoomReset.addEventListener('click', () => board.nav.resetZoom());
+  zoomReset.addEventListener('click', () => board.resetZoom());
+  bindOrganise(root, board);
 
   const showZoom = () => {
     zoomReset.textContent = `${Math.round(board.viewport.scale * 100)}%`;

@@ -9,9 +9,11 @@ import { clampWidth, DASH_KINDS, IdMaker, opProblem, POINT_KINDS, ROUND_KINDS, T
 import { hitTest, translate } from './geometry.js';
 import { History, inverseSteps, stepsToOps } from './history.js';
 import { Navigator, ZOOM_STEP } from './navigate.js';
+import { expandSelection, groupOps, isLocked, lockOps, regroup, selectableIds, ungroupOps, unlockAllOps, zOrderOps } from './organise.js';
 import { ElementLayer } from './render.js';
-import { isTextField, TOOLS } from './shortcuts.js';
+import { ACTIONS, actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
 import { EraserTool } from './tools/eraser.js';
+import { HandTool } from './tools/hand.js';
 import { PenTool } from './tools/pen.js';
 import { SelectTool } from './tools/select.js';
 import { ShapeTool } from './tools/shape.js';
@@ -105,7 +107,12 @@ export class Whiteboard {
       text: new TextTool(this),
       sticky: new StickyTool(this),
       eraser: new EraserTool(this),
+      hand: new HandTool(this),
     };
+    /** Tool lock (Q): drawing tools stay on after making something. */
+    this.toolLock = false;
+    /** The element the last hit test found: a shift-click that takes it out of the selection takes its whole group. @type {string | null} */
+    this.lastHit = null;
     /** @type {Tool} */
     this.tool = this.tools.select;
     /** The pointer of the tool's gesture in progress. @type {number | null} */
@@ -121,7 +128,7 @@ export class Whiteboard {
       this.layer.apply(set, sync.view);
       let pruned = false;
       for (const id of this.selection) {
-        if (!sync.get(id)) {
+        if (!sync.get(id) || isLocked(sync.get(id))) {
           this.selection.delete(id);
           pruned = true;
         }
@@ -149,13 +156,13 @@ export class Whiteboard {
   // ---------- tools ----------
 
   /**
-   * Switch tools (viewers only have select).
+   * Switch tools (viewers only have those that do not edit: select, hand).
    * @param {string} name
    */
   setTool(name) {
     const next = this.tools[name];
     if (!next) return;
-    if (this.readOnly && name !== 'select') return;
+    if (this.readOnly && TOOLS.find((t) => t.name === name)?.edits !== false) return;
     if (this.active !== null) this.cancelGesture();
     this.editor.close(true);
     if (next !== this.tool && name !== 'select') this.select([]);
@@ -210,9 +217,11 @@ export class Whiteboard {
       // The cached box may be the unturned one: a turned element goes straight to the exact test.
       if (!el.rot && (x < item.minX - tol || x > item.maxX + tol || y < item.minY - tol || y > item.maxY + tol)) return false;
       if (!hitTest(el, x, y, tol)) return false;
+      if (isLocked(el)) return false; // clicks go through locked elements
       found = el;
       return true;
     }, true);
+    this.lastHit = found ? /** @type {Element} */ (found).id : null;
     return found;
   }
 
@@ -250,16 +259,30 @@ export class Whiteboard {
   }
 
   /**
-   * Replace the selection.
+   * Replace the selection: whole groups, never a locked element
+   * (organise.js). A shift-click that took the element it hit out takes
+   * that element's whole group out.
    * @param {Iterable<string>} ids
    */
   select(ids) {
-    const next = new Set(ids);
+    const wanted = new Set(ids);
+    const drop = this.lastHit !== null && this.selection.has(this.lastHit) && !wanted.has(this.lastHit) ? this.lastHit : null;
+    const next = expandSelection(wanted, (id) => this.sync.get(id) ?? this.layer.shown(id), this.eachElement(), drop);
     if (next.size === this.selection.size && [...next].every((id) => this.selection.has(id))) return;
     this.selection.clear();
     for (const id of next) if (this.sync.get(id) || this.layer.shown(id)) this.selection.add(id);
     this.layer.invalidate();
     this.emit();
+  }
+
+  /** @returns {Element[]} every element on the board, bottom to top */
+  elementsInOrder() {
+    return this.layer.items.map((it) => it.el);
+  }
+
+  /** @returns {Generator<Element>} the same, without copying */
+  *eachElement() {
+    for (const it of this.layer.items) yield it.el;
   }
 
   /** @returns {Element[]} the selected elements, bottom to top */
@@ -303,9 +326,15 @@ export class Whiteboard {
     });
     if (valid.length === 0) return [];
     const steps = record ? inverseSteps(valid, (id) => this.sync.get(id), this.sync.title) : [];
+    const created = record ? valid.flatMap((op) => (op.op === 'put' && !this.sync.get(op.el.id) ? [op.el.id] : [])) : [];
     const messages = this.sync.propose(valid);
     for (const m of messages) this.send({ type: 'ops', ref: m.ref, ops: m.ops });
     if (record) this.history.record(steps, messages.map((m) => m.ref));
+    if (created.length > 0 && !this.toolLock && RETURNS_TO_SELECT.has(this.tool.name)) {
+      // Excalidraw's habit: what was just drawn is selected, with the select tool.
+      this.setTool('select');
+      this.select(created);
+    }
     return messages;
   }
 
@@ -360,7 +389,7 @@ export class Whiteboard {
     /** @type {Op[]} */
     const ops = [];
     const ids = [];
-    for (const el of els) {
+    for (const el of regroup(els, () => this.newGroupId())) {
       const id = this.newId();
       const z = keyBetween(el.z, this.layer.zAbove(el)) ?? this.topZ();
       ops.push({ op: 'put', el: { ...translate(el, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id, z } });
@@ -385,9 +414,97 @@ export class Whiteboard {
   }
 
   selectAll() {
-    const ids = [];
-    for (const it of this.layer.items) ids.push(it.id);
-    this.select(ids);
+    this.select(selectableIds(this.eachElement()));
+  }
+
+  /** @returns {string} a new group id (1–64 characters, unique like element ids) */
+  newGroupId() {
+    return `g${this.newId().slice(2)}`;
+  }
+
+  /**
+   * Run a named action of the shortcut table (shortcuts.js ACTIONS) or of
+   * a button: each edit is one ops message, so one undo step.
+   * @param {string} name
+   */
+  run(name) {
+    const edits = ACTIONS.find((a) => a.name === name)?.edits !== false;
+    // Not for viewers, and not in the middle of a gesture (a drag would put back the old z).
+    if (edits && (this.readOnly || this.active !== null)) return;
+    const sel = this.selected();
+    switch (name) {
+      case 'group': {
+        const gid = this.newGroupId();
+        this.commit(groupOps(this.elementsInOrder(), this.selection, gid));
+        this.layer.invalidate();
+        this.emit();
+        return;
+      }
+      case 'ungroup':
+        this.commit(ungroupOps(sel));
+        this.emit();
+        return;
+      case 'lock':
+        if (sel.length > 0) this.lockSelection();
+        else this.unlockAll();
+        return;
+      case 'forward':
+      case 'backward':
+      case 'front':
+      case 'back':
+        this.commit(zOrderOps(this.elementsInOrder(), this.selection, name));
+        return;
+      case 'fit':
+        this.nav.fit(this.contentBox());
+        return;
+      case 'toolLock':
+        this.toolLock = !this.toolLock;
+        this.emit();
+        return;
+      default:
+    }
+  }
+
+  /** Lock the selection: it cannot be selected any more, so it is let go. */
+  lockSelection() {
+    const sel = this.selected();
+    if (sel.length === 0) return;
+    this.commit(lockOps(sel));
+    this.select([]);
+  }
+
+  /** Unlock every locked element and select them, so one sees what came free. */
+  unlockAll() {
+    const ops = unlockAllOps(this.eachElement());
+    if (ops.length === 0) return;
+    this.commit(ops);
+    this.select(ops.map((op) => (op.op === 'put' ? op.el.id : '')));
+  }
+
+  /** @returns {number} how many elements are locked */
+  lockedCount() {
+    let n = 0;
+    for (const it of this.layer.items) if (isLocked(it.el)) n++;
+    return n;
+  }
+
+  /** @returns {{minX: number, minY: number, maxX: number, maxY: number} | null} the box around everything drawn */
+  contentBox() {
+    const items = this.layer.items;
+    if (items.length === 0) return null;
+    const box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    for (const it of items) {
+      box.minX = Math.min(box.minX, it.minX);
+      box.minY = Math.min(box.minY, it.minY);
+      box.maxX = Math.max(box.maxX, it.maxX);
+      box.maxY = Math.max(box.maxY, it.maxY);
+    }
+    return box;
+  }
+
+  /** 100 %, and back to the drawing when none of it is in view. */
+  resetZoom() {
+    this.nav.resetZoomTo(this.contentBox());
   }
 
   /**
@@ -490,7 +607,7 @@ export class Whiteboard {
         return;
       }
       if (ev.button !== 0 || this.active !== null) return;
-      if (!this.sync.hasState && this.tool !== this.tools.select) return;
+      if (!this.sync.hasState && this.tool !== this.tools.select && this.tool !== this.tools.hand) return;
       ev.preventDefault(); // no text selection and no focus change: done by hand here
       if (ev.pointerType === 'touch' && !this.tool.up) {
         // A tool that acts at once (text, sticky) acts when the finger
@@ -575,7 +692,7 @@ export class Whiteboard {
         this.nav.zoomBy(1 / ZOOM_STEP);
         return true;
       case '0':
-        this.nav.resetZoom();
+        this.resetZoom();
         return true;
     }
     return false;
@@ -594,6 +711,13 @@ export class Whiteboard {
         this.nav.spaceHeld = true;
         if (this.active === null) this.setCursor('grab');
       }
+      return;
+    }
+    const keys = keysOf(ev);
+    const action = actionForKeys(keys);
+    if (action) {
+      handled();
+      if (!ev.repeat) this.run(action.name);
       return;
     }
     if (mod && !ev.altKey) {
@@ -665,8 +789,8 @@ export class Whiteboard {
         return;
       }
       default: {
-        if (ev.repeat || key.length !== 1) return;
-        const tool = TOOLS.find((t) => t.key === key.toUpperCase());
+        if (ev.repeat) return;
+        const tool = toolForKeys(keys);
         if (tool) {
           handled();
           this.setTool(tool.name);

@@ -1,11 +1,13 @@
 // Eraser tool: drag over elements; everything the path touches fades while
 // dragging and is deleted on release, in one ops message. A click erases the
-// top element under the pointer.
+// top element under the pointer. Locked elements are left alone; touching
+// one element of a group erases the whole group (as in Excalidraw).
 
 /** @typedef {import('../whiteboard.js').Whiteboard} Whiteboard */
 /** @typedef {import('../whiteboard.js').ToolPointer} ToolPointer */
 
 import { segmentHits } from '../geometry.js';
+import { expandSelection, isLocked } from '../organise.js';
 
 /** How close (CSS px) the eraser's path must pass. */
 const REACH_PX = 6;
@@ -50,16 +52,17 @@ export class EraserTool {
     const maxX = Math.max(ax, bx) + tol;
     const minY = Math.min(ay, by) - tol;
     const maxY = Math.max(ay, by) + tol;
-    let changed = false;
+    /** @type {string[]} */
+    const hit = [];
     layer.each((el, item) => {
       if (item.maxX < minX || item.minX > maxX || item.maxY < minY || item.minY > maxY) return;
-      if (layer.faded.has(el.id)) return;
-      if (segmentHits(el, ax, ay, bx, by, tol)) {
-        layer.faded.add(el.id);
-        changed = true;
-      }
+      if (layer.faded.has(el.id) || isLocked(el)) return;
+      if (segmentHits(el, ax, ay, bx, by, tol)) hit.push(el.id);
     });
-    if (changed) layer.changed();
+    if (hit.length === 0) return;
+    const b = this.board;
+    for (const id of expandSelection(hit, (i) => b.sync.get(i), b.eachElement())) layer.faded.add(id);
+    layer.changed();
   }
 
   /** @param {ToolPointer} _p */
