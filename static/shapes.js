@@ -182,6 +182,18 @@ export function arrowHead(pts, width) {
 }
 
 /**
+ * The share of a shape's box, across and down, that lies inside its
+ * outline for a label: 1 for a rect, 1/√2 for an ellipse, 1/2 for a diamond.
+ * @param {string} kind
+ * @returns {number}
+ */
+export function labelInset(kind) {
+  if (kind === 'ellipse') return Math.SQRT1_2;
+  if (kind === 'diamond') return 0.5;
+  return 1;
+}
+
+/**
  * Where a label wraps and is centred: the shape's box in its own
  * coordinates shrunk to what lies inside the outline (a rect's whole box,
  * the rectangle inscribed in an ellipse, the middle half of a diamond),
@@ -191,9 +203,7 @@ export function arrowHead(pts, width) {
  */
 export function labelBox(el) {
   const b = localBox(el);
-  let f = 1;
-  if (el.kind === 'ellipse') f = Math.SQRT1_2;
-  else if (el.kind === 'diamond') f = 0.5;
+  const f = labelInset(el.kind);
   const w = Math.max(1, b.w * f - 2 * LABEL_PADDING);
   const h = Math.max(1, b.h * f - 2 * LABEL_PADDING);
   return { x: b.x + (b.w - w) / 2, y: b.y + (b.h - h) / 2, w, h };

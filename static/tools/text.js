@@ -13,6 +13,7 @@
 
 import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
 import { centerOf } from '../geometry.js';
+import { LABEL_PADDING, labelBox, labelInset } from '../shapes.js';
 import { breakLines, canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
 
 /** @typedef {import('../element.js').Element} Element */
@@ -31,23 +32,15 @@ export function measureText(text, font) {
   return { w: Math.max(1, size.w), h: Math.max(1, size.h) };
 }
 
-/** Margin between a shape's outline and its label, board units (shapes.js LABEL_PADDING). */
-const LABEL_PADDING = 5;
-
 /**
- * Where a label wraps, centred in its shape: the shape's box shrunk to
- * what lies inside the outline (the rectangle inscribed in an ellipse, the
- * middle half of a diamond) less LABEL_PADDING a side — the rule of
- * shapes.js labelBox, which draws it.
+ * Where a label wraps, centred in its shape: the size of shapes.js
+ * labelBox, which draws it.
  * @param {Element} el
  * @returns {{w: number, h: number}} board units
  */
 export function labelArea(el) {
-  const f = el.kind === 'ellipse' ? Math.SQRT1_2 : el.kind === 'diamond' ? 0.5 : 1;
-  return {
-    w: Math.max(1, Math.abs(el.w) * f - 2 * LABEL_PADDING),
-    h: Math.max(1, Math.abs(el.h) * f - 2 * LABEL_PADDING),
-  };
+  const box = labelBox(el);
+  return { w: box.w, h: box.h };
 }
 
 /**
@@ -60,7 +53,7 @@ export function labelArea(el) {
 export function fitLabel(el) {
   const font = el.font ?? TEXT_FONT;
   const lines = breakLines(el.text ?? '', canvasMeasure(font), labelArea(el).w).length;
-  const f = el.kind === 'ellipse' ? Math.SQRT1_2 : el.kind === 'diamond' ? 0.5 : 1;
+  const f = labelInset(el.kind);
   const need = Math.ceil((lines * font * LINE_HEIGHT + 2 * LABEL_PADDING) / f);
   const h = Math.abs(el.h);
   if (need <= h) return null;
