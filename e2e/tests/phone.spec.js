@@ -8,7 +8,7 @@
 // isMobile Chromium widens innerWidth to fit overflowing content, so
 // comparing with innerWidth would pass a broken layout.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { elements, easelState, chooseTool, canvasPoint } = require('../drawing');
+const { elements, easelState, chooseTool, canvasPoint, drawShape } = require('../drawing');
 const { addCrowd } = require('../crowd');
 
 test.describe.configure({ timeout: 60_000 });
@@ -150,6 +150,54 @@ for (const device of [
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('share-view-link')).toBeHidden();
     });
+  });
+}
+
+/**
+ * The two boxes share no pixel.
+ * @param {{x: number, y: number, width: number, height: number}} a
+ * @param {{x: number, y: number, width: number, height: number}} b
+ */
+function apart(a, b) {
+  return a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+}
+
+for (const device of [
+  { name: 'phone', viewport: undefined },
+  { name: 'tablet', viewport: { width: 768, height: 1024 } },
+]) {
+  test(`on a ${device.name}, the selection bar covers no tool and no style control, with the style panel shut or open @phone`, async ({ browser, server }) => {
+    // It used to sit at a fixed top: under a two-row toolbar it covered the
+    // sticky, eraser and style buttons whenever something was selected.
+    const board = await createBoard(server.baseURL);
+    const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ME, device.viewport ? { viewport: device.viewport } : {});
+    await drawShape(page, 'rect', [0.2, 0.4], [0.5, 0.55]);
+    const bar = page.getByTestId('selection-actions');
+    await expect(bar).toBeVisible();
+    const toggle = page.getByTestId('style-toggle');
+    for (const open of [false, true]) {
+      if (open) {
+        await toggle.click();
+        await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+      }
+      await expectOnScreen(page, bar, `selection-actions (style panel ${open ? 'open' : 'shut'})`);
+      const controls = page.locator('.toolbar').locator('button, input, select');
+      const n = await controls.count();
+      for (let i = 0; i < n; i++) {
+        const c = controls.nth(i);
+        if (!(await c.isVisible())) continue;
+        const id = (await c.getAttribute('data-testid')) ?? `#${i}`;
+        await expect
+          .poll(async () => {
+            const [cb, bb] = [await c.boundingBox(), await bar.boundingBox()];
+            return cb !== null && bb !== null && apart(cb, bb);
+          }, { message: `${id} clear of the selection bar (style panel ${open ? 'open' : 'shut'})` })
+          .toBe(true);
+      }
+    }
+    // And the control it used to cover works while the shape stays selected.
+    await page.getByTestId('stroke-style-dashed').click();
+    await expect.poll(async () => (await elements(page))[0]?.dash).toBe('dashed');
   });
 }
 
