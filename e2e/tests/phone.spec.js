@@ -153,6 +153,26 @@ for (const device of [
   });
 }
 
+test('while the server is away, "N unsaved changes" and a short title both show in full on a phone @phone', async ({ browser, server }) => {
+  // On one line the status took the title's room: "O…" beside "3 unsaved c…".
+  const board = await createBoard(server.baseURL, 'Offline');
+  await addCrowd(browser, server.baseURL, board.id, [{ name: 'Bo', color: '#1098ad' }, { name: 'Cy', color: '#7048e8' }]);
+  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ME);
+  await expect(page.getByTestId('peer-chip')).toHaveCount(3);
+  await server.stop();
+  await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'connected');
+  for (const f of [0.2, 0.5]) await drawShape(page, 'rect', [f, 0.4], [f + 0.2, 0.5]);
+  const status = page.getByTestId('connection-status').locator('.status__text');
+  await expect(status).toHaveText('2 unsaved changes');
+  /** @param {import('@playwright/test').Locator} l */
+  const cut = (l) => l.evaluate((el) => el.scrollWidth > el.clientWidth + 1.5 || el.scrollHeight > el.clientHeight + 1.5);
+  await expect.poll(() => cut(page.getByTestId('board-title')), { message: 'board-title "Offline" cut short' }).toBe(false);
+  await expect.poll(() => cut(status), { message: '"2 unsaved changes" cut short' }).toBe(false);
+  await expectOnScreen(page, status, 'the status text');
+  await expectNoSidewaysScroll(page);
+  await server.start();
+});
+
 /**
  * The two boxes share no pixel.
  * @param {{x: number, y: number, width: number, height: number}} a
