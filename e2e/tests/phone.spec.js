@@ -218,6 +218,18 @@ for (const device of [
     // And the control it used to cover works while the shape stays selected.
     await page.getByTestId('stroke-style-dashed').click();
     await expect.poll(async () => (await elements(page))[0]?.dash).toBe('dashed');
+    // A download's progress does not cover the bar either.
+    await toggle.click();
+    await page.getByTestId('export-menu').click();
+    await page.getByTestId('export-start').click();
+    const progress = page.locator('#downloads');
+    await expect(progress).toBeVisible();
+    await expect
+      .poll(async () => {
+        const [pb, bb] = [await progress.boundingBox(), await bar.boundingBox()];
+        return pb !== null && bb !== null && apart(pb, bb);
+      }, { message: 'download progress clear of the selection bar' })
+      .toBe(true);
   });
 }
 
