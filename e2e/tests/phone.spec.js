@@ -230,6 +230,20 @@ for (const device of [
         return pb !== null && bb !== null && apart(pb, bb);
       }, { message: 'download progress clear of the selection bar' })
       .toBe(true);
+    // Nor does the toast of an import (whose elements come selected), nor
+    // does it cover the undo and zoom bar.
+    await page.getByTestId('import-file').setInputFiles(require('path').join(__dirname, '../fixtures/shapes.excalidraw'));
+    const toast = page.getByTestId('toast');
+    await expect(toast).toContainText('Imported 3 elements');
+    await expect(bar).toBeVisible();
+    for (const [what, other] of /** @type {const} */ ([['selection bar', bar], ['undo and zoom bar', page.locator('.viewbar')]])) {
+      await expect
+        .poll(async () => {
+          const [tb, ob] = [await toast.boundingBox(), await other.boundingBox()];
+          return tb !== null && ob !== null && apart(tb, ob);
+        }, { message: `toast clear of the ${what}` })
+        .toBe(true);
+    }
   });
 }
 
