@@ -68,6 +68,8 @@ export function bindOrganise(root, board) {
       bar.style.setProperty('--toolbar-bottom', `${toolbar.offsetTop + toolbar.offsetHeight}px`);
     };
     new ResizeObserver(place).observe(toolbar);
+    // A breakpoint may move the toolbar without resizing it.
+    window.addEventListener('resize', place);
     place();
   }
 
