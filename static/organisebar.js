@@ -58,6 +58,21 @@ export function bindOrganise(root, board) {
     b.addEventListener('click', () => board.run(name));
     buttons.set(testid, b);
   }
+  // The bar sits just under the toolbar (easel.css reads --toolbar-bottom),
+  // whose height changes: two rows on a narrow screen, more with the style
+  // panel open. A fixed top covered the toolbar's second row (the style
+  // toggle among it) whenever something was selected.
+  const toolbar = root.querySelector('.toolbar');
+  if (toolbar instanceof HTMLElement && typeof ResizeObserver === 'function') {
+    const place = () => {
+      bar.style.setProperty('--toolbar-bottom', `${toolbar.offsetTop + toolbar.offsetHeight}px`);
+    };
+    new ResizeObserver(place).observe(toolbar);
+    // A breakpoint may move the toolbar without resizing it.
+    window.addEventListener('resize', place);
+    place();
+  }
+
   const unlockAll = button(root, 'unlock-all');
   const locks = /** @type {HTMLElement} */ (unlockAll.parentElement);
   unlockAll.addEventListener('click', () => board.unlockAll());

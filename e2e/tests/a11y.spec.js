@@ -7,6 +7,7 @@
 const { default: AxeBuilder } = require('@axe-core/playwright');
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { addCrowd } = require('../crowd');
+const { drawShape } = require('../drawing');
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -86,6 +87,19 @@ for (const scheme of /** @type {const} */ (['light', 'dark'])) {
       await page.getByTestId('menu-toggle').click();
       await expect(page.getByTestId('share-view-link')).toBeVisible();
       await expectNoSeriousViolations(page, `edit, narrow, menu (${scheme})`);
+      await page.keyboard.press('Escape');
+    });
+
+    await test.step('edit page with unsaved changes while the server is away', async () => {
+      // The status says "N unsaved changes" in an amber of its own, which
+      // was 2.5:1 on the dark bar.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await server.stop();
+      await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'connected');
+      await drawShape(page, 'rect', [0.3, 0.4], [0.45, 0.55]);
+      await expect(page.getByTestId('connection-status')).toContainText('1 unsaved change');
+      await expectNoSeriousViolations(page, `edit, unsaved changes (${scheme})`);
+      await server.start();
     });
 
   });

@@ -8,7 +8,7 @@
 // isMobile Chromium widens innerWidth to fit overflowing content, so
 // comparing with innerWidth would pass a broken layout.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { elements, easelState, chooseTool, canvasPoint } = require('../drawing');
+const { elements, easelState, chooseTool, canvasPoint, drawShape } = require('../drawing');
 const { addCrowd } = require('../crowd');
 
 test.describe.configure({ timeout: 60_000 });
@@ -150,6 +150,100 @@ for (const device of [
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('share-view-link')).toBeHidden();
     });
+  });
+}
+
+test('while the server is away, "N unsaved changes" and a short title both show in full on a phone @phone', async ({ browser, server }) => {
+  // On one line the status took the title's room: "O…" beside "3 unsaved c…".
+  const board = await createBoard(server.baseURL, 'Offline');
+  await addCrowd(browser, server.baseURL, board.id, [{ name: 'Bo', color: '#1098ad' }, { name: 'Cy', color: '#7048e8' }]);
+  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ME);
+  await expect(page.getByTestId('peer-chip')).toHaveCount(3);
+  await server.stop();
+  await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'connected');
+  for (const f of [0.2, 0.5]) await drawShape(page, 'rect', [f, 0.4], [f + 0.2, 0.5]);
+  const status = page.getByTestId('connection-status').locator('.status__text');
+  await expect(status).toHaveText('2 unsaved changes');
+  /** @param {import('@playwright/test').Locator} l */
+  const cut = (l) => l.evaluate((el) => el.scrollWidth > el.clientWidth + 1.5 || el.scrollHeight > el.clientHeight + 1.5);
+  await expect.poll(() => cut(page.getByTestId('board-title')), { message: 'board-title "Offline" cut short' }).toBe(false);
+  await expect.poll(() => cut(status), { message: '"2 unsaved changes" cut short' }).toBe(false);
+  await expectOnScreen(page, status, 'the status text');
+  await expectNoSidewaysScroll(page);
+  await server.start();
+});
+
+/**
+ * The two boxes share no pixel.
+ * @param {{x: number, y: number, width: number, height: number}} a
+ * @param {{x: number, y: number, width: number, height: number}} b
+ */
+function apart(a, b) {
+  return a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+}
+
+for (const device of [
+  { name: 'phone', viewport: undefined },
+  { name: 'tablet', viewport: { width: 768, height: 1024 } },
+]) {
+  test(`on a ${device.name}, the selection bar covers no tool and no style control, with the style panel shut or open @phone`, async ({ browser, server }) => {
+    // It used to sit at a fixed top: under a two-row toolbar it covered the
+    // sticky, eraser and style buttons whenever something was selected.
+    const board = await createBoard(server.baseURL);
+    const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ME, device.viewport ? { viewport: device.viewport } : {});
+    await drawShape(page, 'rect', [0.2, 0.4], [0.5, 0.55]);
+    const bar = page.getByTestId('selection-actions');
+    await expect(bar).toBeVisible();
+    const toggle = page.getByTestId('style-toggle');
+    for (const open of [false, true]) {
+      if (open) {
+        await toggle.click();
+        await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+      }
+      await expectOnScreen(page, bar, `selection-actions (style panel ${open ? 'open' : 'shut'})`);
+      const controls = page.locator('.toolbar').locator('button, input, select');
+      const n = await controls.count();
+      for (let i = 0; i < n; i++) {
+        const c = controls.nth(i);
+        if (!(await c.isVisible())) continue;
+        const id = (await c.getAttribute('data-testid')) ?? `#${i}`;
+        await expect
+          .poll(async () => {
+            const [cb, bb] = [await c.boundingBox(), await bar.boundingBox()];
+            return cb !== null && bb !== null && apart(cb, bb);
+          }, { message: `${id} clear of the selection bar (style panel ${open ? 'open' : 'shut'})` })
+          .toBe(true);
+      }
+    }
+    // And the control it used to cover works while the shape stays selected.
+    await page.getByTestId('stroke-style-dashed').click();
+    await expect.poll(async () => (await elements(page))[0]?.dash).toBe('dashed');
+    // A download's progress does not cover the bar either.
+    await toggle.click();
+    await page.getByTestId('export-menu').click();
+    await page.getByTestId('export-start').click();
+    const progress = page.locator('#downloads');
+    await expect(progress).toBeVisible();
+    await expect
+      .poll(async () => {
+        const [pb, bb] = [await progress.boundingBox(), await bar.boundingBox()];
+        return pb !== null && bb !== null && apart(pb, bb);
+      }, { message: 'download progress clear of the selection bar' })
+      .toBe(true);
+    // Nor does the toast of an import (whose elements come selected), nor
+    // does it cover the undo and zoom bar.
+    await page.getByTestId('import-file').setInputFiles(require('path').join(__dirname, '../fixtures/shapes.excalidraw'));
+    const toast = page.getByTestId('toast');
+    await expect(toast).toContainText('Imported 3 elements');
+    await expect(bar).toBeVisible();
+    for (const [what, other] of /** @type {const} */ ([['selection bar', bar], ['undo and zoom bar', page.locator('.viewbar')]])) {
+      await expect
+        .poll(async () => {
+          const [tb, ob] = [await toast.boundingBox(), await other.boundingBox()];
+          return tb !== null && ob !== null && apart(tb, ob);
+        }, { message: `toast clear of the ${what}` })
+        .toBe(true);
+    }
   });
 }
 
