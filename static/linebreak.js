@@ -57,22 +57,24 @@ function lookup(cp) {
   return values[lo];
 }
 
+/** Class indices by name; NO_CLASS is none (before the text). */
+const C = Object.fromEntries(CLASSES.map((name, i) => [name, i]));
+const NO_CLASS = CLASSES.length;
+
 /** A code point's properties. */
 class Props {
   /** @param {number} cp */
   constructor(cp) {
     const v = lookup(cp);
     this.cp = cp;
-    /** The raw UAX #14 class, e.g. 'AL'. */
-    this.cls = CLASSES[v & MASK];
+    /** The UAX #14 class index, unresolved (CLASSES[cls]). */
+    this.cls = v & MASK;
     this.flags = v >> FLAG_SHIFT;
-  }
-
-  get wide() {
-    return (this.flags & WIDE) !== 0;
+    this.wide = (v >> FLAG_SHIFT & WIDE) !== 0;
   }
 }
 
+/** Properties by code point, for the text's usual few hundred. */
 /** @type {Map<number, Props>} */
 const cache = new Map();
 /** @param {number} cp */
@@ -85,8 +87,18 @@ function props(cp) {
   return p;
 }
 
-/** @param {string[]} names */
-const set = (...names) => new Set(names);
+/** The properties of nothing, before the text. */
+const NONE = Object.assign(new Props(0), { cp: -1, cls: NO_CLASS, flags: 0, wide: false });
+
+/**
+ * A set of classes, as a table indexed by class.
+ * @param {string[]} names
+ */
+const set = (...names) => {
+  const t = new Uint8Array(NO_CLASS + 1);
+  for (const name of names) t[C[name]] = 1;
+  return t;
+};
 const HARD = set('BK', 'CR', 'LF', 'NL');
 const HARD_SP_ZW = set('BK', 'CR', 'LF', 'NL', 'SP', 'ZW');
 const CM_ZWJ = set('CM', 'ZWJ');
@@ -120,20 +132,18 @@ const AL_HL_NU = set('AL', 'HL', 'NU');
  */
 function resolve(p) {
   switch (p.cls) {
-    case 'AI':
-    case 'SG':
-    case 'XX':
-      return 'AL';
-    case 'SA':
-      return p.flags & MARK ? 'CM' : 'AL';
-    case 'CJ':
-      return 'NS';
+    case C.AI:
+    case C.SG:
+    case C.XX:
+      return C.AL;
+    case C.SA:
+      return p.flags & MARK ? C.CM : C.AL;
+    case C.CJ:
+      return C.NS;
   }
   return p.cls;
 }
 
-/** The properties of "nothing", before the text. */
-const NONE = Object.assign(Object.create(Props.prototype), { cp: -1, cls: '', flags: 0 });
 
 /**
  * Where a line may break in text, by UAX #14: the UTF-16 offsets of every
@@ -176,15 +186,15 @@ export function breakAttributes(cps) {
   let prev = NONE;
   let cur = NONE;
   let next = NONE;
-  let line = '';
-  let prevPrevLine = '';
-  let prevLine = '';
-  let prevLineRaw = '';
+  let line = NO_CLASS;
+  let prevPrevLine = NO_CLASS;
+  let prevLine = NO_CLASS;
+  let prevLineRaw = NO_CLASS;
   let isPreviousSot = false;
   let beforeSpaces = NONE;
-  let beforeSpacesLine = '';
-  let prevBeforeSpacesLine = '';
-  let beforeSpaceLineRaw = '';
+  let beforeSpacesLine = NO_CLASS;
+  let prevBeforeSpacesLine = NO_CLASS;
+  let beforeSpaceLineRaw = NO_CLASS;
   let beforeSpacesIndex = 0;
   let isPrevDottedCircle = false;
   let isPrevPrevDottedCircle = false;
@@ -213,22 +223,22 @@ export function breakAttributes(cps) {
    * class continues one (and so may not be broken before).
    */
   function updateNumber() {
-    if (CM_ZWJ.has(line)) return false; // LB9: marks do not count
+    if (CM_ZWJ[line]) return false; // LB9: marks do not count
     switch (numSequence) {
       case 0:
-        if (line === 'NU') numSequence = 1;
+        if (line === C.NU) numSequence = 1;
         return false;
       case 1:
-        if (NU_SY_IS.has(line)) return true;
-        if (CL_CP.has(line)) {
+        if (NU_SY_IS[line]) return true;
+        if (CL_CP[line]) {
           numSequence = 2;
           return true;
         }
         numSequence = 0;
-        return PR_PO.has(line);
+        return PR_PO[line];
       default:
         numSequence = 0;
-        return PR_PO.has(line);
+        return PR_PO[line];
     }
   }
 
@@ -239,11 +249,11 @@ export function breakAttributes(cps) {
    * @param {number} i
    */
   function endIteration(i) {
-    if (CM_ZWJ.has(line)) {
-      if (i === 0 || HARD_SP_ZW.has(prevLine)) prevLine = 'AL'; // LB10
+    if (CM_ZWJ[line]) {
+      if (i === 0 || HARD_SP_ZW[prevLine]) prevLine = C.AL; // LB10
     } else {
       isPreviousSot = i === 0;
-      if (line !== 'SP') {
+      if (line !== C.SP) {
         beforeSpaces = cur;
         beforeSpacesIndex = i;
         beforeSpacesLine = line;
@@ -256,9 +266,9 @@ export function breakAttributes(cps) {
       isPrevNonAssignedPicto = (cur.flags & PICTO_CN) !== 0;
     }
     prevLineRaw = line;
-    if (prevLine !== 'SP') beforeSpaceLineRaw = line;
-    if (line === 'RI') riOdd = !riOdd;
-    else if (!CM_ZWJ.has(line)) riOdd = false;
+    if (prevLine !== C.SP) beforeSpaceLineRaw = line;
+    if (line === C.RI) riOdd = !riOdd;
+    else if (!CM_ZWJ[line]) riOdd = false;
   }
 
   /**
@@ -274,107 +284,107 @@ export function breakAttributes(cps) {
     const br2 = next.cls; // unresolved, as the Go cursor's nextLine
     const last = i === n - 1;
     // LB4, LB5: BK !, CR ! (but CR × LF), LF !, NL !
-    if (HARD.has(br0) && !(br0 === 'CR' && cur.cp === 0x0a)) return MANDATORY;
+    if (HARD[br0] && !(br0 === C.CR && cur.cp === 0x0a)) return MANDATORY;
     // LB6: × (BK | CR | LF | NL); LB7: × SP, × ZW
-    if (HARD_SP_ZW.has(br1)) return PROHIBITED;
+    if (HARD_SP_ZW[br1]) return PROHIBITED;
     // LB8: ZW SP* ÷ (on the classes before LB9 merges marks)
-    if (beforeSpaceLineRaw === 'ZW') return ALLOWED;
+    if (beforeSpaceLineRaw === C.ZW) return ALLOWED;
     // LB8a: ZWJ ×
-    if (prevLineRaw === 'ZWJ') return PROHIBITED;
+    if (prevLineRaw === C.ZWJ) return PROHIBITED;
     // LB9: X (CM | ZWJ)* → X, no break inside
-    if (CM_ZWJ.has(br1) && !HARD_SP_ZW.has(br0)) return PROHIBITED;
+    if (CM_ZWJ[br1] && !HARD_SP_ZW[br0]) return PROHIBITED;
     // LB11: × WJ, WJ ×
-    if (br0 === 'WJ' || br1 === 'WJ') return PROHIBITED;
+    if (br0 === C.WJ || br1 === C.WJ) return PROHIBITED;
     // LB12: GL ×; LB12a: [^SP BA HY HH] × GL
-    if (br0 === 'GL' || (!SP_BA_HY_HH.has(br0) && br1 === 'GL')) return PROHIBITED;
+    if (br0 === C.GL || (!SP_BA_HY_HH[br0] && br1 === C.GL)) return PROHIBITED;
     // LB13: × CL, × CP, × EX, × SY
-    if (CL_CP_EX_SY.has(br1)) return PROHIBITED;
+    if (CL_CP_EX_SY[br1]) return PROHIBITED;
     // LB14: OP SP* ×
-    if (beforeSpacesLine === 'OP') return PROHIBITED;
+    if (beforeSpacesLine === C.OP) return PROHIBITED;
     // LB15a: (sot | BK | CR | LF | NL | OP | QU | GL | SP | ZW) [\p{Pi}&QU] SP* ×
-    if ((beforeSpacesIndex === 0 || LB15A_BEFORE.has(prevBeforeSpacesLine)) && beforeSpaces.flags & PI && beforeSpacesLine === 'QU') {
+    if ((beforeSpacesIndex === 0 || LB15A_BEFORE[prevBeforeSpacesLine]) && beforeSpaces.flags & PI && beforeSpacesLine === C.QU) {
       return PROHIBITED;
     }
     // LB15b: × [\p{Pf}&QU] (SP | GL | WJ | CL | QU | CP | EX | IS | SY | BK | CR | LF | NL | ZW | eot)
-    if (cur.flags & PF && br1 === 'QU' && (LB15B_AFTER.has(br2) || last)) return PROHIBITED;
+    if (cur.flags & PF && br1 === C.QU && (LB15B_AFTER[br2] || last)) return PROHIBITED;
     // LB15c: SP ÷ IS NU
-    if (br0 === 'SP' && br1 === 'IS' && br2 === 'NU') return ALLOWED;
+    if (br0 === C.SP && br1 === C.IS && br2 === C.NU) return ALLOWED;
     // LB15d: × IS
-    if (br1 === 'IS') return PROHIBITED;
+    if (br1 === C.IS) return PROHIBITED;
     // LB16: (CL | CP) SP* × NS
-    if (CL_CP.has(beforeSpacesLine) && br1 === 'NS') return PROHIBITED;
+    if (CL_CP[beforeSpacesLine] && br1 === C.NS) return PROHIBITED;
     // LB17: B2 SP* × B2
-    if (beforeSpacesLine === 'B2' && br1 === 'B2') return PROHIBITED;
+    if (beforeSpacesLine === C.B2 && br1 === C.B2) return PROHIBITED;
     // LB18: SP ÷
-    if (br0 === 'SP') return ALLOWED;
+    if (br0 === C.SP) return ALLOWED;
     // LB19: × [QU - \p{Pi}], [QU - \p{Pf}] ×
-    if ((br1 === 'QU' && !(cur.flags & PI)) || (br0 === 'QU' && !(prev.flags & PF))) return PROHIBITED;
+    if ((br1 === C.QU && !(cur.flags & PI)) || (br0 === C.QU && !(prev.flags & PF))) return PROHIBITED;
     // LB19a: no break around a quotation mark unless East Asian text is on
     // that side: [^$EastAsian] × QU, × QU ([^$EastAsian] | eot),
     // QU × [^$EastAsian], (sot | [^$EastAsian]) QU ×
     if (
-      (br1 === 'QU' && !prev.wide) ||
-      (br1 === 'QU' && (last || !next.wide)) ||
-      (br0 === 'QU' && !cur.wide) ||
-      ((isPreviousSot || !prevPrev.wide) && br0 === 'QU')
+      (br1 === C.QU && !prev.wide) ||
+      (br1 === C.QU && (last || !next.wide)) ||
+      (br0 === C.QU && !cur.wide) ||
+      ((isPreviousSot || !prevPrev.wide) && br0 === C.QU)
     ) {
       return PROHIBITED;
     }
     // LB20: ÷ CB, CB ÷
-    if (br0 === 'CB' || br1 === 'CB') return ALLOWED;
+    if (br0 === C.CB || br1 === C.CB) return ALLOWED;
     // LB20a: (sot | BK | CR | LF | NL | SP | ZW | CB | GL) (HY | HH) × (AL | HL)
-    if ((isPreviousSot || LB20A_BEFORE.has(brm1)) && HY_HH.has(br0) && AL_HL.has(br1)) return PROHIBITED;
+    if ((isPreviousSot || LB20A_BEFORE[brm1]) && HY_HH[br0] && AL_HL[br1]) return PROHIBITED;
     // LB21: × BA, × HH, × HY, × NS, BB ×
-    if (BA_HH_HY_NS.has(br1) || br0 === 'BB') return PROHIBITED;
+    if (BA_HH_HY_NS[br1] || br0 === C.BB) return PROHIBITED;
     // LB21a: HL (HY | HH) × [^HL]
-    if (brm1 === 'HL' && HY_HH.has(br0) && br1 !== 'HL') return PROHIBITED;
+    if (brm1 === C.HL && HY_HH[br0] && br1 !== C.HL) return PROHIBITED;
     // LB21b: SY × HL
-    if (br0 === 'SY' && br1 === 'HL') return PROHIBITED;
+    if (br0 === C.SY && br1 === C.HL) return PROHIBITED;
     // LB22: × IN
-    if (br1 === 'IN') return PROHIBITED;
+    if (br1 === C.IN) return PROHIBITED;
     // LB23: (AL | HL) × NU, NU × (AL | HL)
-    if ((AL_HL.has(br0) && br1 === 'NU') || (br0 === 'NU' && AL_HL.has(br1))) return PROHIBITED;
+    if ((AL_HL[br0] && br1 === C.NU) || (br0 === C.NU && AL_HL[br1])) return PROHIBITED;
     // LB23a: PR × (ID | EB | EM), (ID | EB | EM) × PO
-    if ((br0 === 'PR' && ID_EB_EM.has(br1)) || (ID_EB_EM.has(br0) && br1 === 'PO')) return PROHIBITED;
+    if ((br0 === C.PR && ID_EB_EM[br1]) || (ID_EB_EM[br0] && br1 === C.PO)) return PROHIBITED;
     // LB24: (PR | PO) × (AL | HL), (AL | HL) × (PR | PO)
-    if ((PR_PO.has(br0) && AL_HL.has(br1)) || (AL_HL.has(br0) && PR_PO.has(br1))) return PROHIBITED;
+    if ((PR_PO[br0] && AL_HL[br1]) || (AL_HL[br0] && PR_PO[br1])) return PROHIBITED;
     // LB25: (PR | PO) × (OP | HY)? NU, (OP | HY | IS) × NU, NU × (NU | SY | IS),
     // NU (NU | SY | IS)* × (NU | SY | IS | CL | CP), and after it × (PO | PR)
-    if (PR_PO.has(br0) && (br1 === 'NU' || (OP_HY.has(br1) && br2 === 'NU'))) return PROHIBITED;
-    if (OP_HY_IS.has(br0) && br1 === 'NU') return PROHIBITED;
-    if (br0 === 'NU' && NU_SY_IS.has(br1)) return PROHIBITED;
+    if (PR_PO[br0] && (br1 === C.NU || (OP_HY[br1] && br2 === C.NU))) return PROHIBITED;
+    if (OP_HY_IS[br0] && br1 === C.NU) return PROHIBITED;
+    if (br0 === C.NU && NU_SY_IS[br1]) return PROHIBITED;
     if (inNumber) return PROHIBITED;
     // LB26: Korean syllable blocks hold together
-    if (br0 === 'JL' && JL_JV_H2_H3.has(br1)) return PROHIBITED;
-    if (JV_H2.has(br0) && JV_JT.has(br1)) return PROHIBITED;
-    if (JT_H3.has(br0) && br1 === 'JT') return PROHIBITED;
+    if (br0 === C.JL && JL_JV_H2_H3[br1]) return PROHIBITED;
+    if (JV_H2[br0] && JV_JT[br1]) return PROHIBITED;
+    if (JT_H3[br0] && br1 === C.JT) return PROHIBITED;
     // LB27: (JL | JV | JT | H2 | H3) × PO, PR × (JL | JV | JT | H2 | H3)
-    if ((HANGUL.has(br0) && br1 === 'PO') || (br0 === 'PR' && HANGUL.has(br1))) return PROHIBITED;
+    if ((HANGUL[br0] && br1 === C.PO) || (br0 === C.PR && HANGUL[br1])) return PROHIBITED;
     // LB28a: no break inside the orthographic syllables of Brahmic scripts
     const dotted = cur.cp === DOTTED_CIRCLE;
     if (
       // AP × (AK | ◌ | AS)
-      (br0 === 'AP' && (dotted || AK_AS.has(br1))) ||
+      (br0 === C.AP && (dotted || AK_AS[br1])) ||
       // (AK | ◌ | AS) × (VF | VI)
-      ((isPrevDottedCircle || AK_AS.has(br0)) && VF_VI.has(br1)) ||
+      ((isPrevDottedCircle || AK_AS[br0]) && VF_VI[br1]) ||
       // (AK | ◌ | AS) VI × (AK | ◌)
-      ((isPrevPrevDottedCircle || AK_AS.has(brm1)) && br0 === 'VI' && (br1 === 'AK' || dotted)) ||
+      ((isPrevPrevDottedCircle || AK_AS[brm1]) && br0 === C.VI && (br1 === C.AK || dotted)) ||
       // (AK | ◌ | AS) × (AK | ◌ | AS) VF
-      ((isPrevDottedCircle || AK_AS.has(br0)) && (dotted || AK_AS.has(br1)) && br2 === 'VF')
+      ((isPrevDottedCircle || AK_AS[br0]) && (dotted || AK_AS[br1]) && br2 === C.VF)
     ) {
       return PROHIBITED;
     }
     // LB28: (AL | HL) × (AL | HL)
-    if (AL_HL.has(br0) && AL_HL.has(br1)) return PROHIBITED;
+    if (AL_HL[br0] && AL_HL[br1]) return PROHIBITED;
     // LB29: IS × (AL | HL)
-    if (br0 === 'IS' && AL_HL.has(br1)) return PROHIBITED;
+    if (br0 === C.IS && AL_HL[br1]) return PROHIBITED;
     // LB30a: (RI RI)* RI × RI: flags pair up
-    if (riOdd && br1 === 'RI') return PROHIBITED;
+    if (riOdd && br1 === C.RI) return PROHIBITED;
     // LB30b: EB × EM, [\p{Extended_Pictographic}&\p{Cn}] × EM
-    if ((br0 === 'EB' && br1 === 'EM') || (isPrevNonAssignedPicto && br1 === 'EM')) return PROHIBITED;
+    if ((br0 === C.EB && br1 === C.EM) || (isPrevNonAssignedPicto && br1 === C.EM)) return PROHIBITED;
     // LB30: (AL | HL | NU) × [OP - wide], [CP - wide] × (AL | HL | NU)
-    if (AL_HL_NU.has(br0) && br1 === 'OP' && !cur.wide) return PROHIBITED;
-    if (br0 === 'CP' && !prev.wide && AL_HL_NU.has(br1)) return PROHIBITED;
+    if (AL_HL_NU[br0] && br1 === C.OP && !cur.wide) return PROHIBITED;
+    if (br0 === C.CP && !prev.wide && AL_HL_NU[br1]) return PROHIBITED;
     return '';
   }
 }

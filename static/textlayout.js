@@ -63,12 +63,35 @@ export function breakLines(text, measure, maxWidth = Infinity) {
   return lines;
 }
 
+/** Paragraphs' segments, most recent last: the canvas redraws the same
+ * texts every frame, and finding the opportunities costs more than
+ * measuring. */
+/** @type {Map<string, string[]>} */
+const segmentCache = new Map();
+const SEGMENT_CACHE_SIZE = 512;
+
 /**
  * A paragraph cut at its line break opportunities.
  * @param {string} para
  * @returns {string[]}
  */
 function lineSegments(para) {
+  let out = segmentCache.get(para);
+  if (out) {
+    segmentCache.delete(para);
+  } else {
+    out = cutAtOpportunities(para);
+    if (segmentCache.size >= SEGMENT_CACHE_SIZE) segmentCache.delete(/** @type {string} */ (segmentCache.keys().next().value));
+  }
+  segmentCache.set(para, out);
+  return out;
+}
+
+/**
+ * @param {string} para
+ * @returns {string[]}
+ */
+function cutAtOpportunities(para) {
   /** @type {string[]} */
   const out = [];
   let from = 0;
