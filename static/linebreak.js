@@ -144,7 +144,6 @@ function resolve(p) {
   return p.cls;
 }
 
-
 /**
  * Where a line may break in text, by UAX #14: the UTF-16 offsets of every
  * break opportunity inside it (never 0; text.length, the end, is not
@@ -235,10 +234,10 @@ export function breakAttributes(cps) {
           return true;
         }
         numSequence = 0;
-        return PR_PO[line];
+        return PR_PO[line] === 1; // ends it
       default:
         numSequence = 0;
-        return PR_PO[line];
+        return PR_PO[line] === 1; // NU … (CL | CP) × (PO | PR)
     }
   }
 
