@@ -8,7 +8,8 @@
 // All formats share one layout (scene.go): defaults, bounds, text lines;
 // and one set of drawing rules with the board client (layout.go, mirrored
 // by static/shapes.js and checked against one fixture): outlines with
-// rounded corners, dash patterns, arrowheads, labels, line breaking. Every
+// rounded corners, dash patterns, arrowheads, labels, line breaking (the
+// Unicode rules, UAX #14, by go-text's segmenter: linebreak.go). Every
 // format but JSON takes a background (Options.Background): white by
 // default, another colour, or transparent.
 // PNG and PDF draw text with the embedded Go font; the PNG is capped at a
@@ -29,6 +30,6 @@
 // above the board's top, optionally centred on a point.
 //
 // It does no I/O and holds no state (the parsed font is shared read-only;
-// Place reads crypto/rand for ids); every function is safe for concurrent
-// use.
+// Place reads crypto/rand for ids; line segmenters are pooled); every
+// function is safe for concurrent use.
 package export

@@ -260,8 +260,12 @@ func labelLines(text string, size float64, kind board.Kind, b box, measure func(
 }
 
 // breakLines breaks text into lines at every newline and, with maxWidth >
-// 0, between words or inside a word longer than a line: the board client's
-// algorithm (breakLines in static/textlayout.js).
+// 0, greedily at the Unicode line break opportunities (UAX #14,
+// lineSegments): between words, between CJK characters (never before
+// 。、）」 or after （「), at spaces, which hang at the end of a line; a
+// word wider than the line breaks between grapheme clusters. A paragraph
+// that fits stays as it is. The board client's algorithm (breakLines in
+// static/textlayout.js).
 func breakLines(text string, measure func(string) float64, maxWidth float64) []string {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
@@ -270,51 +274,39 @@ func breakLines(text string, measure func(string) float64, maxWidth float64) []s
 			continue
 		}
 		line := ""
-		for _, word := range splitAfterSpaces(para) {
-			if candidate := line + word; measure(trimEnd(candidate)) <= maxWidth {
+		for _, word := range lineSegments(para) {
+			if candidate := line + word; measure(hang(candidate)) <= maxWidth {
 				line = candidate
 				continue
 			}
 			if line != "" {
-				lines = append(lines, trimEnd(line))
+				lines = append(lines, hang(line))
 			}
 			line = word
-			if measure(trimEnd(word)) <= maxWidth {
+			if measure(hang(word)) <= maxWidth {
 				continue
 			}
-			// A word wider than the line: break it between characters.
+			// A word wider than the line: break it between graphemes.
 			part := ""
-			for _, ch := range word {
-				if part != "" && measure(part+string(ch)) > maxWidth {
+			for _, g := range graphemes(word) {
+				if part != "" && measure(hang(part+g)) > maxWidth {
 					lines = append(lines, part)
-					part = string(ch)
+					part = g
 				} else {
-					part += string(ch)
+					part += g
 				}
 			}
 			line = part
 		}
-		lines = append(lines, trimEnd(line))
+		lines = append(lines, hang(line))
 	}
 	return lines
 }
 
-// splitAfterSpaces cuts s after every white-space character, so each piece
-// is a word with the space that follows it.
-func splitAfterSpaces(s string) []string {
-	var out []string
-	start := 0
-	for i, r := range s {
-		if unicode.IsSpace(r) {
-			end := i + len(string(r))
-			out = append(out, s[start:end])
-			start = end
-		}
-	}
-	if start < len(s) {
-		out = append(out, s[start:])
-	}
-	return out
-}
+// hang drops the white space at the end of a line: it hangs past the
+// line's end, so it neither counts in its width nor shows.
+func hang(s string) string { return strings.TrimRightFunc(s, isWhiteSpace) }
 
-func trimEnd(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
+// isWhiteSpace is Unicode's White_Space property, as \p{White_Space} in
+// the client's regular expression.
+func isWhiteSpace(r rune) bool { return unicode.Is(unicode.White_Space, r) }

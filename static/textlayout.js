@@ -2,6 +2,8 @@
 // renderer, the text editor and the text tool's measuring. Line breaking
 // takes a measure function, so the node tests run it without a canvas.
 
+import { breakOpportunities, graphemes } from './linebreak.js';
+
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const LINE_HEIGHT = 1.25;
 /** Inner margin of a sticky note, board units. */
@@ -17,8 +19,12 @@ export function fontFor(size) {
 }
 
 /**
- * Break text into lines: at every newline, and (with maxWidth) between
- * words, or inside a word longer than the line.
+ * Break text into lines: at every newline and, with maxWidth, greedily at
+ * the Unicode line break opportunities (UAX #14, linebreak.js): between
+ * words, between CJK characters (never before 。、）」 or after （「), at
+ * spaces, which hang at the end of a line; a word wider than the line
+ * breaks between grapheme clusters. A paragraph that fits stays as it is.
+ * The exports break alike (breakLines in export/layout.go).
  * @param {string} text
  * @param {(s: string) => number} measure width of a string
  * @param {number} [maxWidth] Infinity: only hard breaks
@@ -33,29 +39,76 @@ export function breakLines(text, measure, maxWidth = Infinity) {
       continue;
     }
     let line = '';
-    for (const word of para.split(/(?<=\s)/)) {
+    for (const word of lineSegments(para)) {
       const candidate = line + word;
-      if (measure(candidate.trimEnd()) <= maxWidth) {
+      if (measure(hang(candidate)) <= maxWidth) {
         line = candidate;
         continue;
       }
-      if (line !== '') lines.push(line.trimEnd());
+      if (line !== '') lines.push(hang(line));
       line = word;
-      if (measure(word.trimEnd()) <= maxWidth) continue;
-      // A word wider than the line: break it between characters.
+      if (measure(hang(word)) <= maxWidth) continue;
+      // A word wider than the line: break it between graphemes.
       let part = '';
-      for (const ch of word) {
-        if (part !== '' && measure(part + ch) > maxWidth) {
+      for (const g of graphemes(word)) {
+        if (part !== '' && measure(hang(part + g)) > maxWidth) {
           lines.push(part);
-          part = ch;
-        } else part += ch;
+          part = g;
+        } else part += g;
       }
       line = part;
     }
-    lines.push(line.trimEnd());
+    lines.push(hang(line));
   }
   return lines;
 }
+
+/** Paragraphs' segments, most recent last: the canvas redraws the same
+ * texts every frame, and finding the opportunities costs more than
+ * measuring. */
+/** @type {Map<string, string[]>} */
+const segmentCache = new Map();
+const SEGMENT_CACHE_SIZE = 512;
+
+/**
+ * A paragraph cut at its line break opportunities.
+ * @param {string} para
+ * @returns {string[]}
+ */
+function lineSegments(para) {
+  let out = segmentCache.get(para);
+  if (out) {
+    segmentCache.delete(para);
+  } else {
+    out = cutAtOpportunities(para);
+    if (segmentCache.size >= SEGMENT_CACHE_SIZE) segmentCache.delete(/** @type {string} */ (segmentCache.keys().next().value));
+  }
+  segmentCache.set(para, out);
+  return out;
+}
+
+/**
+ * @param {string} para
+ * @returns {string[]}
+ */
+function cutAtOpportunities(para) {
+  /** @type {string[]} */
+  const out = [];
+  let from = 0;
+  for (const at of breakOpportunities(para)) {
+    out.push(para.slice(from, at));
+    from = at;
+  }
+  out.push(para.slice(from));
+  return out;
+}
+
+/**
+ * A line without the white space at its end, which hangs past the line's
+ * end: it neither counts in its width nor shows.
+ * @param {string} s
+ */
+const hang = (s) => s.replace(/\p{White_Space}+$/u, '');
 
 /**
  * The size of a text element's unwrapped text.
