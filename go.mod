@@ -3,6 +3,7 @@ module github.com/easel-app/easel
 go 1.26.8
 
 require (
+	github.com/go-text/typesetting v0.3.5
 	github.com/google/uuid v1.6.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/labstack/echo/v4 v4.16.0
