@@ -2,7 +2,7 @@
 // renderer, the text editor and the text tool's measuring. Line breaking
 // takes a measure function, so the node tests run it without a canvas.
 
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+import { FONT_STACK as FONT_FAMILY } from './fonts.js';
 export const LINE_HEIGHT = 1.25;
 /** Inner margin of a sticky note, board units. */
 export const STICKY_PADDING = 12;
