@@ -49,18 +49,5 @@ func cssComment(s string) string { return strings.ReplaceAll(s, "*/", "* /") }
 // selector code points: they occur inside text of any script, so a face
 // must not be fetched for them.
 var invisible = sync.OnceValue(func() Coverage {
-	var c Coverage
-	for _, t := range []*unicode.RangeTable{unicode.Cc, unicode.Cf, unicode.Variation_Selector} {
-		for _, r := range t.R16 {
-			for x := rune(r.Lo); x <= rune(r.Hi); x += rune(r.Stride) {
-				c = c.Union(Coverage{{x, x}})
-			}
-		}
-		for _, r := range t.R32 {
-			for x := rune(r.Lo); x <= rune(r.Hi); x += rune(r.Stride) {
-				c = c.Union(Coverage{{x, x}})
-			}
-		}
-	}
-	return c
+	return tableCoverage(unicode.Cc).Union(tableCoverage(unicode.Cf)).Union(tableCoverage(unicode.Variation_Selector))
 })

@@ -1,6 +1,9 @@
 package fonts
 
-import "unicode"
+import (
+	"sync"
+	"unicode"
+)
 
 // Script is a writing system Easel promises to draw, with a few sample
 // characters: a face covers the script when its cmap maps every sample.
@@ -42,4 +45,46 @@ func selectionOrder() []Script {
 		}
 	}
 	return order
+}
+
+// coverage is the script's code points as a Coverage, built once per
+// script (for emoji: the 256 code points around each sample).
+func (sc Script) coverage() Coverage {
+	scriptCoverage.once.Do(func() {
+		scriptCoverage.m = map[string]Coverage{}
+		for _, s := range Scripts {
+			var c Coverage
+			for _, t := range s.Tables {
+				c = c.Union(tableCoverage(t))
+			}
+			if s.Tables == nil {
+				for _, r := range s.Samples {
+					c = c.Union(Coverage{{r &^ 0xff, r | 0xff}})
+				}
+			}
+			scriptCoverage.m[s.Name] = c
+		}
+	})
+	return scriptCoverage.m[sc.Name]
+}
+
+var scriptCoverage struct {
+	once sync.Once
+	m    map[string]Coverage
+}
+
+// tableCoverage is a Unicode range table as a Coverage.
+func tableCoverage(t *unicode.RangeTable) Coverage {
+	var runes []rune
+	for _, r := range t.R16 {
+		for x := rune(r.Lo); x <= rune(r.Hi); x += rune(r.Stride) {
+			runes = append(runes, x)
+		}
+	}
+	for _, r := range t.R32 {
+		for x := rune(r.Lo); x <= rune(r.Hi); x += rune(r.Stride) {
+			runes = append(runes, x)
+		}
+	}
+	return coverageOf(runes)
 }

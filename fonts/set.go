@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -233,12 +232,16 @@ const maxTries = 8
 // ranked are the indexes of the candidates covering sc, best first.
 func ranked(cands []candidate, sc Script) []int {
 	var idx []int
+	counts := map[int]int{}
 	for i := range cands {
 		if cands[i].coverage.HasAll(sc.Samples) {
 			idx = append(idx, i)
+			counts[i] = scriptRunes(cands[i].coverage, sc)
 		}
 	}
-	sort.Slice(idx, func(a, b int) bool { return better(cands[idx[a]], cands[idx[b]], sc) })
+	sort.Slice(idx, func(a, b int) bool {
+		return better(cands[idx[a]], cands[idx[b]], counts[idx[a]], counts[idx[b]])
+	})
 	if len(idx) > maxTries {
 		idx = idx[:maxTries]
 	}
@@ -255,12 +258,13 @@ func (s *Set) covering(samples []rune) *Face {
 	return nil
 }
 
-// better reports whether a is a better face for script sc than b: one the
+// better reports whether a is a better face for a script than b, given
+// how many of the script's code points each maps (na, nb): one the
 // operator gave (--fonts), then an upright regular one, then a plain sans
 // (like the Go font next to it) over serif or monospaced, then the one
 // covering more of the script, then the smaller file, then by path, so the
 // choice is the same at every start.
-func better(a, b candidate, sc Script) bool {
+func better(a, b candidate, na, nb int) bool {
 	if a.user != b.user {
 		return a.user
 	}
@@ -270,7 +274,7 @@ func better(a, b candidate, sc Script) bool {
 	if pa, pb := isPlain(a.family), isPlain(b.family); pa != pb {
 		return pa
 	}
-	if na, nb := scriptRunes(a.coverage, sc), scriptRunes(b.coverage, sc); na != nb {
+	if na != nb {
 		return na > nb
 	}
 	if a.size != b.size {
@@ -299,22 +303,8 @@ func isPlain(family string) bool {
 // scriptRunes counts what a face maps of the script's code points (for
 // emoji, of the 256 code points around each sample).
 func scriptRunes(c Coverage, sc Script) int {
-	if sc.Tables != nil {
-		n := 0
-		for _, rng := range c {
-			for r := rng.Lo; r <= rng.Hi; r++ {
-				if unicode.In(r, sc.Tables...) {
-					n++
-				}
-			}
-		}
-		return n
-	}
-	var blocks Coverage
-	for _, r := range sc.Samples {
-		blocks = blocks.Union(Coverage{{r &^ 0xff, r | 0xff}})
-	}
-	return blocks.Len() - blocks.Minus(c).Len()
+	all := sc.coverage()
+	return all.Len() - all.Minus(c).Len()
 }
 
 // loadFace is the face as a standalone font file (the file itself, or the
