@@ -38,6 +38,8 @@ type config struct {
 	shutdownTimeout time.Duration
 	skipCheck       bool          // start without checking the store file
 	checkTimeout    time.Duration // how long the start check may take
+	fontDirs        []string      // --fonts: searched before the system's
+	noSystemFonts   bool          // only the embedded font and --fonts
 }
 
 // parseConfig reads flags from args and defaults from getenv. A malformed
@@ -131,6 +133,10 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	boolean(&cfg.skipCheck, "skip-check", "start without checking the embedded store's file (for files too large to check at every start; check them offline with bbolt check)")
 	dur(&cfg.checkTimeout, "check-timeout", time.Minute, "how long the start check of the embedded store's file may take before the start is refused")
 
+	var fontDirs string
+	str(&fontDirs, "fonts", "", "comma-separated font directories searched (before the system's) for scripts the embedded Go font lacks: CJK, Arabic, Hebrew, Devanagari, emoji; see docs/operations.md")
+	boolean(&cfg.noSystemFonts, "no-system-fonts", "do not look for fonts in /usr/share/fonts, /usr/local/share/fonts and ~/.fonts (only the embedded font and --fonts)")
+
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -144,6 +150,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		return cfg, fmt.Errorf("--log-level: %w", err)
 	}
 	cfg.publicURLs = urls.list
+	cfg.fontDirs = splitList(fontDirs)
 	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
 	s.Board.MaxBytes = int64(boardMiB) << 20
 	return cfg, cfg.validate()

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/easel-app/easel/fonts"
 	"github.com/easel-app/easel/server"
 	"github.com/easel-app/easel/session"
 )
@@ -80,7 +81,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Metrics:     session.NewMetrics(reg),
 		CheckOrigin: origins.Allowed,
 	})
+	systemFonts := fonts.SystemDirs()
+	if cfg.noSystemFonts {
+		systemFonts = nil
+	}
+	fontSet := fonts.Load(fonts.Options{Dirs: cfg.fontDirs, System: systemFonts, Logger: log})
 	srv, err := server.New(server.Options{
+		Fonts:           fontSet,
 		Store:           st,
 		Hub:             hub,
 		Origins:         origins,

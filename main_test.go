@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -28,6 +29,15 @@ func startRun(t *testing.T, args []string, env map[string]string) (addr string, 
 // (from another goroutine), for tests that assert what was logged.
 func startRunLogging(t *testing.T, args []string, env map[string]string, onLine func(string)) (addr string, stop func() error) {
 	t.Helper()
+	if _, set := env["EASEL_NO_SYSTEM_FONTS"]; !set {
+		// Scanning the system's fonts takes seconds under -race; the fonts
+		// package and TestFontsFlagAddsADirectory test it.
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["EASEL_NO_SYSTEM_FONTS"] = "true"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and a fresh machine lacks: Debian's Chromium
-# (Playwright's own browser download does not work here), a Redis server on
+# (Playwright's own browser download does not work here), Debian's Noto
+# fonts (CJK, Arabic, Hebrew, Devanagari, emoji), a Redis server on
 # 127.0.0.1:6379 (the Redis store's conformance tests use a real one) and
 # the e2e npm packages. Idempotent and quiet when everything is present.
 set -euo pipefail
@@ -12,6 +13,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+# The font set's tests need a font per script (docs/operations.md).
+for pkg in fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -20,7 +20,8 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz answers 200 only while every dependency (the store, and the
 // broker on Redis) answers; the body says which is which, and why when
-// the reason is fit for anyone to read (a board.Error).
+// the reason is fit for anyone to read (a board.Error), and which scripts
+// the font set draws.
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -44,5 +45,8 @@ func (s *Server) readyz(c echo.Context) error {
 		}
 		fmt.Fprintf(&body, "%s: ok\n", name)
 	}
+	// Detail only: a server without a CJK font is still ready (it draws
+	// boxes, as its start log said).
+	fmt.Fprintf(&body, "fonts: %s\n", s.fonts.Summary())
 	return c.String(status, body.String())
 }

@@ -40,6 +40,9 @@ func (s *Server) routes() *echo.Echo {
 
 	// Browser assets, embedded in the binary.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticFiles(static.FS))))
+	// The font set, for the canvas to measure and draw with the export's fonts.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/fonts.css", s.fontsCSS)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/fonts/:name", s.fontFile)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 
 	// Operations.

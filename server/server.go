@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/fonts"
 	"github.com/easel-app/easel/session"
 	"github.com/easel-app/easel/templates"
 )
@@ -54,6 +55,9 @@ type Options struct {
 	// Ready are the dependencies /readyz checks, by name (default: the
 	// store).
 	Ready map[string]func(context.Context) error
+	// Fonts is the font set served to browsers at /fonts.css and /fonts/
+	// (default: the embedded Go font alone).
+	Fonts *fonts.Set
 }
 
 // Server holds what the handlers share.
@@ -76,6 +80,8 @@ type Server struct {
 	downloads         *connLimits
 	downloadProgress  time.Duration
 	creates           *addrRateLimiter // nil: no limit
+	fonts             *fonts.Set
+	fontCSS           []byte // fonts.CSS(), built once
 }
 
 // New builds the server and its routes.
@@ -99,6 +105,9 @@ func New(o Options) (*Server, error) {
 	if o.MaxDownloadsPerAddr <= 0 {
 		o.MaxDownloadsPerAddr = 8
 	}
+	if o.Fonts == nil {
+		o.Fonts = fonts.Embedded()
+	}
 	if o.DownloadProgressTimeout <= 0 {
 		o.DownloadProgressTimeout = 30 * time.Second
 	}
@@ -121,6 +130,8 @@ func New(o Options) (*Server, error) {
 		downloads:         newConnLimits(o.MaxDownloadsPerAddr, 0),
 		downloadProgress:  o.DownloadProgressTimeout,
 		creates:           newAddrRateLimiter(o.CreateLimit, maxTrackedAddrs),
+		fonts:             o.Fonts,
+		fontCSS:           []byte(o.Fonts.CSS()),
 	}
 	if s.ready == nil {
 		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}

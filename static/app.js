@@ -12,6 +12,7 @@ import { Clipboard } from './clipboard.js';
 import { FALLBACK_COLOR } from './color.js';
 import { RemoteCursors } from './cursors.js';
 import { Downloads } from './downloads.js';
+import { latinReady, onFontsLoaded } from './fonts.js';
 import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
@@ -300,6 +301,9 @@ function main() {
   // Narrow screens: share links, identity and theme in a menu.
   new Disclosure($('[data-testid="menu-toggle"]', root), $('#topbar-menu', root));
 
+  // Text measured before a face of /fonts.css arrived is laid out again.
+  onFontsLoaded(() => board.layer.fontsLoaded());
+
   // No reconnecting while the page goes away; pick up again if it comes back
   // from the back/forward cache.
   window.addEventListener('pagehide', () => conn.stop());
@@ -312,6 +316,7 @@ function main() {
   /** @param {{ref: string, ops: any[]}} m */
   const transmit = (m) => conn.send({ type: 'ops', ref: m.ref, ops: m.ops });
   (async () => {
+    await latinReady(); // the board's first texts are measured with the export's Latin font
     if (page.role === 'edit') outbox.db = await OutboxDB.open();
     const { messages, kept } = await outbox.claim();
     outbox.attach(sync, messages, transmit);

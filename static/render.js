@@ -22,6 +22,7 @@
 import { LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
 import { paintBox, shapeBox, simplify } from './geometry.js';
 import { arrowHead, dashPattern, labelLines, outline, rotateBox, rotationCentre, tracePath } from './shapes.js';
+import { needFonts } from './fonts.js';
 import { breakLines, fontFor, fontMetrics, LINE_HEIGHT, STICKY_PADDING } from './textlayout.js';
 import { compareStrings } from './zorder.js';
 
@@ -146,6 +147,7 @@ function setElement(item, el) {
   item.el = el;
   paintBox(el, item);
   if (el.kind === 'text' || el.kind === 'sticky' || (el.text && LABEL_KINDS.has(el.kind))) item.font = fontFor(el.font ?? 20);
+  if (el.text) needFonts(el.text);
   item.dash = el.dash && el.dash !== 'solid' ? dashPattern(el.dash, el.width) : NO_DASH;
   item.a = 1;
   item.b = 0;
@@ -348,6 +350,12 @@ export class ElementLayer {
   /** Repaint on the next frame (selection, overlay: the elements are as they were). */
   invalidate() {
     this.canvas.invalidate();
+  }
+
+  /** Faces arrived (fonts.js): text measured with a fallback font is laid out again. */
+  fontsLoaded() {
+    for (const it of this.items) it.linesOf = null;
+    this.changed();
   }
 
   /** The elements look different (edits, preview, fading, editing): repaint them. */

@@ -2,9 +2,9 @@
 // renderer, the text editor and the text tool's measuring. Line breaking
 // takes a measure function, so the node tests run it without a canvas.
 
+import { FONT_STACK as FONT_FAMILY } from './fonts.js';
 import { breakOpportunities, graphemes } from './linebreak.js';
 
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const LINE_HEIGHT = 1.25;
 /** Inner margin of a sticky note, board units. */
 export const STICKY_PADDING = 12;

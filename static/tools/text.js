@@ -14,7 +14,8 @@
 import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
 import { centerOf } from '../geometry.js';
 import { LABEL_PADDING, labelBox, labelInset } from '../shapes.js';
-import { breakLines, canvasMeasure, FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
+import { FONT_STACK as FONT_FAMILY } from '../fonts.js';
+import { breakLines, canvasMeasure, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
 
 /** @typedef {import('../element.js').Element} Element */
 /** @typedef {import('../viewport.js').Viewport} Viewport */
