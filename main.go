@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/easel-app/easel/export"
 	"github.com/easel-app/easel/fonts"
 	"github.com/easel-app/easel/server"
 	"github.com/easel-app/easel/session"
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		systemFonts = nil
 	}
 	fontSet := fonts.Load(fonts.Options{Dirs: cfg.fontDirs, System: systemFonts, Logger: log})
+	export.UseFonts(fontSet) // exports draw with the fonts the page gets
 	srv, err := server.New(server.Options{
 		Fonts:           fontSet,
 		Store:           st,

@@ -111,7 +111,7 @@ func TestHiddenShapesChangeNoPixel(t *testing.T) {
 	}
 	// The same scene, every shape drawn in full.
 	pl, _ := planPNG(sc, 2, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper}
 	r.p.work = int64(pl.w * pl.h) // the canvas, as drawPNG counts it
 	for i := range sc.Shapes {
 		r.shape(&sc.Shapes[i])
@@ -171,7 +171,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 		return ctx.Err()
 	}
 	pl, _ := planPNG(sc, 1, MaxRenderWork)
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper}
 	r.p.check = check
 	drawn := 0
 	for i := range sc.Shapes {

@@ -85,7 +85,7 @@ func TestBounds(t *testing.T) {
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			test.el.ID = "x"
-			s, ok := resolve(&test.el, newTypeface())
+			s, ok := resolve(&test.el, newTextShaper(currentFaces()))
 			if !ok {
 				t.Fatal("not drawn")
 			}
@@ -99,7 +99,7 @@ func TestBounds(t *testing.T) {
 
 func TestTextBoundsFollowTheText(t *testing.T) {
 	el := board.Element{ID: "t", Kind: board.KindText, X: 0, Y: 0, Text: "a fairly long line of text\nand two\nmore", Font: 20}
-	s, _ := resolve(&el, newTypeface())
+	s, _ := resolve(&el, newTextShaper(currentFaces()))
 	if s.Paint.h() != 3*20*lineHeight {
 		t.Fatalf("height %g, want three lines", s.Paint.h())
 	}
@@ -110,7 +110,7 @@ func TestTextBoundsFollowTheText(t *testing.T) {
 
 func TestStickyTextWrapsAndIsCut(t *testing.T) {
 	el := board.Element{ID: "k", Kind: board.KindSticky, W: 200, H: 80, Text: "one two three four five six seven eight nine ten eleven twelve"}
-	face := newTypeface()
+	face := newTextShaper(currentFaces())
 	s, _ := resolve(&el, face)
 	if len(s.Lines) < 2 {
 		t.Fatalf("lines %v: not wrapped", s.Lines)

@@ -191,7 +191,7 @@ func TestLayoutMatchesTheClient(t *testing.T) {
 		for _, tc := range c.RotationCentre {
 			e := tc.El
 			e.ID, e.Z, e.Text = "x", "a", "some text"
-			s, ok := resolve(&e, newTypeface())
+			s, ok := resolve(&e, newTextShaper(currentFaces()))
 			if !ok || !near(s.Center.X, tc.Centre[0]) || !near(s.Center.Y, tc.Centre[1]) {
 				t.Errorf("%+v turns about %v, want %v", tc.El, s.Center, tc.Centre)
 			}

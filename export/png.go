@@ -3,13 +3,15 @@ package export
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
 
 	"github.com/easel-app/easel/board"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
 )
 
 // The PNG's pixel budget. A board is drawn at scale pixels per board unit
@@ -65,7 +67,7 @@ func drawPNG(ctx context.Context, sc *scene, scale int, budget float64) (*painte
 		return nil, err
 	}
 	origin := pt{sc.Page.MinX, sc.Page.MinY}
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.face}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.shaper}
 	r.p.check = ctx.Err
 	r.p.work = int64(pl.w) * int64(pl.h)
 	for i := range sc.Shapes {
@@ -102,8 +104,10 @@ type pngRenderer struct {
 	p      *painter
 	k      float64 // pixels per board unit
 	origin pt      // board point at pixel 0, 0
-	face   *typeface
+	face   *textShaper
 	s      *shape // being drawn
+	// onGlyph, when set (tests), sees every glyph drawn.
+	onGlyph func(shapedGlyph)
 }
 
 // px maps a board point of the current shape to pixels, its rotation
@@ -179,44 +183,104 @@ func (r *pngRenderer) strokeLine(line []pt, width float64, closed bool) {
 	}
 }
 
-// text fills the shape's lines with glyph outlines, one line at a time.
+// text fills the shape's lines with shaped glyph outlines, one line at a
+// time; colour glyphs (emoji bitmaps) are drawn as images after.
 func (r *pngRenderer) text(s *shape) {
 	if s.Font*r.k < 0.5 {
 		return // smaller than a pixel: nothing to read
 	}
-	em := s.Font / r.face.upem // board units per font unit
 	for _, l := range s.Lines {
-		pen := l.At
-		for _, ch := range l.Text {
-			r.glyph(r.face.outline(r.face.glyph(ch)), pen, em)
-			pen.X += r.face.advance(ch) * s.Font
+		var colour []shapedGlyph
+		for _, g := range r.face.line(l.Text).glyphs {
+			pen := pt{l.At.X + g.x*s.Font, l.At.Y + g.y*s.Font}
+			if bi := r.face.bitmap(g.face, g.gid); bi != nil {
+				colour = append(colour, shapedGlyph{face: g.face, gid: g.gid, x: pen.X, y: pen.Y})
+				continue
+			}
+			r.drawn(g)
+			r.glyph(r.face.outline(g.face, g.gid), pen, s.Font/r.face.ff.upem[g.face])
 		}
 		r.p.fill(s.Stroke)
+		for _, g := range colour {
+			r.drawn(g)
+			r.image(r.face.bitmap(g.face, g.gid), pt{g.x, g.y}, s.Font)
+		}
 	}
 }
 
-// glyph adds one glyph's contours with its origin at pen.
-func (r *pngRenderer) glyph(segs sfnt.Segments, pen pt, em float64) {
-	at := func(a fixed.Point26_6) pt {
-		return r.px(pt{pen.X + float64(a.X)/64*em, pen.Y + float64(a.Y)/64*em})
+// drawn tells a test which glyph the PNG draws.
+func (r *pngRenderer) drawn(g shapedGlyph) {
+	if r.onGlyph != nil {
+		r.onGlyph(g)
+	}
+}
+
+// glyph adds one glyph's contours (font units, y up) with its origin at
+// pen.
+func (r *pngRenderer) glyph(segs []font.Segment, pen pt, em float64) {
+	at := func(a font.SegmentPoint) pt {
+		return r.px(pt{pen.X + float64(a.X)*em, pen.Y - float64(a.Y)*em})
 	}
 	var poly []pt
 	for _, sg := range segs {
 		switch sg.Op {
-		case sfnt.SegmentOpMoveTo:
+		case ot.SegmentOpMoveTo:
 			r.p.add(poly, false)
 			poly = []pt{at(sg.Args[0])}
-		case sfnt.SegmentOpLineTo:
+		case ot.SegmentOpLineTo:
 			poly = append(poly, at(sg.Args[0]))
-		case sfnt.SegmentOpQuadTo:
+		case ot.SegmentOpQuadTo:
+			if len(poly) == 0 {
+				continue
+			}
 			q := seg{Quad: true, P0: poly[len(poly)-1], C: at(sg.Args[0]), P1: at(sg.Args[1])}
 			poly = q.flatten(poly, flatness)
-		case sfnt.SegmentOpCubeTo:
+		case ot.SegmentOpCubeTo:
+			if len(poly) == 0 {
+				continue
+			}
 			poly = flattenCubic(poly, poly[len(poly)-1], at(sg.Args[0]),
 				at(sg.Args[1]), at(sg.Args[2]), flatness)
 		}
 	}
 	r.p.add(poly, false)
+}
+
+// image draws a colour glyph scaled to its box at pen (size: the font
+// size), the shape's rotation included: each pixel it covers samples the
+// bitmap (nearest) and is blended source-over.
+func (r *pngRenderer) image(bi *glyphImage, pen pt, size float64) {
+	x0, y0 := pen.X+bi.x*size, pen.Y+bi.y*size
+	w, h := bi.w*size, bi.h*size
+	corners := []pt{r.px(pt{x0, y0}), r.px(pt{x0 + w, y0}), r.px(pt{x0, y0 + h}), r.px(pt{x0 + w, y0 + h})}
+	bb := box{}
+	for _, c := range corners {
+		bb = bb.addPoint(c)
+	}
+	area := image.Rect(int(math.Floor(bb.MinX)), int(math.Floor(bb.MinY)), int(math.Ceil(bb.MaxX)), int(math.Ceil(bb.MaxY))).Intersect(r.p.img.Rect)
+	src := bi.img.Bounds()
+	sw, sh := float64(src.Dx()), float64(src.Dy())
+	for y := area.Min.Y; y < area.Max.Y; y++ {
+		for x := area.Min.X; x < area.Max.X; x++ {
+			q := rotateAbout(pt{float64(x) + 0.5, float64(y) + 0.5}.mul(1/r.k).add(r.origin), r.s.Center, -r.s.Rot)
+			u, v := (q.X-x0)/w, (q.Y-y0)/h
+			if u < 0 || u >= 1 || v < 0 || v >= 1 {
+				continue
+			}
+			c := color.RGBAModel.Convert(bi.img.At(src.Min.X+int(u*sw), src.Min.Y+int(v*sh))).(color.RGBA)
+			if c.A == 0 {
+				continue
+			}
+			i := r.p.img.PixOffset(x, y)
+			pix := r.p.img.Pix[i : i+4 : i+4]
+			na := 255 - uint32(c.A)
+			pix[0] = uint8(uint32(c.R) + (uint32(pix[0])*na+127)/255)
+			pix[1] = uint8(uint32(c.G) + (uint32(pix[1])*na+127)/255)
+			pix[2] = uint8(uint32(c.B) + (uint32(pix[2])*na+127)/255)
+			pix[3] = uint8(uint32(c.A) + (uint32(pix[3])*na+127)/255)
+		}
+	}
+	r.p.work += int64(area.Dx()) * int64(area.Dy())
 }
 
 // flattenCubic appends points along a cubic Bézier (its start excluded).

@@ -51,17 +51,21 @@ type shape struct {
 type scene struct {
 	Title      string
 	Shapes     []shape
-	Page       box    // board area the file shows
-	Background string // Options.Background
-	face       *typeface
+	Page       box         // board area the file shows
+	Background string      // Options.Background
+	face       *typeface   // the PDF's (Go font only, until it embeds the set)
+	shaper     *textShaper // measures every format's lines, draws the PNG's
 }
 
-// newScene lays out snap for drawing.
-func newScene(snap *board.Snapshot) *scene {
-	sc := &scene{Title: snap.Title, face: newTypeface()}
+// newScene lays out snap for drawing, with the font set of UseFonts.
+func newScene(snap *board.Snapshot) *scene { return newSceneWith(snap, currentFaces()) }
+
+// newSceneWith lays out snap with the font set ff.
+func newSceneWith(snap *board.Snapshot, ff *fontFaces) *scene {
+	sc := &scene{Title: snap.Title, face: newTypeface(), shaper: newTextShaper(ff)}
 	var all box
 	for _, e := range snap.Sorted() {
-		s, ok := resolve(e, sc.face)
+		s, ok := resolve(e, sc.shaper)
 		if !ok {
 			continue
 		}
@@ -86,7 +90,7 @@ func finiteOr(v, def float64) float64 {
 
 // resolve turns an element into a shape; ok is false for one that draws
 // nothing (an unknown kind, a point kind without points).
-func resolve(e *board.Element, face *typeface) (s shape, ok bool) {
+func resolve(e *board.Element, face *textShaper) (s shape, ok bool) {
 	x, y := finiteOr(e.X, 0), finiteOr(e.Y, 0)
 	w, h := finiteOr(e.W, 0), finiteOr(e.H, 0)
 	s = shape{
@@ -194,7 +198,7 @@ func fontSize(size, def float64) float64 {
 
 // layoutText places text's lines: at the box's top left plus pad; in a
 // sticky wrapped to its width and cut where it overflows its height.
-func layoutText(face *typeface, text string, size float64, b box, pad float64, sticky bool) []textLine {
+func layoutText(face *textShaper, text string, size float64, b box, pad float64, sticky bool) []textLine {
 	text = cleanText(text)
 	if text == "" || !utf8.ValidString(text) {
 		return nil

@@ -5,22 +5,50 @@ import (
 	"encoding/xml"
 	"math"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/fonts"
+	"github.com/go-text/typesetting/di"
 )
 
-// svgFontFamily is the board client's font stack; the viewer picks the
-// first it has.
+// svgFontFamily is the board client's generic font stack; the viewer
+// picks the first it has.
 const svgFontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+// svgFamilies is the font stack of an SVG export: the set's families in
+// its fallback order (the fonts the PNG draws with, where the viewer has
+// them installed), then the client's generic stack. Names are quoted, with
+// anything that could end a quote or a declaration left out.
+func svgFamilies(set *fonts.Set) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, f := range set.Faces {
+		name := strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-' || r == '_' {
+				return r
+			}
+			return -1
+		}, f.Family)
+		if name = strings.TrimSpace(name); name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		b.WriteString("'" + name + "', ")
+	}
+	return b.String() + svgFontFamily
+}
 
 // renderSVG writes the board as a standalone SVG document in board units,
 // on a background rect unless bg is transparent.
 // Only numbers and "#rrggbb" colors the renderer formats itself go into
-// attributes; every piece of text (title, element text) is escaped
+// attributes, besides the font family names, filtered (svgFamilies) and
+// escaped; every piece of text (title, element text) is escaped
 // character data, so no markup of a user's can get into the file.
 func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 	sc := newScene(snap)
-	w := &svgWriter{}
+	w := &svgWriter{shaper: sc.shaper}
 	p := sc.Page
 	w.str(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.str(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="`)
@@ -43,7 +71,9 @@ func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 		w.num(p.h())
 		w.str(`" fill="` + c.hex() + `"/>` + "\n")
 	}
-	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="` + svgFontFamily + `">` + "\n")
+	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="`)
+	w.text(svgFamilies(sc.shaper.ff.set))
+	w.str(`">` + "\n")
 	for i := range sc.Shapes {
 		w.shape(&sc.Shapes[i])
 	}
@@ -52,8 +82,9 @@ func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 }
 
 type svgWriter struct {
-	b   bytes.Buffer
-	tmp []byte
+	b      bytes.Buffer
+	tmp    []byte
+	shaper *textShaper
 }
 
 func (w *svgWriter) str(s string) { w.b.WriteString(s) }
@@ -292,7 +323,14 @@ func (w *svgWriter) lines(s *shape) {
 	w.str(` fill="` + s.Stroke.hex() + `">`)
 	for _, l := range s.Lines {
 		w.str("<tspan")
-		w.attr("x", l.At.X)
+		x := l.At.X
+		if baseDirection([]rune(l.Text)) == di.DirectionRTL {
+			// Anchored at its right end, so the viewer's bidi puts the
+			// line where the PNG draws it, whatever its font's widths.
+			x += w.shaper.width(l.Text, s.Font)
+			w.str(` direction="rtl" unicode-bidi="embed" text-anchor="end"`)
+		}
+		w.attr("x", x)
 		w.attr("y", l.At.Y)
 		w.str(">")
 		w.text(l.Text)

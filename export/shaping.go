@@ -1,0 +1,282 @@
+package export
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/easel-app/easel/fonts"
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+)
+
+// Text in the PNG (and its measurement for line breaking, in every
+// format) goes through go-text/typesetting: its Segmenter splits a line
+// into runs of one direction, script and face (per-glyph fallback over the
+// font set's faces, in their order), its HarfBuzz port shapes each run
+// (joined Arabic forms, Devanagari conjuncts, kerning), and runs are put
+// in visual order here (bidi rule L2 over the runs' levels).
+
+// shapeSize is the size lines are shaped at; results scale linearly (no
+// hinting), so one shaping serves every font size.
+const shapeSize = 1024
+
+// maxShapedLines bounds the cache of shaped lines (all renders together).
+const maxShapedLines = 8192
+
+// fontFaces is a font set parsed for shaping, with the cache of shaped
+// lines and decoded colour bitmaps; safe for concurrent use.
+type fontFaces struct {
+	set   *fonts.Set
+	fonts []*font.Font // safe to share; each render wraps them in Faces
+	cov   []fonts.Coverage
+	upem  []float64
+	mu    sync.Mutex
+	lines map[string]*shapedLine
+	bmps  map[glyphKey]*glyphImage
+}
+
+type glyphKey struct {
+	face int
+	gid  font.GID
+}
+
+// glyphImage is a decoded colour glyph (Noto Color Emoji's CBDT PNGs)
+// and where it sits, in em from the pen (y down).
+type glyphImage struct {
+	img        image.Image
+	x, y, w, h float64
+}
+
+var usedFonts atomic.Pointer[fontFaces]
+
+// UseFonts makes set the font set every later render shapes and draws
+// text with (main calls it once at start); nil: the embedded Go font
+// alone.
+func UseFonts(set *fonts.Set) {
+	if set == nil {
+		usedFonts.Store(nil)
+		return
+	}
+	usedFonts.Store(parseFaces(set))
+}
+
+var embeddedFaces = sync.OnceValue(func() *fontFaces { return parseFaces(fonts.Embedded()) })
+
+func currentFaces() *fontFaces {
+	if f := usedFonts.Load(); f != nil {
+		return f
+	}
+	return embeddedFaces()
+}
+
+// parseFaces parses the set's faces; one that fails (the set checked
+// them already) is left out of the fallback order.
+func parseFaces(set *fonts.Set) *fontFaces {
+	ff := &fontFaces{set: set, lines: map[string]*shapedLine{}, bmps: map[glyphKey]*glyphImage{}}
+	for _, f := range set.Faces {
+		face, err := font.ParseTTF(bytes.NewReader(f.Data))
+		if err != nil {
+			continue
+		}
+		ff.fonts = append(ff.fonts, face.Font)
+		ff.cov = append(ff.cov, f.Coverage)
+		ff.upem = append(ff.upem, float64(face.Upem()))
+	}
+	return ff
+}
+
+// ResolveFace is shaping.Fontmap: the first face that maps r, else the
+// first face (which then draws its .notdef box).
+func (t *textShaper) ResolveFace(r rune) *font.Face {
+	for i, c := range t.ff.cov {
+		if c.Has(r) {
+			return t.faces[i]
+		}
+	}
+	return t.faces[0]
+}
+
+func (t *textShaper) index(f *font.Face) int {
+	for i, g := range t.faces {
+		if g == f {
+			return i
+		}
+	}
+	return 0
+}
+
+// shapedGlyph is one glyph of a shaped line, in visual order: its face
+// (index in fontFaces.faces), glyph id and origin, in em (y down).
+type shapedGlyph struct {
+	face int
+	gid  font.GID
+	x, y float64
+}
+
+// shapedLine is a line of text shaped: glyphs left to right and the
+// line's width in em.
+type shapedLine struct {
+	glyphs []shapedGlyph
+	width  float64
+}
+
+// textShaper shapes for one render: go-text's Faces and HarfBuzz's
+// buffers are not safe for concurrent use.
+type textShaper struct {
+	ff    *fontFaces
+	faces []*font.Face
+	hb    shaping.HarfbuzzShaper
+	seg   shaping.Segmenter
+}
+
+func newTextShaper(ff *fontFaces) *textShaper {
+	t := &textShaper{ff: ff}
+	for _, f := range t.ff.fonts {
+		t.faces = append(t.faces, font.NewFace(f))
+	}
+	return t
+}
+
+// width of s at a font size: the shaped advances, as drawn.
+func (t *textShaper) width(s string, size float64) float64 { return t.line(s).width * size }
+
+// line is s shaped, from the cache when it was shaped before.
+func (t *textShaper) line(s string) *shapedLine {
+	ff := t.ff
+	ff.mu.Lock()
+	l, ok := ff.lines[s]
+	ff.mu.Unlock()
+	if ok {
+		return l
+	}
+	l = t.shape(s)
+	ff.mu.Lock()
+	if len(ff.lines) >= maxShapedLines {
+		clear(ff.lines) // crude but bounded: a busy server reshapes
+	}
+	ff.lines[s] = l
+	ff.mu.Unlock()
+	return l
+}
+
+func (t *textShaper) shape(s string) *shapedLine {
+	l := &shapedLine{}
+	if s == "" || len(t.faces) == 0 {
+		return l
+	}
+	text := []rune(s)
+	base := baseDirection(text)
+	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
+	runs := t.seg.Split(in, t)
+	outs := make([]shaping.Output, len(runs))
+	levels := make([]int, len(runs))
+	for i, r := range runs {
+		outs[i] = t.hb.Shape(r)
+		switch {
+		case r.Direction.Progression() == di.TowardTopLeft:
+			levels[i] = 1
+		case base.Progression() == di.TowardTopLeft:
+			levels[i] = 2 // left-to-right inside right-to-left
+		}
+	}
+	pen := 0.0
+	for _, i := range visualOrder(levels) {
+		r, o := runs[i], outs[i]
+		fi := t.index(r.Face)
+		for _, g := range o.Glyphs {
+			l.glyphs = append(l.glyphs, shapedGlyph{face: fi, gid: g.GlyphID,
+				x: pen + em(g.XOffset), y: -em(g.YOffset)})
+			pen += em(g.XAdvance)
+		}
+	}
+	l.width = pen
+	return l
+}
+
+func em(v fixed.Int26_6) float64 { return float64(v) / 64 / shapeSize }
+
+// baseDirection is a line's direction from its first strong letter
+// (bidi rules P2–P3, approximated by script).
+func baseDirection(text []rune) di.Direction {
+	for _, r := range text {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return di.DirectionRTL
+		}
+		if unicode.IsLetter(r) {
+			return di.DirectionLTR
+		}
+	}
+	return di.DirectionLTR
+}
+
+// visualOrder is the runs' display order for their embedding levels
+// (bidi rule L2: from the highest level down to 1, reverse every
+// sequence of runs at that level or higher).
+func visualOrder(levels []int) []int {
+	order := make([]int, len(levels))
+	top := 0
+	for i, l := range levels {
+		order[i] = i
+		top = max(top, l)
+	}
+	for lv := top; lv >= 1; lv-- {
+		for i := 0; i < len(order); {
+			if levels[order[i]] < lv {
+				i++
+				continue
+			}
+			j := i
+			for j < len(order) && levels[order[j]] >= lv {
+				j++
+			}
+			for a, b := i, j-1; a < b; a, b = a+1, b-1 {
+				order[a], order[b] = order[b], order[a]
+			}
+			i = j
+		}
+	}
+	return order
+}
+
+// outline is glyph g's contours, in font units (y up); nil for none.
+func (t *textShaper) outline(face int, g font.GID) []font.Segment {
+	if o, ok := t.faces[face].GlyphDataOutline(g); ok {
+		return o.Segments
+	}
+	return nil
+}
+
+// bitmap is glyph g's colour bitmap (PNG strikes), decoded once; nil
+// when it has none.
+func (t *textShaper) bitmap(face int, g font.GID) *glyphImage {
+	ff, k := t.ff, glyphKey{face, g}
+	ff.mu.Lock()
+	bi, ok := ff.bmps[k]
+	ff.mu.Unlock()
+	if ok {
+		return bi
+	}
+	f := t.faces[face]
+	if bm, ok := f.GlyphDataBitmap(g); ok && bm.Format == font.PNG {
+		if img, err := png.Decode(bytes.NewReader(bm.Data)); err == nil {
+			if ext, ok := f.GlyphExtents(g); ok && ext.Width != 0 && ext.Height != 0 {
+				u := ff.upem[face]
+				bi = &glyphImage{img: img, x: float64(ext.XBearing) / u, y: -float64(ext.YBearing) / u,
+					w: float64(ext.Width) / u, h: -float64(ext.Height) / u}
+			}
+		}
+	}
+	ff.mu.Lock()
+	if len(ff.bmps) >= maxShapedLines {
+		clear(ff.bmps)
+	}
+	ff.bmps[k] = bi
+	ff.mu.Unlock()
+	return bi
+}
