@@ -1,7 +1,10 @@
 package export
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/easel-app/easel/board"
 )
 
 // Benchmarks render a 2 000-element board of every kind, about 4 000 by
@@ -29,4 +32,50 @@ func BenchmarkParseImport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// mixedScriptElements is mixedElements with the texts and stickies in
+// issue 12's scripts, round robin.
+func mixedScriptElements(n int, w, h float64) []board.Element {
+	els := mixedElements(n, w, h)
+	for i := range els {
+		c := scriptCases[i%len(scriptCases)]
+		switch els[i].Kind {
+		case board.KindText:
+			els[i].Text = fmt.Sprintf("%s %d\n%s", c.a, i, c.b)
+		case board.KindSticky:
+			els[i].Text = fmt.Sprintf("%s %d %s %s", c.a, i, c.b, c.a)
+		}
+	}
+	return els
+}
+
+// BenchmarkRenderPNGMixedScripts renders the same board as
+// BenchmarkRenderPNG with text in every script, drawn with this machine's
+// font set; shaped lines stay cached between iterations, as between two
+// exports of one board.
+func BenchmarkRenderPNGMixedScripts(b *testing.B) { benchmarkMixedScripts(b, false) }
+
+// BenchmarkRenderPNGMixedScriptsCold empties the shaping cache before
+// every render: each line is shaped afresh.
+func BenchmarkRenderPNGMixedScriptsCold(b *testing.B) { benchmarkMixedScripts(b, true) }
+
+func benchmarkMixedScripts(b *testing.B, cold bool) {
+	ff := systemFaces()
+	UseFonts(ff.set)
+	defer UseFonts(nil)
+	s := snapshotOf("Bench", mixedScriptElements(2000, 4000, 3000))
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		if cold {
+			cur := currentFaces()
+			cur.mu.Lock()
+			clear(cur.lines)
+			clear(cur.bmps)
+			cur.mu.Unlock()
+		}
+		size = len(render(b, s, PNG, 1))
+	}
+	b.ReportMetric(float64(size), "bytes/file")
 }

@@ -12,7 +12,10 @@
 // Unicode rules, UAX #14, by go-text's segmenter: linebreak.go). Every
 // format but JSON takes a background (Options.Background): white by
 // default, another colour, or transparent.
-// PNG and PDF draw text with the embedded Go font; the PNG is capped at a
+// The PNG draws text with the server's font set (UseFonts; shaped, with
+// per-glyph fallback and bidi, by go-text: shaping.go), whose shaped
+// widths wrap lines in every format; the PDF still draws with the embedded
+// Go font. The PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing
 // costs what its shapes cover, not their bounding boxes (regions.go), and
@@ -29,7 +32,9 @@
 // overwrite: fresh ids, bindings and groups renamed within it, z keys
 // above the board's top, optionally centred on a point.
 //
-// It does no I/O and holds no state (the parsed font is shared read-only;
-// Place reads crypto/rand for ids; line segmenters are pooled); every
+// It does no I/O and holds little state: the font set of UseFonts (parsed
+// fonts, shared read-only; each render wraps them in its own go-text
+// Faces and shaper), a bounded, locked cache of shaped lines and colour
+// glyphs, pooled line segmenters; Place reads crypto/rand for ids. Every
 // function is safe for concurrent use.
 package export
