@@ -173,7 +173,7 @@ func (t *textShaper) shape(s string) *shapedLine {
 	text := []rune(s)
 	base := baseDirection(text)
 	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
-	runs := t.seg.Split(in, t)
+	runs := t.spaces(t.seg.Split(in, t))
 	outs := make([]shaping.Output, len(runs))
 	levels := make([]int, len(runs))
 	for i, r := range runs {
@@ -197,6 +197,37 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	l.width = pen
 	return l
+}
+
+// spaces splits white space out of runs whose face is not the one the
+// set resolves it to (go-text keeps a space in the run it follows), so a
+// space between emoji or CJK is the Go font's, as on the canvas, where
+// the browser picks a face per character by unicode-range.
+func (t *textShaper) spaces(runs []shaping.Input) []shaping.Input {
+	var out []shaping.Input
+	for _, r := range runs {
+		start := r.RunStart
+		for i := r.RunStart; i < r.RunEnd; i++ {
+			c := r.Text[i]
+			if !isWhiteSpace(c) || t.ResolveFace(c) == r.Face {
+				continue
+			}
+			if i > start {
+				out = append(out, sub(r, start, i, r.Face))
+			}
+			out = append(out, sub(r, i, i+1, t.ResolveFace(c)))
+			start = i + 1
+		}
+		if start < r.RunEnd {
+			out = append(out, sub(r, start, r.RunEnd, r.Face))
+		}
+	}
+	return out
+}
+
+func sub(r shaping.Input, start, end int, f *font.Face) shaping.Input {
+	r.RunStart, r.RunEnd, r.Face = start, end, f
+	return r
 }
 
 func em(v fixed.Int26_6) float64 { return float64(v) / 64 / shapeSize }

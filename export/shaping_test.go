@@ -232,3 +232,13 @@ func TestSVGNamesTheFontSetAndRTL(t *testing.T) {
 		t.Error("Arabic line not marked rtl")
 	}
 }
+
+// TestSpaceIsTheGoFonts: a space between emoji is the Go font's space,
+// as the browser draws it, not the emoji font's wider one.
+func TestSpaceIsTheGoFonts(t *testing.T) {
+	ts := newTextShaper(systemFaces())
+	both, one, space := ts.line("😀 😀").width, ts.line("😀").width, ts.line(" ").width
+	if math.Abs(both-(2*one+space)) > 1e-9 {
+		t.Fatalf("😀 😀 is %g em wide, want 2 × %g + the Go space %g", both, one, space)
+	}
+}
