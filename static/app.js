@@ -362,6 +362,7 @@ function main() {
     confirmedElements: () => sortedCopies(sync.confirmed.values()),
     downloads: () => downloads.snapshot(),
     imports: () => (importer ? importer.snapshot() : []),
+    layout: (/** @type {string} */ id) => board.layer.layoutOf(id),
     perf: canvas.perf,
     viewport,
     canvas,

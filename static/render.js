@@ -23,7 +23,7 @@ import { LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
 import { paintBox, shapeBox, simplify } from './geometry.js';
 import { arrowHead, dashPattern, labelLines, outline, rotateBox, rotationCentre, tracePath } from './shapes.js';
 import { needFonts } from './fonts.js';
-import { breakLines, fontFor, fontMetrics, LINE_HEIGHT, STICKY_PADDING } from './textlayout.js';
+import { breakLines, fontFor, fontMetrics, isRTL, LINE_HEIGHT, STICKY_PADDING } from './textlayout.js';
 import { compareStrings } from './zorder.js';
 
 /** @typedef {import('./element.js').Element} Element */
@@ -353,6 +353,45 @@ export class ElementLayer {
   }
 
   /** Faces arrived (fonts.js): text measured with a fallback font is laid out again. */
+  /**
+   * The lines the canvas draws for an element's text (a text, sticky or
+   * shape label), by the rules drawText and drawLabel paint with: each
+   * line's text, its left end on its baseline in the element's
+   * coordinates, and whether it reads right to left. For tests, to compare
+   * with the exports' layout (window.easel.layout). null: no such element.
+   * @param {string} id
+   * @returns {Array<{text: string, x: number, y: number, rtl: boolean}> | null}
+   */
+  layoutOf(id) {
+    const it = this.items.find((item) => item.id === id);
+    if (!it) return null;
+    const el = it.el;
+    const ctx = this.canvas.ctx;
+    const saved = ctx.font;
+    ctx.font = fontFor(el.font ?? 20);
+    const measure = (/** @type {string} */ s) => ctx.measureText(s).width;
+    /** @type {Array<{text: string, x: number, y: number}>} */
+    let lines = [];
+    if (el.kind === 'text' || el.kind === 'sticky') {
+      const size = el.font ?? 20;
+      const pad = el.kind === 'sticky' ? STICKY_PADDING : 0;
+      const lh = size * LINE_HEIGHT;
+      const maxY = el.kind === 'sticky' ? Math.abs(el.h) - pad : Infinity;
+      const text = el.text ?? '';
+      const all = text === '' ? [] : el.kind === 'sticky' ? breakLines(text, measure, Math.max(1, Math.abs(el.w) - 2 * pad)) : text.split('\n');
+      const m = fontMetrics();
+      let y = pad + (lh - (m.ascent + m.descent) * size) / 2 + m.ascent * size;
+      for (const line of all) {
+        if (y + m.descent * size > maxY + 0.01) break;
+        lines.push({ text: line, x: pad, y });
+        y += lh;
+      }
+    } else if (el.text) lines = labelLines(el, measure, fontMetrics());
+    ctx.font = saved;
+    this.font = saved;
+    return lines.map((l) => ({ ...l, rtl: isRTL(l.text) }));
+  }
+
   fontsLoaded() {
     for (const it of this.items) it.linesOf = null;
     this.changed();
@@ -821,7 +860,16 @@ export class ElementLayer {
     }
     it.linesOf = el;
     ctx.fillStyle = el.stroke;
-    for (const line of it.label) ctx.fillText(line.text, line.x, line.y);
+    for (const line of it.label) {
+      if (!isRTL(line.text)) {
+        ctx.fillText(line.text, line.x, line.y);
+        continue;
+      }
+      // Right to left in the same extent, as the exports draw it.
+      ctx.direction = 'rtl';
+      ctx.fillText(line.text, line.x + ctx.measureText(line.text).width, line.y);
+      ctx.direction = 'ltr';
+    }
   }
 
   /**
@@ -868,7 +916,13 @@ export class ElementLayer {
     let y = pad + (lh - (m.ascent + m.descent) * size) / 2 + m.ascent * size;
     for (const line of lines) {
       if (y + m.descent * size > maxY + 0.01) break;
-      ctx.fillText(line, pad, y);
+      if (isRTL(line)) {
+        // Right to left in the same extent, as the exports draw it: the
+        // line's runs in RTL order, its right end at pad + its width.
+        ctx.direction = 'rtl';
+        ctx.fillText(line, pad + ctx.measureText(line).width, y);
+        ctx.direction = 'ltr';
+      } else ctx.fillText(line, pad, y);
       y += lh;
     }
   }

@@ -164,3 +164,25 @@ export function fontMetrics() {
   }
   return metrics;
 }
+
+// Letters of the right-to-left scripts the exports' baseDirection knows
+// (export/shaping.go): Hebrew, Arabic, Syriac, Thaana, NKo.
+const RTL_LETTER = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+const LETTER = /\p{L}/u;
+
+/**
+ * Whether a line reads right to left: its first strong letter is of a
+ * right-to-left script (bidi rules P2–P3 approximated by script, as
+ * baseDirection in export/shaping.go). Such a line is drawn with an RTL
+ * base direction in the same extent, so its mixed runs are ordered as the
+ * PNG and SVG exports order them.
+ * @param {string} line
+ * @returns {boolean}
+ */
+export function isRTL(line) {
+  for (const ch of line) {
+    if (RTL_LETTER.test(ch)) return true;
+    if (LETTER.test(ch)) return false;
+  }
+  return false;
+}
