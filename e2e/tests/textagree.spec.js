@@ -16,40 +16,9 @@
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE } = require('../helpers');
 const { fetchExport } = require('../exports');
+const { putElements } = require('../put');
 
 test.describe.configure({ timeout: 60_000 });
-
-/**
- * Puts elements on the board through a socket of its own (as
- * shapes.spec.js does) and waits for their ack.
- * @param {import('@playwright/test').Page} page
- * @param {string} socketPath
- * @param {object[]} els
- */
-async function putElements(page, socketPath, els) {
-  await page.evaluate(
-    async ({ socketPath, els }) => {
-      const ws = new WebSocket(`ws://${location.host}${socketPath}`, 'easel.v1');
-      await new Promise((resolve, reject) => {
-        ws.onerror = () => reject(new Error('socket error'));
-        ws.onclose = (ev) => reject(new Error(`socket closed: ${ev.code} ${ev.reason}`));
-        ws.onmessage = (ev) => {
-          for (const line of String(ev.data).split('\n')) {
-            if (!line) continue;
-            const msg = JSON.parse(line);
-            if (msg.type === 'welcome') ws.send(JSON.stringify({ type: 'ops', ref: 'agree-1', ops: els.map((el) => ({ op: 'put', el })) }));
-            else if (msg.type === 'ops' && msg.ref === 'agree-1') resolve(msg);
-            else if (msg.type === 'error') reject(new Error(`${msg.code}: ${msg.message}`));
-          }
-        };
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', name: 'agree', color: '#495057' }));
-      });
-      ws.onclose = null;
-      ws.close();
-    },
-    { socketPath, els },
-  );
-}
 
 /** One text and one sticky (long enough to wrap) per script. */
 const SCRIPTS = {
