@@ -13,8 +13,10 @@
 // on the pointer, so its shapes come over as an import does. Typing in a
 // field keeps the browser's own clipboard behaviour.
 
+import { remapBindings } from './bindings.js';
 import { clampText, fromWire, TEXT_FONT } from './element.js';
 import { shapeBox } from './geometry.js';
+import { regroup } from './organise.js';
 import { ElementLayer } from './render.js';
 import { isTextField } from './shortcuts.js';
 import { canvasMeasure, LINE_HEIGHT, textSize } from './textlayout.js';
@@ -123,8 +125,6 @@ export function freshCopies(elements, { newId, top, dx, dy }) {
   /** @type {Map<string, string>} */
   const ids = new Map();
   for (const el of sorted) if (!ids.has(el.id)) ids.set(el.id, newId());
-  /** @type {Map<string, string>} */
-  const groups = new Map();
   const keys = keysBetween(top, null, sorted.length);
   /** @type {Element[]} */
   const out = [];
@@ -135,18 +135,10 @@ export function freshCopies(elements, { newId, top, dx, dy }) {
     /** @type {Element} */
     const copy = { ...el, id: /** @type {string} */ (ids.get(el.id)), x: move(el.x, dx), y: move(el.y, dy) };
     copy.z = keys[i] ?? keys[keys.length - 1] ?? el.z;
-    for (const end of /** @type {const} */ (['start', 'end'])) {
-      const target = el[end] ? ids.get(el[end].id) : undefined;
-      if (target) copy[end] = { id: target };
-      else delete copy[end];
-    }
-    if (el.group) {
-      if (!groups.has(el.group)) groups.set(el.group, `g${newId()}`.slice(0, 64));
-      copy.group = groups.get(el.group);
-    }
-    out.push(copy);
+    out.push(remapBindings(copy, ids));
   });
-  return out;
+  // Groups renamed within the set, as duplicates are (organise.js).
+  return regroup(out, () => `g${newId()}`.slice(0, 64));
 }
 
 /**
