@@ -1,8 +1,11 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // downloadChunk is how much of a download is written under one deadline.
@@ -62,4 +65,34 @@ func (p *progressWriter) finish() error {
 		p.err = err
 	}
 	return p.err
+}
+
+// holdDownload takes one of the address's download slots for a response
+// that may be large (an export, a font file): downloads held by one
+// address are capped, and each is counted while it runs
+// (easel_http_downloads), also while its reader stalls. The caller
+// releases it when the response is done.
+func (s *Server) holdDownload(c echo.Context) (release func(), err error) {
+	releaseSlot, status := s.downloads.acquire(c.Request())
+	if status != 0 {
+		return nil, plainError(status, "too many downloads in progress from your address; retry when one has finished")
+	}
+	s.metrics.downloads.Inc()
+	return func() {
+		s.metrics.downloads.Dec()
+		releaseSlot()
+	}, nil
+}
+
+// serveDownload writes content under a progress deadline: a reader must
+// keep taking bytes, each chunk having s.downloadProgress to go out,
+// however long the whole takes. ServeContent answers Range (206),
+// unsatisfiable ranges (416), If-Range against the ETag set by the caller
+// (a stale one gets the whole file) and If-None-Match.
+func (s *Server) serveDownload(c echo.Context, name string, content io.ReadSeeker) {
+	w := newProgressWriter(c.Response(), s.downloadProgress)
+	http.ServeContent(w, c.Request(), name, time.Time{}, content)
+	if err := w.finish(); err != nil {
+		s.log.Warn("download: cannot set a write deadline", "err", err)
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,15 +44,11 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
-	// Downloads held by one address are capped, and each is counted while
-	// it runs (easel_http_downloads), also while a reader stalls.
-	release, status := s.downloads.acquire(c.Request())
-	if status != 0 {
-		return plainError(status, "too many downloads in progress from your address; retry when one has finished")
+	release, err := s.holdDownload(c)
+	if err != nil {
+		return err
 	}
 	defer release()
-	s.metrics.downloads.Inc()
-	defer s.metrics.downloads.Dec()
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
 		return err
@@ -74,15 +69,7 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Filename}))
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
-	// ServeContent answers Range (206), unsatisfiable ranges (416), If-Range
-	// against the ETag (a stale one gets the whole file) and If-None-Match.
-	// A reader must keep taking bytes: each chunk has s.downloadProgress
-	// to go out, however long the whole download takes.
-	w := newProgressWriter(c.Response(), s.downloadProgress)
-	http.ServeContent(w, c.Request(), t.Filename, time.Time{}, io.NewSectionReader(t, 0, t.Size))
-	if err := w.finish(); err != nil {
-		s.log.Warn("download: cannot set a write deadline", "err", err)
-	}
+	s.serveDownload(c, t.Filename, io.NewSectionReader(t, 0, t.Size))
 	return nil
 }
 

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -28,6 +27,13 @@ func (s *Server) fontFile(c echo.Context) error {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Content-Type", f.ContentType())
 	h.Set("ETag", `"`+f.Name+`"`)
-	http.ServeContent(c.Response(), c.Request(), f.Name, time.Time{}, bytes.NewReader(f.Data))
+	// A CJK face is megabytes: served as an export is, so readers that
+	// stall are cut off and count against their address's downloads.
+	release, err := s.holdDownload(c)
+	if err != nil {
+		return err
+	}
+	defer release()
+	s.serveDownload(c, f.Name, bytes.NewReader(f.Data))
 	return nil
 }

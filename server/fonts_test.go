@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/font/gofont/goregular"
 
@@ -125,5 +127,41 @@ func TestSystemFontSetServed(t *testing.T) {
 	_, ready := fetch(t, http.MethodGet, app.URL+"/readyz")
 	if !strings.Contains(string(ready), "CJK ("+set.FamilyOf("CJK")+")") {
 		t.Errorf("/readyz: %s", ready)
+	}
+}
+
+// A font file is megabytes (the CJK face): like an export, readers that
+// never read count against their address's downloads (the next gets 429)
+// and are cut off at the progress deadline, so a stranger cannot hold the
+// server's connections with them.
+func TestStalledFontDownloadsAreCappedAndCutOff(t *testing.T) {
+	set := fonts.Load(fonts.Options{System: fonts.SystemDirs()})
+	if set.FamilyOf("CJK") == "" {
+		t.Fatalf("no CJK font on this machine (%s): install fonts-noto-cjk (scripts/test-deps.sh)", set.Summary())
+	}
+	app := newTestApp(t, func(_ *session.Config, o *Options) {
+		o.Fonts = set
+		o.MaxDownloadsPerAddr = 2
+		o.DownloadProgressTimeout = 2 * time.Second
+	})
+	var path string
+	for _, f := range set.Faces {
+		if f.Family == set.FamilyOf("CJK") {
+			path = fonts.URLPrefix + f.Name
+		}
+	}
+	stalled := []net.Conn{stalledDownload(t, app, path), stalledDownload(t, app, path)}
+	waitDownloads(t, app, 2, "two stalled font readers")
+	if res, body := fetch(t, http.MethodGet, app.URL+path); res.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(body), "downloads") {
+		t.Fatalf("a third font download from the same address: %d %.200q, want 429 with a reason", res.StatusCode, body)
+	}
+	waitDownloads(t, app, 0, "stalled font readers past the progress deadline")
+	for i, conn := range stalled {
+		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		if _, err := io.Copy(io.Discard, conn); err != nil {
+			if nerr, ok := err.(net.Error); ok && nerr.Timeout() {
+				t.Fatalf("stalled font reader %d: the server kept its connection open", i)
+			}
+		}
 	}
 }
