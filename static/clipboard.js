@@ -15,10 +15,12 @@
 
 import { remapBindings } from './bindings.js';
 import { clampText, fromWire, TEXT_FONT } from './element.js';
+import { fontsReadyFor } from './fonts.js';
 import { shapeBox } from './geometry.js';
 import { regroup } from './organise.js';
 import { ElementLayer } from './render.js';
 import { isTextField } from './shortcuts.js';
+import { resizeWhenFontsArrive } from './tools/text.js';
 import { canvasMeasure, LINE_HEIGHT, textSize } from './textlayout.js';
 import { compareStrings, keysBetween } from './zorder.js';
 
@@ -315,6 +317,7 @@ export class Clipboard {
     };
     b.commit([{ op: 'put', el }]);
     b.select([el.id]);
+    if (!fontsReadyFor(text)) resizeWhenFontsArrive(b, el.id, text, font);
   }
 
   /** Ctrl/⌘+Shift+C: the selection as an image/png on the clipboard. */

@@ -32,6 +32,47 @@ export function needFonts(text) {
   set.load(PROBE, text).catch(() => {});
 }
 
+/**
+ * Whether every face text needs is loaded (true too when the page has no
+ * font set or the text needs none of its faces).
+ * @param {string} text
+ */
+export function fontsReadyFor(text) {
+  const set = faces();
+  if (!set || !text) return true;
+  try {
+    return set.check(PROBE, text);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Resolves when the faces text needs are loaded (true), or false when they
+ * fail or take longer than waitMs; never rejects.
+ * @param {string} text
+ * @param {number} waitMs
+ * @returns {Promise<boolean>}
+ */
+export function whenFontsFor(text, waitMs) {
+  const set = faces();
+  if (!set || fontsReadyFor(text)) return Promise.resolve(true);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  return Promise.race([
+    set.load(PROBE, text).then(
+      () => fontsReadyFor(text),
+      () => false,
+    ),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(false), waitMs);
+    }),
+  ]).then((ok) => {
+    clearTimeout(timer);
+    return /** @type {boolean} */ (ok);
+  });
+}
+
 /** How long the board waits for the Latin face before it draws anyway, ms. */
 const LATIN_WAIT_MS = 3000;
 

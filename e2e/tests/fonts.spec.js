@@ -80,6 +80,50 @@ test('Latin text loads the Go web font, CJK text and only CJK text the CJK face'
   expect(await faceStatus(page, 'ع'.codePointAt(0) ?? 0)).toBe('unloaded');
 });
 
+test('a text committed before its face arrived gets its true width once the face loads', async ({ browser, server }) => {
+  const css = await (await fetch(`${server.baseURL}/fonts.css`)).text();
+  test.skip(!/noto-sans-arabic/.test(css), 'no Arabic font on this machine: install fonts-noto-core (scripts/test-deps.sh)');
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  // Hold the Arabic face back until the text is committed, as a slow network
+  // would; meanwhile Chromium measures with a system font (DejaVu Sans here).
+  /** @type {(() => void)[]} */
+  const held = [];
+  let holding = true;
+  await page.route(/\/fonts\/noto-sans-arabic/, (route) => {
+    if (holding) held.push(() => route.continue());
+    else route.continue();
+  });
+  await page.goto(`${server.baseURL}/new`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+
+  const text = 'مرحبا بالعالم';
+  const el = await writeText(page, [0.4, 0.4], text);
+  expect(await faceStatus(page, 'ع'.codePointAt(0) ?? 0)).not.toBe('loaded');
+  const trueWidth = () =>
+    page.evaluate(
+      async ({ text, size }) => {
+        await document.fonts.load(`${size}px "Easel"`, text);
+        const c = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
+        c.font = `${size}px "Easel"`;
+        return Math.ceil(c.measureText(text).width);
+      },
+      { text, size: el.font ?? 20 },
+    );
+
+  holding = false;
+  for (const go of held.splice(0)) go();
+  const want = await trueWidth();
+  expect(want, 'the stand-in font measured another width, or this test proves nothing').not.toBe(el.w);
+  // The author sends the true size; the server has it (a second member sees it).
+  const peer = await ctx.newPage();
+  await peer.goto(page.url());
+  await expect
+    .poll(async () => (await peer.evaluate(() => window.easel.elements())).find((e) => e.id === el.id)?.w, { message: 'the width others see' })
+    .toBe(want);
+  await ctx.close();
+});
+
 test.describe('a server with the embedded font alone', () => {
   test.use({ serverArgs: ['--no-system-fonts'] });
 

@@ -14,7 +14,7 @@
 import { clampText, DEFAULT_STROKE, STICKY_FILL, STICKY_FONT, STICKY_SIZE, TEXT_FONT, round2 } from '../element.js';
 import { centerOf } from '../geometry.js';
 import { LABEL_PADDING, labelBox, labelInset } from '../shapes.js';
-import { FONT_STACK as FONT_FAMILY } from '../fonts.js';
+import { FONT_STACK as FONT_FAMILY, fontsReadyFor, needFonts, whenFontsFor } from '../fonts.js';
 import { breakLines, canvasMeasure, LINE_HEIGHT, STICKY_PADDING, textSize } from '../textlayout.js';
 
 /** @typedef {import('../element.js').Element} Element */
@@ -99,7 +99,10 @@ export class TextEditor {
         this.close(true);
       }
     });
-    area.addEventListener('input', () => this.place());
+    area.addEventListener('input', () => {
+      needFonts(area.value); // a CJK or Arabic face loads while the person types
+      this.place();
+    });
     area.addEventListener('blur', () => this.close(true));
     viewport.onChange(() => this.place());
   }
@@ -241,12 +244,37 @@ export function editText(board, el, isNew) {
         const size = measureText(text, font);
         board.commit([{ op: 'put', el: { ...base, text, w: size.w, h: size.h } }]);
         if (isNew) board.select([el.id]);
+        if (!fontsReadyFor(text)) resizeWhenFontsArrive(board, el.id, text, font);
         return;
       }
       // A new note is made with its text: one message, one undo step.
       if (isNew || text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
       if (isNew) board.select([el.id]);
     },
+  });
+}
+
+/** How long a text measured with a stand-in font waits for its faces, ms. */
+const FONT_WAIT_MS = 10_000;
+
+/**
+ * A text committed before the faces it needs arrived was measured with a
+ * stand-in font: once they are loaded, measure it again and, if it is
+ * still the same text, send its true size (no undo step of its own: undoing
+ * the edit restores the size before it anyway). Without this, every other
+ * member and the exports see the stand-in's width.
+ * @param {Whiteboard} board
+ * @param {string} id
+ * @param {string} text
+ * @param {number} font
+ */
+export function resizeWhenFontsArrive(board, id, text, font) {
+  whenFontsFor(text, FONT_WAIT_MS).then((ready) => {
+    const el = board.sync.get(id);
+    if (!ready || !el || el.kind !== 'text' || el.text !== text || (el.font ?? TEXT_FONT) !== font) return;
+    const size = measureText(text, font);
+    if (size.w === el.w && size.h === el.h) return;
+    board.commit([{ op: 'put', el: { ...el, w: size.w, h: size.h } }], false);
   });
 }
 
