@@ -192,7 +192,7 @@ func (r *pngRenderer) text(s *shape) {
 	for _, l := range s.Lines {
 		var colour []shapedGlyph
 		for _, g := range r.face.line(l.Text).glyphs {
-			pen := pt{l.At.X + g.x*s.Font, l.At.Y + g.y*s.Font}
+			pen := r.onGrid(pt{l.At.X + g.x*s.Font, l.At.Y + g.y*s.Font})
 			if bi := r.face.bitmap(g.face, g.gid); bi != nil {
 				colour = append(colour, shapedGlyph{face: g.face, gid: g.gid, x: pen.X, y: pen.Y})
 				continue
@@ -206,6 +206,23 @@ func (r *pngRenderer) text(s *shape) {
 			r.image(r.face.bitmap(g.face, g.gid), pt{g.x, g.y}, s.Font)
 		}
 	}
+}
+
+// onGrid moves a glyph's origin (board units) to where the board's canvas
+// puts it in Chromium, whose Skia places the glyphs of unturned text with
+// subpixel positioning: across to the nearest quarter pixel, the baseline
+// down or up to the nearest whole pixel (its glyph position rounding for
+// horizontal text). Drawn there, the same unhinted outline covers the same
+// pixels as on the canvas (static/render.js asks for unhinted text with
+// textRendering "geometricPrecision"). Turned text keeps its exact place:
+// Skia rounds that differently, and its pixels are not compared.
+func (r *pngRenderer) onGrid(pen pt) pt {
+	if r.s.Rot != 0 {
+		return pen
+	}
+	p := pen.sub(r.origin).mul(r.k)
+	q := pt{math.Floor(p.X*4+0.5) / 4, math.Floor(p.Y + 0.5)}
+	return pen.add(q.sub(p).mul(1 / r.k))
 }
 
 // drawn tells a test which glyph the PNG draws.
