@@ -14,8 +14,10 @@
 // default, another colour, or transparent.
 // The PNG draws text with the server's font set (UseFonts; shaped, with
 // per-glyph fallback and bidi, by go-text: shaping.go), whose shaped
-// widths wrap lines in every format; the PDF still draws with the embedded
-// Go font. The PNG is capped at a
+// widths wrap lines in every format, and puts glyphs and samples emoji
+// where and as Chromium's canvas does (png.go onGrid, colorglyph.go), so
+// that a canvas screenshot and the PNG agree pixel for pixel; the PDF
+// still draws with the embedded Go font. The PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing
 // costs what its shapes cover, not their bounding boxes (regions.go), and

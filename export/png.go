@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -192,7 +191,7 @@ func (r *pngRenderer) text(s *shape) {
 	for _, l := range s.Lines {
 		var colour []shapedGlyph
 		for _, g := range r.face.line(l.Text).glyphs {
-			pen := pt{l.At.X + g.x*s.Font, l.At.Y + g.y*s.Font}
+			pen := r.onGrid(pt{l.At.X + g.x*s.Font, l.At.Y + g.y*s.Font})
 			if bi := r.face.bitmap(g.face, g.gid); bi != nil {
 				colour = append(colour, shapedGlyph{face: g.face, gid: g.gid, x: pen.X, y: pen.Y})
 				continue
@@ -206,6 +205,23 @@ func (r *pngRenderer) text(s *shape) {
 			r.image(r.face.bitmap(g.face, g.gid), pt{g.x, g.y}, s.Font)
 		}
 	}
+}
+
+// onGrid moves a glyph's origin (board units) to where the board's canvas
+// puts it in Chromium, whose Skia places the glyphs of unturned text with
+// subpixel positioning: across to the nearest quarter pixel, the baseline
+// down or up to the nearest whole pixel (its glyph position rounding for
+// horizontal text). Drawn there, the same unhinted outline covers the same
+// pixels as on the canvas (static/render.js asks for unhinted text with
+// textRendering "geometricPrecision"). Turned text keeps its exact place:
+// Skia rounds that differently, and its pixels are not compared.
+func (r *pngRenderer) onGrid(pen pt) pt {
+	if r.s.Rot != 0 {
+		return pen
+	}
+	p := pen.sub(r.origin).mul(r.k)
+	q := pt{math.Floor(p.X*4+0.5) / 4, math.Floor(p.Y + 0.5)}
+	return pen.add(q.sub(p).mul(1 / r.k))
 }
 
 // drawn tells a test which glyph the PNG draws.
@@ -247,8 +263,9 @@ func (r *pngRenderer) glyph(segs []font.Segment, pen pt, em float64) {
 }
 
 // image draws a colour glyph scaled to its box at pen (size: the font
-// size), the shape's rotation included: each pixel it covers samples the
-// bitmap (nearest) and is blended source-over.
+// size), the shape's rotation included: each pixel whose centre it covers
+// samples the bitmap as Skia does (colorglyph.go) and is blended
+// source-over.
 func (r *pngRenderer) image(bi *glyphImage, pen pt, size float64) {
 	x0, y0 := pen.X+bi.x*size, pen.Y+bi.y*size
 	w, h := bi.w*size, bi.h*size
@@ -258,8 +275,8 @@ func (r *pngRenderer) image(bi *glyphImage, pen pt, size float64) {
 		bb = bb.addPoint(c)
 	}
 	area := image.Rect(int(math.Floor(bb.MinX)), int(math.Floor(bb.MinY)), int(math.Ceil(bb.MaxX)), int(math.Ceil(bb.MaxY))).Intersect(r.p.img.Rect)
-	src := bi.img.Bounds()
-	sw, sh := float64(src.Dx()), float64(src.Dy())
+	src := bi.mips[0].Rect
+	level := mipLevel(bi.mips, math.Min(w*r.k/float64(src.Dx()), h*r.k/float64(src.Dy())))
 	for y := area.Min.Y; y < area.Max.Y; y++ {
 		for x := area.Min.X; x < area.Max.X; x++ {
 			q := rotateAbout(pt{float64(x) + 0.5, float64(y) + 0.5}.mul(1/r.k).add(r.origin), r.s.Center, -r.s.Rot)
@@ -267,17 +284,16 @@ func (r *pngRenderer) image(bi *glyphImage, pen pt, size float64) {
 			if u < 0 || u >= 1 || v < 0 || v >= 1 {
 				continue
 			}
-			c := color.RGBAModel.Convert(bi.img.At(src.Min.X+int(u*sw), src.Min.Y+int(v*sh))).(color.RGBA)
-			if c.A == 0 {
+			c := bilinear(level, u, v)
+			if c[3] == 0 {
 				continue
 			}
 			i := r.p.img.PixOffset(x, y)
 			pix := r.p.img.Pix[i : i+4 : i+4]
-			na := 255 - uint32(c.A)
-			pix[0] = uint8(uint32(c.R) + (uint32(pix[0])*na+127)/255)
-			pix[1] = uint8(uint32(c.G) + (uint32(pix[1])*na+127)/255)
-			pix[2] = uint8(uint32(c.B) + (uint32(pix[2])*na+127)/255)
-			pix[3] = uint8(uint32(c.A) + (uint32(pix[3])*na+127)/255)
+			na := 255 - uint32(c[3])
+			for j := range pix {
+				pix[j] = uint8(uint32(c[j]) + (uint32(pix[j])*na+127)/255)
+			}
 		}
 	}
 	r.p.work += int64(area.Dx()) * int64(area.Dy())

@@ -39,6 +39,8 @@ type fontFaces struct {
 	mu    sync.Mutex
 	lines map[string]*shapedLine
 	bmps  map[glyphKey]*glyphImage
+	// bmpBytes is the pixel bytes of bmps, held under maxBitmapBytes.
+	bmpBytes int
 }
 
 type glyphKey struct {
@@ -49,9 +51,15 @@ type glyphKey struct {
 // glyphImage is a decoded colour glyph (Noto Color Emoji's CBDT PNGs)
 // and where it sits, in em from the pen (y down).
 type glyphImage struct {
-	img        image.Image
+	img        image.Image   // the bitmap, premultiplied: mips[0]
+	mips       []*image.RGBA // what the PNG samples (colorglyph.go)
 	x, y, w, h float64
 }
+
+// maxBitmapBytes bounds the decoded colour glyphs kept (all renders
+// together): about 700 emoji of Noto Color Emoji, 93 KiB each with their
+// mipmaps.
+const maxBitmapBytes = 64 << 20
 
 var usedFonts atomic.Pointer[fontFaces]
 
@@ -298,16 +306,29 @@ func (t *textShaper) bitmap(face int, g font.GID) *glyphImage {
 		if img, err := png.Decode(bytes.NewReader(bm.Data)); err == nil {
 			if ext, ok := f.GlyphExtents(g); ok && ext.Width != 0 && ext.Height != 0 {
 				u := ff.upem[face]
-				bi = &glyphImage{img: img, x: float64(ext.XBearing) / u, y: -float64(ext.YBearing) / u,
+				mips := mipmaps(img)
+				bi = &glyphImage{img: mips[0], mips: mips, x: float64(ext.XBearing) / u, y: -float64(ext.YBearing) / u,
 					w: float64(ext.Width) / u, h: -float64(ext.Height) / u}
 			}
 		}
 	}
+	size := 0
+	if bi != nil {
+		for _, m := range bi.mips {
+			size += len(m.Pix)
+		}
+	}
 	ff.mu.Lock()
-	if len(ff.bmps) >= maxShapedLines {
-		clear(ff.bmps)
+	if had, ok := ff.bmps[k]; ok { // decoded meanwhile by another render
+		ff.mu.Unlock()
+		return had
+	}
+	if len(ff.bmps) >= maxShapedLines || ff.bmpBytes+size > maxBitmapBytes {
+		clear(ff.bmps) // as crude as the lines' cache, and as bounded
+		ff.bmpBytes = 0
 	}
 	ff.bmps[k] = bi
+	ff.bmpBytes += size
 	ff.mu.Unlock()
 	return bi
 }

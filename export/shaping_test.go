@@ -37,23 +37,29 @@ var scriptCases = []struct {
 	{"Emoji", "😀👍🎉", "❤🌍🚀", "fonts-noto-color-emoji"},
 }
 
-// drawText renders one element to PNG pixels with the font set ff,
-// collecting every glyph drawn.
-func drawText(t *testing.T, ff *fontFaces, el board.Element) (*image.RGBA, []shapedGlyph) {
+// drawBoard renders els to PNG pixels with the font set ff at scale.
+func drawBoard(t *testing.T, ff *fontFaces, els []board.Element, scale int, onGlyph func(shapedGlyph)) *image.RGBA {
 	t.Helper()
-	sc := newSceneWith(snapshotOf("t", []board.Element{el}), ff)
-	pl, err := planPNG(sc, 2, MaxRenderWork)
+	sc := newSceneWith(snapshotOf("t", els), ff)
+	pl, err := planPNG(sc, scale, MaxRenderWork)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var drawn []shapedGlyph
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper,
-		onGlyph: func(g shapedGlyph) { drawn = append(drawn, g) }}
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, ""), k: pl.k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper, onGlyph: onGlyph}
 	r.p.check = context.Background().Err
 	for i := range sc.Shapes {
 		r.shape(&sc.Shapes[i])
 	}
-	return r.p.img, drawn
+	return r.p.img
+}
+
+// drawText renders one element to PNG pixels with the font set ff,
+// collecting every glyph drawn.
+func drawText(t *testing.T, ff *fontFaces, el board.Element) (*image.RGBA, []shapedGlyph) {
+	t.Helper()
+	var drawn []shapedGlyph
+	img := drawBoard(t, ff, []board.Element{el}, 2, func(g shapedGlyph) { drawn = append(drawn, g) })
+	return img, drawn
 }
 
 func textElement(kind board.Kind, text string) board.Element {

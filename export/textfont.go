@@ -13,9 +13,15 @@ import (
 
 // Text layout constants, the board client's (static/textlayout.js).
 const (
-	lineHeight    = 1.25 // line pitch per unit of font size
-	fontAscent    = 0.93 // baseline below the line box top, per unit of size
-	fontDescent   = 0.24
+	lineHeight = 1.25 // line pitch per unit of font size
+	// The line box's ascent and descent per unit of size, where a line's
+	// baseline sits: the embedded Go font's (hhea 1935 and 432 of 2048
+	// units) as the board client measures them, in whole pixels at 100 px
+	// (textlayout.js fontMetrics; Chromium rounds a font's ascent and
+	// descent to pixels). TestLineMetricsAreTheClients holds them to the
+	// font.
+	fontAscent    = 0.94
+	fontDescent   = 0.21
 	stickyPadding = 12 // inner margin of a sticky, board units
 )
 

@@ -717,6 +717,11 @@ export class ElementLayer {
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     ctx.textBaseline = 'alphabetic';
+    // Unhinted glyphs at subpixel positions (Chromium on Linux otherwise
+    // snaps them to the pixel grid with FreeType's hinting, which the PNG
+    // export cannot reproduce): the canvas then draws the outlines the
+    // export draws, and the two agree pixel for pixel (export/png.go onGrid).
+    /** @type {any} */ (ctx).textRendering = 'geometricPrecision';
     const items = this.items;
     const n = items.length;
     const m = this.previewNew.length;

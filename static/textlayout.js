@@ -154,7 +154,8 @@ let metrics = null;
 export function fontMetrics() {
   if (metrics) return metrics;
   const ctx = document.createElement('canvas').getContext('2d');
-  metrics = { ascent: 0.93, descent: 0.24 };
+  // The Go font's, as measured below (and as export/textfont.go lays out).
+  metrics = { ascent: 0.94, descent: 0.21 };
   if (ctx) {
     ctx.font = fontFor(100);
     const m = ctx.measureText('Hg');
