@@ -54,13 +54,18 @@ func mixedScriptElements(n int, w, h float64) []board.Element {
 // BenchmarkRenderPNG with text in every script, drawn with this machine's
 // font set; shaped lines stay cached between iterations, as between two
 // exports of one board.
-func BenchmarkRenderPNGMixedScripts(b *testing.B) { benchmarkMixedScripts(b, false) }
+func BenchmarkRenderPNGMixedScripts(b *testing.B) { benchmarkMixedScripts(b, PNG, false) }
 
 // BenchmarkRenderPNGMixedScriptsCold empties the shaping cache before
 // every render: each line is shaped afresh.
-func BenchmarkRenderPNGMixedScriptsCold(b *testing.B) { benchmarkMixedScripts(b, true) }
+func BenchmarkRenderPNGMixedScriptsCold(b *testing.B) { benchmarkMixedScripts(b, PNG, true) }
 
-func benchmarkMixedScripts(b *testing.B, cold bool) {
+// BenchmarkPDFMixedScript is BenchmarkRenderPDF's board with text in
+// every script: Type 3 fonts of the glyphs used, colour emoji images
+// included (compare with BenchmarkRenderPDF, Latin in the Go font).
+func BenchmarkPDFMixedScript(b *testing.B) { benchmarkMixedScripts(b, PDF, false) }
+
+func benchmarkMixedScripts(b *testing.B, f Format, cold bool) {
 	ff := systemFaces()
 	UseFonts(ff.set)
 	defer UseFonts(nil)
@@ -75,7 +80,7 @@ func benchmarkMixedScripts(b *testing.B, cold bool) {
 			clear(cur.bmps)
 			cur.mu.Unlock()
 		}
-		size = len(render(b, s, PNG, 1))
+		size = len(render(b, s, f, 1))
 	}
 	b.ReportMetric(float64(size), "bytes/file")
 }

@@ -12,12 +12,14 @@
 // Unicode rules, UAX #14, by go-text's segmenter: linebreak.go). Every
 // format but JSON takes a background (Options.Background): white by
 // default, another colour, or transparent.
-// The PNG draws text with the server's font set (UseFonts; shaped, with
-// per-glyph fallback and bidi, by go-text: shaping.go), whose shaped
-// widths wrap lines in every format, and puts glyphs and samples emoji
-// where and as Chromium's canvas does (png.go onGrid, colorglyph.go), so
-// that a canvas screenshot and the PNG agree pixel for pixel; the PDF
-// still draws with the embedded Go font. The PNG is capped at a
+// The PNG and the PDF draw text with the server's font set (UseFonts;
+// shaped, with per-glyph fallback and bidi, by go-text: shaping.go), whose
+// shaped widths wrap lines in every format. The PNG puts glyphs and
+// samples emoji where and as Chromium's canvas does (png.go onGrid,
+// colorglyph.go), so that a canvas screenshot and the PNG agree pixel for
+// pixel. The PDF is written by hand (pdfwriter.go): its text is real text
+// in Type 3 fonts made of the very glyphs the PNG fills (pdftype3.go),
+// with ToUnicode maps and, on left-to-right lines, ActualText. The PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing
 // costs what its shapes cover, not their bounding boxes (regions.go), and

@@ -1,15 +1,14 @@
 package export
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/easel-app/easel/board"
-	"github.com/signintech/gopdf"
-	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/text/unicode/bidi"
 )
 
 // PDF page limits, in points. A page is the board at scale × 0.75 points
@@ -20,126 +19,146 @@ const (
 	MinPDFSide = 72
 )
 
-// pdfEpoch is the creation date every PDF carries, so equal boards give
-// equal bytes.
-var pdfEpoch = time.Unix(0, 0).UTC()
+// pdfCreationDate is the creation date every PDF carries (the Unix
+// epoch), so equal boards give equal bytes.
+const pdfCreationDate = "D:19700101000000+00'00'"
 
-// pdfFont is the name the embedded Go font is registered under.
-const pdfFont = "goregular"
-
-// renderPDF writes the board as a one-page vector PDF with its text as
-// real text in the embedded Go font (a subset of it). A page has no
-// colour of its own (viewers show it white): only a background other than
-// white or transparent is painted.
+// renderPDF writes the board as a one-page vector PDF. Shapes are paths
+// with the PNG's round caps and joins; text is real text in Type 3 fonts
+// of the glyphs the PNG draws (pdftype3.go), each line marked with its
+// logical text (ActualText) so that copying and searching read it in
+// order, right-to-left lines included. A page has no colour of its own
+// (viewers show it white): only a background other than white or
+// transparent is painted.
 func renderPDF(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
-	sc := newScene(snap)
+	pdf, _, err := drawPDF(ctx, newScene(snap), scale, bg)
+	return pdf, err
+}
+
+// drawPDF writes the scene as a PDF, and returns the fonts it embedded.
+func drawPDF(ctx context.Context, sc *scene, scale int, bg string) ([]byte, *pdfFonts, error) {
 	k := float64(scale) * 0.75
 	bw, bh := math.Max(sc.Page.w(), 1), math.Max(sc.Page.h(), 1)
 	k = math.Min(k, MaxPDFSide/math.Max(bw, bh))
 	pw := math.Min(math.Max(bw*k, MinPDFSide), MaxPDFSide)
 	ph := math.Min(math.Max(bh*k, MinPDFSide), MaxPDFSide)
 
-	gp := &gopdf.GoPdf{}
-	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: pw, H: ph}})
-	gp.SetInfo(gopdf.PdfInfo{Title: pdfInfoText(sc.Title), Creator: "Easel", CreationDate: pdfEpoch})
-	if err := gp.AddTTFFontData(pdfFont, goregular.TTF); err != nil {
-		return nil, err
-	}
-	gp.AddPage()
-	r := &pdfRenderer{gp: gp, k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.face}
+	r := &pdfRenderer{k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper, fonts: newPDFFonts(sc.shaper)}
+	// Page space with y down, as the board's; round caps and joins, as
+	// every format draws lines.
+	fmt.Fprintf(&r.out, "1 0 0 -1 0 %s cm\n1 J 1 j\n", pdfNum(ph, 3))
 	if c, ok := background(bg); ok && c != white {
 		r.fillColor(c)
-		gp.Polygon([]gopdf.Point{{X: 0, Y: 0}, {X: pw, Y: 0}, {X: pw, Y: ph}, {X: 0, Y: ph}}, "F")
+		fmt.Fprintf(&r.out, "0 0 %s %s re f\n", pdfNum(pw, 3), pdfNum(ph, 3))
 	}
 	for i := range sc.Shapes {
 		if i%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		if err := r.shape(&sc.Shapes[i]); err != nil {
-			return nil, err
-		}
+		r.shape(&sc.Shapes[i])
 	}
-	return gp.GetBytesPdfReturnErr()
+
+	w := newPDFWriter()
+	catalog, pages, page, info, content := w.reserve(), w.reserve(), w.reserve(), w.reserve(), w.reserve()
+	w.stream(content, "", r.out.Bytes())
+	fonts, err := r.fonts.write(ctx, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.object(page, fmt.Sprintf("<< /Type /Page\n/Parent %d 0 R /MediaBox [ 0 0 %s %s ]\n/Resources << /Font << %s>> >>\n/Contents %d 0 R >>",
+		pages, pdfNum(pw, 3), pdfNum(ph, 3), fonts, content))
+	w.object(pages, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
+	w.object(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pages))
+	w.object(info, fmt.Sprintf("<< /Title %s /Creator (Easel) /Producer (Easel)\n/CreationDate(%s) >>",
+		pdfTextString(cleanText(sc.Title)), pdfCreationDate))
+	pdf, err := w.finish(catalog, info)
+	return pdf, r.fonts, err
 }
 
-// pdfInfoText keeps a document-info string to what gopdf writes correctly
-// (it encodes one UTF-16 unit per rune): characters beyond the Basic
-// Multilingual Plane become U+FFFD.
-func pdfInfoText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 0xFFFF || r == utf8.RuneError {
-			return '\uFFFD'
-		}
-		return r
-	}, cleanText(s))
-}
-
+// pdfRenderer writes a page's content stream.
 type pdfRenderer struct {
-	gp     *gopdf.GoPdf
+	out    bytes.Buffer
 	k      float64 // points per board unit
 	origin pt
-	face   *typeface
+	face   *textShaper
+	fonts  *pdfFonts
 }
 
-// at maps a board point to page points (y down: gopdf flips it).
+// at maps a board point to page points (y down: the page's first cm
+// flips it).
 func (r *pdfRenderer) at(q pt) pt { return q.sub(r.origin).mul(r.k) }
 
-func (r *pdfRenderer) ats(q []pt) []gopdf.Point {
-	out := make([]gopdf.Point, len(q))
-	for i, v := range q {
-		v = r.at(v)
-		out[i] = gopdf.Point{X: v.X, Y: v.Y}
-	}
-	return out
+// point writes q, a board point, in page points.
+func (r *pdfRenderer) point(q pt) {
+	q = r.at(q)
+	r.out.WriteString(pdfNum(q.X, 3))
+	r.out.WriteByte(' ')
+	r.out.WriteString(pdfNum(q.Y, 3))
+	r.out.WriteByte(' ')
 }
 
-func (r *pdfRenderer) fillColor(c rgb)   { r.gp.SetFillColor(c.R, c.G, c.B) }
-func (r *pdfRenderer) strokeColor(c rgb) { r.gp.SetStrokeColor(c.R, c.G, c.B) }
-
-func (r *pdfRenderer) shape(s *shape) error {
-	if deg := s.Rot * 180 / math.Pi; math.Round(deg*100) != 0 {
-		c := r.at(s.Center)
-		// gopdf turns counter-clockwise as seen on the page; rot is
-		// clockwise on screen.
-		r.gp.Rotate(-deg, c.X, c.Y)
-		defer r.gp.RotateReset()
+// path adds the polyline p to the current path, closed when asked, and
+// paints it with op ("S" strokes, "f" fills): one line of the content.
+func (r *pdfRenderer) path(p []pt, closed bool, op string) {
+	for i, q := range p {
+		r.point(q)
+		if i == 0 {
+			r.out.WriteString("m ")
+		} else {
+			r.out.WriteString("l ")
+		}
 	}
-	r.gp.SetLineWidth(s.Width * r.k)
+	if closed {
+		r.out.WriteString("h ")
+	}
+	r.out.WriteString(op)
+	r.out.WriteByte('\n')
+}
+
+func (r *pdfRenderer) fillColor(c rgb)   { r.colour(c, "rg") }
+func (r *pdfRenderer) strokeColor(c rgb) { r.colour(c, "RG") }
+
+func (r *pdfRenderer) colour(c rgb, op string) {
+	fmt.Fprintf(&r.out, "%s %s %s %s\n", pdfNum(float64(c.R)/255, 4), pdfNum(float64(c.G)/255, 4), pdfNum(float64(c.B)/255, 4), op)
+}
+
+func (r *pdfRenderer) shape(s *shape) {
+	if deg := s.Rot * 180 / math.Pi; math.Round(deg*100) != 0 {
+		// Turn about the centre, clockwise on screen (y is down).
+		c := r.at(s.Center)
+		sin, cos := math.Sincos(s.Rot)
+		fmt.Fprintf(&r.out, "q %s %s %s %s %s %s cm\n", pdfNum(cos, 6), pdfNum(sin, 6), pdfNum(-sin, 6), pdfNum(cos, 6),
+			pdfNum(c.X-cos*c.X+sin*c.Y, 3), pdfNum(c.Y-sin*c.X-cos*c.Y, 3))
+		defer r.out.WriteString("Q\n")
+	}
+	fmt.Fprintf(&r.out, "%s w\n", pdfNum(s.Width*r.k, 3))
 	switch s.Kind {
 	case board.KindStroke, board.KindLine, board.KindArrow:
 		r.pointShape(s)
 	case board.KindRect, board.KindEllipse, board.KindDiamond:
 		if s.Box.w() == 0 && s.Box.h() == 0 {
-			return nil
+			return
 		}
 		poly := flattenOutline(outline(s.Kind, s.Box, s.Round), 0.05/r.k)
 		if s.Fill != nil {
 			r.fillColor(*s.Fill)
-			r.gp.Polygon(r.ats(poly), "F")
+			r.path(poly, true, "f")
 		}
 		r.strokeColor(s.Stroke)
-		if s.Dash == nil && (s.Kind == board.KindEllipse || s.Round) {
-			// Smooth all round: one path, no corner to round off.
-			r.gp.Polygon(r.ats(poly), "D")
-		} else {
-			r.fillColor(s.Stroke)
-			r.line(poly, s.Width, s.Dash, true)
-		}
-		return r.text(s)
+		r.fillColor(s.Stroke)
+		r.line(poly, s.Width, s.Dash, true)
+		r.text(s)
 	case board.KindSticky:
 		r.fillColor(*s.Fill)
-		r.gp.Polygon(r.ats(roundedRect(s.Box, stickyRadius, 0.05/r.k)), "F")
-		return r.text(s)
+		r.path(roundedRect(s.Box, stickyRadius, 0.05/r.k), true, "f")
+		r.text(s)
 	case board.KindText:
-		return r.text(s)
+		r.text(s)
 	}
-	return nil
 }
 
-// pointShape draws strokes, lines and arrows. gopdf has no line caps or
-// joins, and draws each segment as a path of its own: a stroke's curve
-// segments meet tangentially, so only its ends get round caps (discs);
-// a line gets a disc at every vertex for round joins.
+// pointShape draws strokes (one path of cubic curves), lines and
+// arrows.
 func (r *pdfRenderer) pointShape(s *shape) {
 	r.strokeColor(s.Stroke)
 	r.fillColor(s.Stroke)
@@ -157,13 +176,17 @@ func (r *pdfRenderer) pointShape(s *shape) {
 		return
 	}
 	if s.Kind == board.KindStroke {
-		for _, sg := range strokeSegments(s.Points) {
+		segs := strokeSegments(s.Points)
+		r.point(segs[0].P0)
+		r.out.WriteString("m ")
+		for _, sg := range segs {
 			c1, c2 := sg.cubic()
-			a, b, c, d := r.at(sg.P0), r.at(c1), r.at(c2), r.at(sg.P1)
-			r.gp.Curve(a.X, a.Y, b.X, b.Y, c.X, c.Y, d.X, d.Y, "D")
+			r.point(c1)
+			r.point(c2)
+			r.point(sg.P1)
+			r.out.WriteString("c ")
 		}
-		r.disc(s.Points[0], s.Width/2)
-		r.disc(s.Points[len(s.Points)-1], s.Width/2)
+		r.out.WriteString("S\n")
 		return
 	}
 	r.line(s.Points, s.Width, s.Dash, false)
@@ -174,10 +197,10 @@ func (r *pdfRenderer) pointShape(s *shape) {
 	}
 }
 
-// line draws a line through p (closed: back to its start) in a dash
-// pattern. gopdf draws each segment on its own with butt ends, so every
-// end gets a round cap and every corner sharper than a few degrees a
-// round join: a disc in the current fill color.
+// line strokes a line through p (closed: back to its start) in a dash
+// pattern, each dash a path of its own. A dash of no length (a dot) is
+// a disc in the fill colour: viewers disagree on round caps of an empty
+// path.
 func (r *pdfRenderer) line(p []pt, width float64, dash []float64, closed bool) {
 	pieces := [][]pt{p}
 	if dash != nil {
@@ -185,40 +208,15 @@ func (r *pdfRenderer) line(p []pt, width float64, dash []float64, closed bool) {
 		closed = false
 	}
 	for _, q := range pieces {
-		n := len(q)
-		for i := 1; i < n; i++ {
-			a, b := r.at(q[i-1]), r.at(q[i])
-			if a != b {
-				r.gp.Line(a.X, a.Y, b.X, b.Y)
-			}
+		if len(q) == 0 {
+			continue
 		}
-		if closed && n > 1 {
-			a, b := r.at(q[n-1]), r.at(q[0])
-			if a != b {
-				r.gp.Line(a.X, a.Y, b.X, b.Y)
-			}
+		if allSame(q) {
+			r.disc(q[0], width/2)
+			continue
 		}
-		for i, v := range q {
-			if (!closed && (i == 0 || i == n-1)) || sharp(q, i, closed) {
-				r.disc(v, width/2)
-			}
-		}
+		r.path(q, closed, "S")
 	}
-}
-
-// sharp reports whether a line turns by more than about 6° at its vertex i.
-func sharp(q []pt, i int, closed bool) bool {
-	n := len(q)
-	if n < 3 || (!closed && (i == 0 || i == n-1)) {
-		return false
-	}
-	a, b := q[(i+n-1)%n].sub(q[i]), q[(i+1)%n].sub(q[i])
-	la, lb := a.len(), b.len()
-	if la == 0 || lb == 0 {
-		return true
-	}
-	// a and b point away from the vertex: straight on is cos = -1.
-	return (a.X*b.X+a.Y*b.Y)/(la*lb) > -0.995
 }
 
 // disc fills a circle (in the current fill color) of board radius rad.
@@ -229,28 +227,130 @@ func (r *pdfRenderer) disc(c pt, rad float64) {
 		s, co := math.Sincos(2 * math.Pi * float64(i) / float64(n))
 		poly[i] = pt{c.X + rad*co, c.Y + rad*s}
 	}
-	r.gp.Polygon(r.ats(poly), "F")
+	r.path(poly, true, "f")
 }
 
-// text writes the shape's lines as PDF text (glyph ids of the embedded
-// font, hex-encoded by gopdf: nothing in a text can act as an operator).
-func (r *pdfRenderer) text(s *shape) error {
-	if len(s.Lines) == 0 {
-		return nil
-	}
-	if err := r.gp.SetFont(pdfFont, "", s.Font*r.k); err != nil {
-		return err
-	}
-	r.gp.SetTextColor(s.Stroke.R, s.Stroke.G, s.Stroke.B)
+// text writes the shape's lines as text. A line without right-to-left
+// letters is a marked-content span whose ActualText is the line as
+// typed, so readers that honour it copy and search exactly that, however
+// its clusters map to glyphs. A line with right-to-left letters is not:
+// poppler (pdftotext, Evince, Okular) takes ActualText for text in
+// visual order and reverses its right-to-left runs, turning the logical
+// text backwards; its glyphs' ToUnicode text, read in the order they are
+// placed and reordered by the reader's bidi pass, comes out right. The
+// text is in hex strings, of codes and of UTF-16: nothing a user types can
+// become an operator.
+func (r *pdfRenderer) text(s *shape) {
+	coloured := false
 	for _, l := range s.Lines {
 		if strings.TrimSpace(l.Text) == "" {
 			continue
 		}
-		p := r.at(l.At)
-		r.gp.SetXY(p.X, p.Y)
-		if err := r.gp.Text(l.Text); err != nil {
-			return err
+		sl := r.face.line(l.Text)
+		if len(sl.glyphs) == 0 {
+			continue
+		}
+		if !coloured {
+			r.fillColor(s.Stroke)
+			coloured = true
+		}
+		actual := !hasRTL(l.Text)
+		if actual {
+			fmt.Fprintf(&r.out, "/Span <</ActualText %s>> BDC\n", pdfTextString(l.Text))
+		}
+		// Text space: one unit is one em, y up (the page's y is down).
+		p, fs := r.at(l.At), s.Font*r.k
+		fmt.Fprintf(&r.out, "BT\n%s 0 0 %s %s %s Tm\n", pdfNum(fs, 4), pdfNum(-fs, 4), pdfNum(p.X, 3), pdfNum(p.Y, 3))
+		r.glyphs(l.Text, sl)
+		r.out.WriteString("ET\n")
+		if actual {
+			r.out.WriteString("EMC\n")
 		}
 	}
-	return nil
+}
+
+// hasRTL reports whether s holds a right-to-left letter (bidi class R
+// or AL: Hebrew, Arabic, Syriac, Thaana, N'Ko, …).
+func hasRTL(s string) bool {
+	for _, c := range s {
+		if p, _ := bidi.LookupRune(c); p.Class() == bidi.R || p.Class() == bidi.AL {
+			return true
+		}
+	}
+	return false
+}
+
+// glyphs shows a shaped line's glyphs where the PNG draws them: TJ
+// arrays of codes, with a number wherever a glyph's origin is not where
+// the previous glyph's width left the pen (kerning), and a new font (Tf)
+// where the glyph's face or font changes. A glyph with no advance (a
+// mark) is shown at the pen with a code that draws it where it belongs,
+// and a glyph above or below the baseline with a code drawn that much
+// higher (pdftype3.go). The glyphs of a right-to-left cluster are shown
+// in logical order, a letter before its marks, as readers expect.
+func (r *pdfRenderer) glyphs(text string, sl *shapedLine) {
+	var cur *type3Font
+	pen := 0.0 // em from the line's start
+	inArray, inHex := false, false
+	closeHex := func() {
+		if inHex {
+			r.out.WriteByte('>')
+			inHex = false
+		}
+	}
+	for _, g := range showOrder(sl.glyphs) {
+		off := pt{0, -g.y}
+		if g.adv == 0 {
+			off.X = g.x - pen
+		}
+		gc := r.fonts.code(g.face, g.gid, text[g.from:g.to], off, g.adv)
+		if gc.font != cur {
+			closeHex()
+			if inArray {
+				r.out.WriteString("] TJ\n")
+				inArray = false
+			}
+			fmt.Fprintf(&r.out, "/%s 1 Tf\n", gc.font.name)
+			cur = gc.font
+		}
+		if !inArray {
+			r.out.WriteByte('[')
+			inArray = true
+		}
+		// TJ's numbers are thousandths of an em, subtracted.
+		if adj := math.Round((pen+off.X-g.x)*1e4) / 10; adj != 0 {
+			closeHex()
+			r.out.WriteString(pdfNum(adj, 1))
+			r.out.WriteByte(' ')
+			pen -= adj / 1000
+		}
+		if !inHex {
+			r.out.WriteByte('<')
+			inHex = true
+		}
+		fmt.Fprintf(&r.out, "%02X", gc.code)
+		pen += gc.font.width(gc.code)
+	}
+	closeHex()
+	if inArray {
+		r.out.WriteString("] TJ\n")
+	}
+}
+
+// showOrder is the order a line's glyphs are shown in: visual, except
+// that each right-to-left cluster's glyphs come in logical order (they are
+// in visual order, its letter last).
+func showOrder(gs []shapedGlyph) []shapedGlyph {
+	out := make([]shapedGlyph, 0, len(gs))
+	for i := 0; i < len(gs); {
+		j := i + 1
+		for j < len(gs) && gs[i].rtl && gs[j].rtl && gs[j].cluster == gs[i].cluster && gs[j].face == gs[i].face {
+			j++
+		}
+		for k := j - 1; k >= i; k-- {
+			out = append(out, gs[k])
+		}
+		i = j
+	}
+	return out
 }

@@ -110,9 +110,3 @@ func TestPDFPageOfAHugeBoardIsCapped(t *testing.T) {
 		t.Fatalf("page %g×%g", w, h)
 	}
 }
-
-func TestPDFInfoTextKeepsTheBMP(t *testing.T) {
-	if got := pdfInfoText("Plan 🎨 v2"); got != "Plan \uFFFD v2" {
-		t.Fatalf("%q", got)
-	}
-}

@@ -53,8 +53,7 @@ type scene struct {
 	Shapes     []shape
 	Page       box         // board area the file shows
 	Background string      // Options.Background
-	face       *typeface   // the PDF's (Go font only, until it embeds the set)
-	shaper     *textShaper // measures every format's lines, draws the PNG's
+	shaper     *textShaper // measures every format's lines, draws the PNG's and PDF's
 }
 
 // newScene lays out snap for drawing, with the font set of UseFonts.
@@ -62,7 +61,7 @@ func newScene(snap *board.Snapshot) *scene { return newSceneWith(snap, currentFa
 
 // newSceneWith lays out snap with the font set ff.
 func newSceneWith(snap *board.Snapshot, ff *fontFaces) *scene {
-	sc := &scene{Title: snap.Title, face: newTypeface(), shaper: newTextShaper(ff)}
+	sc := &scene{Title: snap.Title, shaper: newTextShaper(ff)}
 	var all box
 	for _, e := range snap.Sorted() {
 		s, ok := resolve(e, sc.shaper)

@@ -120,11 +120,19 @@ func (t *textShaper) index(f *font.Face) int {
 }
 
 // shapedGlyph is one glyph of a shaped line, in visual order: its face
-// (index in fontFaces.faces), glyph id and origin, in em (y down).
+// (index in fontFaces.faces), glyph id, origin and advance as placed, in
+// em (y down), and the text it stands for (the PDF's ToUnicode): a byte
+// range [from, to) of the line (clusterText). cluster is the index of its
+// cluster's first rune, and rtl says the cluster's glyphs are in
+// right-to-left logical order (the PDF shows them in that order).
 type shapedGlyph struct {
-	face int
-	gid  font.GID
-	x, y float64
+	face     int
+	gid      font.GID
+	x, y     float64
+	adv      float64
+	from, to int32
+	cluster  int32
+	rtl      bool
 }
 
 // shapedLine is a line of text shaped: glyphs left to right and the
@@ -179,6 +187,11 @@ func (t *textShaper) shape(s string) *shapedLine {
 		return l
 	}
 	text := []rune(s)
+	at := make([]int32, 0, len(text)+1) // byte offset of each rune, and the end
+	for i := range s {
+		at = append(at, int32(i))
+	}
+	at = append(at, int32(len(s)))
 	base := baseDirection(text)
 	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
 	runs := t.spaces(t.seg.Split(in, t))
@@ -197,11 +210,15 @@ func (t *textShaper) shape(s string) *shapedLine {
 	for _, i := range visualOrder(levels) {
 		r, o := runs[i], outs[i]
 		fi := t.index(r.Face)
+		first := len(l.glyphs)
+		rtl := r.Direction.Progression() == di.TowardTopLeft
 		for _, g := range o.Glyphs {
-			l.glyphs = append(l.glyphs, shapedGlyph{face: fi, gid: g.GlyphID,
-				x: pen + em(g.XOffset), y: -em(g.YOffset)})
-			pen += em(g.XAdvance)
+			sg := shapedGlyph{face: fi, gid: g.GlyphID, x: pen + em(g.XOffset), y: -em(g.YOffset), adv: em(g.XAdvance),
+				cluster: int32(g.ClusterIndex), rtl: rtl}
+			l.glyphs = append(l.glyphs, sg)
+			pen += sg.adv
 		}
+		clusterText(l.glyphs[first:], o.Glyphs, at, rtl)
 	}
 	l.width = pen
 	return l
@@ -231,6 +248,35 @@ func (t *textShaper) spaces(runs []shaping.Input) []shaping.Input {
 		}
 	}
 	return out
+}
+
+// clusterText shares out the text of each cluster (the glyphs HarfBuzz
+// shaped from the same runes) among its glyphs, in logical order (for a
+// right-to-left run, from the right), so that reading the glyphs in that
+// order gives the text back: one rune each for a letter and its marks, all
+// of them for a ligature, none for a glyph beyond the runes (a vowel
+// drawn in two parts). at is the byte offset of each rune of the line.
+func clusterText(gs []shapedGlyph, out []shaping.Glyph, at []int32, rtl bool) {
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].ClusterIndex == out[i].ClusterIndex {
+			j++
+		}
+		start, m := out[i].ClusterIndex, out[i].RuneCount
+		if start < 0 || m < 0 || start+m >= len(at) {
+			i = j
+			continue
+		}
+		n := j - i
+		for k := 0; k < n; k++ {
+			g := &gs[i+k]
+			if rtl {
+				g = &gs[j-1-k]
+			}
+			g.from, g.to = at[start+k*m/n], at[start+(k+1)*m/n]
+		}
+		i = j
+	}
 }
 
 func sub(r shaping.Input, start, end int, f *font.Face) shaping.Input {
