@@ -22,10 +22,6 @@ import (
 // (joined Arabic forms, Devanagari conjuncts, kerning), and runs are put
 // in visual order here (bidi rule L2 over the runs' levels).
 
-// shapeSize is the size lines are shaped at; results scale linearly (no
-// hinting), so one shaping serves every font size.
-const shapeSize = 1024
-
 // maxShapedLines bounds the cache of shaped lines (all renders together).
 const maxShapedLines = 8192
 
@@ -193,12 +189,18 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	at = append(at, int32(len(s)))
 	base := baseDirection(text)
-	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
+	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0]} // Size: per run, below
 	runs := t.spaces(t.seg.Split(in, t))
 	outs := make([]shaping.Output, len(runs))
 	levels := make([]int, len(runs))
 	for i, r := range runs {
-		outs[i] = t.hb.Shape(r)
+		// Shaped at its face's units per em (results scale linearly, no
+		// hinting, so one shaping serves every size), a run's advances are the
+		// font's own integers, exact as the browser's: at any other size
+		// 26.6 rounding moved a line's width by a few ten-thousandths of
+		// a pixel, enough to break a line the canvas did not.
+		runs[i].Size = fixed.I(int(t.ff.upem[t.index(r.Face)]))
+		outs[i] = t.hb.Shape(runs[i])
 		switch {
 		case r.Direction.Progression() == di.TowardTopLeft:
 			levels[i] = 1
@@ -212,6 +214,7 @@ func (t *textShaper) shape(s string) *shapedLine {
 		fi := t.index(r.Face)
 		first := len(l.glyphs)
 		rtl := r.Direction.Progression() == di.TowardTopLeft
+		em := emOf(r.Size)
 		for _, g := range o.Glyphs {
 			sg := shapedGlyph{face: fi, gid: g.GlyphID, x: pen + em(g.XOffset), y: -em(g.YOffset), adv: em(g.XAdvance),
 				cluster: int32(g.ClusterIndex), rtl: rtl}
@@ -284,7 +287,10 @@ func sub(r shaping.Input, start, end int, f *font.Face) shaping.Input {
 	return r
 }
 
-func em(v fixed.Int26_6) float64 { return float64(v) / 64 / shapeSize }
+// emOf converts lengths shaped at size to em.
+func emOf(size fixed.Int26_6) func(fixed.Int26_6) float64 {
+	return func(v fixed.Int26_6) float64 { return float64(v) / float64(size) }
+}
 
 // baseDirection is a line's direction from its first strong letter
 // (bidi rules P2–P3, approximated by script).
