@@ -33,7 +33,8 @@ const maxShapedLines = 8192
 // lines and decoded colour bitmaps; safe for concurrent use.
 type fontFaces struct {
 	set   *fonts.Set
-	fonts []*font.Font // safe to share; each render wraps them in Faces
+	fonts []*font.Font  // safe to share; each render wraps them in Faces
+	files []*fonts.Face // the set's face of each of fonts
 	cov   []fonts.Coverage
 	upem  []float64
 	mu    sync.Mutex
@@ -85,6 +86,7 @@ func parseFaces(set *fonts.Set) *fontFaces {
 			continue
 		}
 		ff.fonts = append(ff.fonts, face.Font)
+		ff.files = append(ff.files, f)
 		ff.cov = append(ff.cov, f.Coverage)
 		ff.upem = append(ff.upem, float64(face.Upem()))
 	}
@@ -172,8 +174,7 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	text := []rune(s)
 	base := baseDirection(text)
-	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
-	runs := t.spaces(t.seg.Split(in, t))
+	runs := t.runs(text, base)
 	outs := make([]shaping.Output, len(runs))
 	levels := make([]int, len(runs))
 	for i, r := range runs {
@@ -197,6 +198,13 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	l.width = pen
 	return l
+}
+
+// runs splits a line into runs of one direction, script and face, in
+// logical order.
+func (t *textShaper) runs(text []rune, base di.Direction) []shaping.Input {
+	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0], Size: fixed.I(shapeSize)}
+	return t.spaces(t.seg.Split(in, t))
 }
 
 // spaces splits white space out of runs whose face is not the one the

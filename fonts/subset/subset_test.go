@@ -6,14 +6,11 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/easel-app/easel/fonts"
+	"github.com/easel-app/easel/fonts/subset/otscheck"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -149,27 +146,6 @@ func checkGlyphs(t *testing.T, src *Source, sub *font.Face, runes []rune, cff bo
 	}
 }
 
-// ots runs the browsers' font sanitizer on a font; it exits non-zero on
-// a font Chromium or Firefox would refuse.
-func ots(t *testing.T, data []byte) {
-	t.Helper()
-	bin, err := exec.LookPath("ots-sanitize")
-	if err != nil {
-		t.Fatal("ots-sanitize missing: install Debian's opentype-sanitizer (scripts/test-deps.sh)")
-	}
-	path := filepath.Join(t.TempDir(), "subset.ttf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("OTS refuses the subset: %v\n%s", err, out)
-	}
-	if strings.Contains(string(out), "WARNING") || strings.Contains(string(out), "Dropping") {
-		t.Errorf("OTS changes the subset:\n%s", out)
-	}
-}
-
 func TestLatinSubsetRoundTrips(t *testing.T) {
 	src, _ := source(t, "Latin")
 	runes := []rune("Hello, wörld! Ωμέγα Привет")
@@ -180,7 +156,7 @@ func TestLatinSubsetRoundTrips(t *testing.T) {
 	if res.Kept != len(runes) {
 		t.Fatalf("kept %d of %d runes", res.Kept, len(runes))
 	}
-	ots(t, res.Font)
+	otscheck.Accepts(t, "the subset", res.Font)
 	sub := parse(t, res.Font)
 	checkGlyphs(t, src, sub, runes, false)
 	if got := sub.Describe().Family; got != "Easel Test Latin" {
@@ -201,7 +177,7 @@ func TestCJKSubsetConvertsCubics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ots(t, res.Font)
+	otscheck.Accepts(t, "the subset", res.Font)
 	sub := parse(t, res.Font)
 	var plain []rune
 	for _, r := range runes {
@@ -242,7 +218,7 @@ func TestArabicSubsetShapesLikeItsSource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ots(t, res.Font)
+			otscheck.Accepts(t, "the subset", res.Font)
 			sub := parse(t, res.Font)
 			got := shape(sub, text, tc.dir, tc.lang)
 			if len(got.Glyphs) != len(want.Glyphs) {
@@ -287,7 +263,7 @@ func TestMaxBytesKeepsAPrefix(t *testing.T) {
 	if len(res.Font) > limit {
 		t.Fatalf("the font is %d bytes, over its %d", len(res.Font), limit)
 	}
-	ots(t, res.Font)
+	otscheck.Accepts(t, "the subset", res.Font)
 	sub := parse(t, res.Font)
 	checkGlyphs(t, src, sub, runes[:res.Kept], true)
 	if _, ok := sub.NominalGlyph(runes[res.Kept]); ok {
