@@ -353,9 +353,11 @@ func (w *svgWriter) lines(s *shape) {
 		x := l.At.X
 		if baseDirection([]rune(l.Text)) == di.DirectionRTL {
 			// Anchored at its right end, so the viewer's bidi puts the
-			// line where the PNG draws it, whatever its font's widths.
+			// line where the PNG draws it, whatever its font's widths:
+			// a right-to-left chunk starts (text-anchor's default) at
+			// its right side (SVG 1.1 §10.9.1; "end" would be its left).
 			x += w.shaper.width(l.Text, s.Font)
-			w.str(` direction="rtl" unicode-bidi="embed" text-anchor="end"`)
+			w.str(` direction="rtl" unicode-bidi="embed"`)
 		}
 		w.attr("x", x)
 		w.attr("y", l.At.Y)
