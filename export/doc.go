@@ -15,7 +15,9 @@
 // The PNG draws text with the server's font set (UseFonts; shaped, with
 // per-glyph fallback and bidi, by go-text: shaping.go), whose shaped
 // widths wrap lines in every format; the PDF still draws with the embedded
-// Go font. The PNG is capped at a
+// Go font. An SVG names the set's families, or with Options.EmbedFonts
+// carries TrueType subsets of them (fonts/subset) and the emoji bitmaps,
+// within MaxEmbedBytes (svgfonts.go). The PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing
 // costs what its shapes cover, not their bounding boxes (regions.go), and
@@ -33,7 +35,7 @@
 // above the board's top, optionally centred on a point.
 //
 // It does no I/O and holds little state: the font set of UseFonts (parsed
-// fonts, shared read-only; each render wraps them in its own go-text
+// fonts and the faces' files, shared read-only; each render wraps them in its own go-text
 // Faces and shaper), a bounded, locked cache of shaped lines and colour
 // glyphs, pooled line segmenters; Place reads crypto/rand for ids. Every
 // function is safe for concurrent use.
