@@ -133,22 +133,24 @@ func TestSVGEmbedsShapingTablesWhereNeeded(t *testing.T) {
 }
 
 // TestSVGDrawsColourEmojiAsImages: each emoji becomes a <use> of one
-// PNG image per distinct glyph, over a character the embedded subset
-// keeps (empty, at the emoji's advance) so the text stays text.
+// PNG image per distinct glyph (a skin-toned one is one glyph of the
+// font's GSUB, which the subset then keeps), over a character the
+// embedded subset keeps (empty, at the emoji's advance) so the text
+// stays text.
 func TestSVGDrawsColourEmojiAsImages(t *testing.T) {
 	UseFonts(systemFaces().set)
 	defer UseFonts(nil)
-	svg := string(renderEmbedded(t, embedBoard("😀 👍 😀")))
-	if n := strings.Count(svg, "<image "); n != 2 {
-		t.Errorf("%d images, want 2 (😀 and 👍, each once)", n)
+	svg := string(renderEmbedded(t, embedBoard("😀 👍 😀 👍🏽")))
+	if n := strings.Count(svg, "<image "); n != 3 {
+		t.Errorf("%d images, want 3 (😀, 👍 and 👍🏽, each once)", n)
 	}
-	if n := strings.Count(svg, "<use "); n != 3 {
-		t.Errorf("%d uses, want 3", n)
+	if n := strings.Count(svg, "<use "); n != 4 {
+		t.Errorf("%d uses, want 4", n)
 	}
 	if !strings.Contains(svg, `xmlns:xlink="http://www.w3.org/1999/xlink"`) {
 		t.Error("xlink:href without its namespace")
 	}
-	if !strings.Contains(svg, "😀 👍 😀") {
+	if !strings.Contains(svg, "😀 👍 😀 👍🏽") {
 		t.Error("the emoji are no longer text")
 	}
 	emoji := false
@@ -157,6 +159,7 @@ func TestSVGDrawsColourEmojiAsImages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		otscheck.Accepts(t, family, data)
 		if g, ok := f.NominalGlyph('😀'); ok {
 			emoji = true
 			if o, ok := f.GlyphDataOutline(g); ok && len(o.Segments) > 0 {

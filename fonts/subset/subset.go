@@ -258,6 +258,11 @@ func (b *builder) assemble(mapped []rune, nominal map[rune]font.GID, layout [][]
 		gs[i] = b.glyphs[g] // empty when not asked for
 		adv[i] = uint16(max(0, min(math.MaxUint16, math.Round(float64(b.face.HorizontalAdvance(g))))))
 	}
+	if !anyOutline(gs) {
+		// OTS refuses an empty glyf table, which a font of bitmap glyphs
+		// (colour emoji) would have: .notdef gets one point, no ink.
+		gs[0], _ = encodeContours([][]point{{{0, 0, true}}})
+	}
 	ms := make([]mapping, len(mapped))
 	for i, r := range mapped {
 		ms[i] = mapping{r, newID[nominal[r]]}
@@ -308,6 +313,15 @@ func (b *builder) assemble(mapped []rune, nominal map[rune]font.GID, layout [][]
 	off := int(be.Uint32(out[12+16*headAt+8:]))
 	be.PutUint32(out[off+8:], 0xB1B0AFBA-checksum(out))
 	return out, nil
+}
+
+func anyOutline(gs []glyph) bool {
+	for _, g := range gs {
+		if g.data != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // glyfLoca lays glyphs end to end (each padded to an even length) and

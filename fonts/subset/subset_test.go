@@ -328,3 +328,32 @@ func worst(p0, c1, c2, p3 point, qs []point) float64 {
 	}
 	return e
 }
+
+// TestBitmapFontSubset: a colour emoji face has no outlines; its subset
+// has empty glyphs at the emoji's advances, and OTS still accepts it
+// (an empty glyf table alone it refuses).
+func TestBitmapFontSubset(t *testing.T) {
+	src, _ := source(t, "Emoji")
+	for _, keep := range []bool{false, true} {
+		res, err := Build(context.Background(), src, Request{Family: "Easel Test Emoji", Runes: []rune("😀👍"), KeepIDs: keep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		otscheck.Accepts(t, "the emoji subset", res.Font)
+		sub := parse(t, res.Font)
+		sf := font.NewFace(src.font)
+		for _, r := range "😀👍" {
+			g0, _ := src.font.NominalGlyph(r)
+			g1, ok := sub.NominalGlyph(r)
+			if !ok {
+				t.Fatalf("KeepIDs %v: %q not mapped", keep, r)
+			}
+			if o, _ := sub.GlyphDataOutline(g1); len(o.Segments) != 0 {
+				t.Errorf("KeepIDs %v: %q has an outline", keep, r)
+			}
+			if a0, a1 := sf.HorizontalAdvance(g0), sub.HorizontalAdvance(g1); a0 != a1 {
+				t.Errorf("KeepIDs %v: %q advance %v, source %v", keep, r, a1, a0)
+			}
+		}
+	}
+}
