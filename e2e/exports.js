@@ -13,7 +13,7 @@ const { expect } = require('./fixtures');
 
 /**
  * @typedef {import('@playwright/test').Page} Page
- * @typedef {{id: string, ref: string, format: string, scale: number, filename: string, size: number,
+ * @typedef {{id: string, ref: string, format: string, scale: number, embedFonts: boolean, filename: string, size: number,
  *   received: number, window: number, mime: string,
  *   state: 'receiving' | 'verifying' | 'done' | 'failed' | 'cancelled', sha256: string, verified: boolean,
  *   expired: boolean, paused: boolean, resumes: number, message: string}} DownloadInfo
@@ -142,11 +142,13 @@ async function expectProgressComplete(page, id, timeout = 30_000) {
  * @param {string} format
  * @param {number} [scale]
  * @param {string} [background] "#rrggbb" or "transparent"
+ * @param {boolean} [embedFonts] ?embed_fonts=1: an SVG with its fonts
  */
-async function fetchExport(baseURL, boardPath, format, scale, background) {
+async function fetchExport(baseURL, boardPath, format, scale, background, embedFonts) {
   const query = new URLSearchParams();
   if (scale !== undefined) query.set('scale', String(scale));
   if (background !== undefined) query.set('background', background);
+  if (embedFonts) query.set('embed_fonts', '1');
   const url = `${baseURL}${boardPath}/export.${format}${String(query) ? `?${query}` : ''}`;
   const res = await fetch(url);
   const bytes = Buffer.from(await res.arrayBuffer());

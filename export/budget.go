@@ -3,6 +3,7 @@ package export
 import (
 	"image"
 	"math"
+	"unicode/utf8"
 
 	"github.com/easel-app/easel/board"
 )
@@ -240,17 +241,30 @@ const LightRenderWork = 32 << 20
 // without a raster (their cost grows with the board, not with pixels).
 const elementWork = 16 << 10
 
+// embedRuneWork is what EstimateWork adds per character of text for an
+// SVG that embeds its fonts: shaping it again and building its glyph
+// (tens of microseconds for a CJK glyph), counted for every character as
+// an upper bound of the distinct ones.
+const embedRuneWork = 16 << 10
+
 // EstimateWork is what rendering snap as f would cost, in the unit of
 // MaxRenderWork (pixels touched), without drawing: for a PNG its plan
 // (and the too_large refusal of a board beyond the budget), for the
-// other formats a fixed cost per element.
+// other formats a fixed cost per element, and for an SVG with embedded
+// fonts a cost per character of text.
 func EstimateWork(snap *board.Snapshot, f Format, o Options) (float64, error) {
 	o, err := o.Normalize(f)
 	if err != nil {
 		return 0, err
 	}
 	if f != PNG {
-		return float64(len(snap.Elements)) * elementWork, nil
+		work := float64(len(snap.Elements)) * elementWork
+		if o.EmbedFonts {
+			for _, e := range snap.Elements {
+				work += float64(utf8.RuneCountInString(e.Text)) * embedRuneWork
+			}
+		}
+		return work, nil
 	}
 	sc := newScene(snap)
 	pl, err := planPNG(sc, o.Scale, MaxRenderWork)

@@ -19,7 +19,10 @@
 // colorglyph.go), so that a canvas screenshot and the PNG agree pixel for
 // pixel. The PDF is written by hand (pdfwriter.go): its text is real text
 // in Type 3 fonts made of the very glyphs the PNG fills (pdftype3.go),
-// with ToUnicode maps and, on left-to-right lines, ActualText. The PNG is capped at a
+// with ToUnicode maps and, on left-to-right lines, ActualText. An SVG
+// names the set's families, or with Options.EmbedFonts carries TrueType
+// subsets of them (fonts/subset) and the emoji bitmaps, within
+// MaxEmbedBytes (svgfonts.go). The PNG is capped at a
 // pixel budget (MaxPNGSide, MaxPNGPixels) and the PDF page at MaxPDFSide,
 // both by lowering the scale, never by cutting the board. A PNG's drawing
 // costs what its shapes cover, not their bounding boxes (regions.go), and
@@ -37,7 +40,7 @@
 // above the board's top, optionally centred on a point.
 //
 // It does no I/O and holds little state: the font set of UseFonts (parsed
-// fonts, shared read-only; each render wraps them in its own go-text
+// fonts and the faces' files, shared read-only; each render wraps them in its own go-text
 // Faces and shaper), a bounded, locked cache of shaped lines and colour
 // glyphs, pooled line segmenters; Place reads crypto/rand for ids. Every
 // function is safe for concurrent use.

@@ -49,10 +49,12 @@ func (f Format) Scaled() bool { return f == PNG || f == PDF }
 
 // Options tune a render. Scale (1–4) applies to PNG and PDF; Background
 // to SVG, PNG and PDF: "" (the default, white), "transparent", or another
-// "#rrggbb" (ParseBackground's canonical forms).
+// "#rrggbb" (ParseBackground's canonical forms); EmbedFonts to SVG alone:
+// the file carries subsets of the fonts its text uses (svgfonts.go).
 type Options struct {
 	Scale      int
 	Background string
+	EmbedFonts bool
 }
 
 // MaxScale is the largest scale a client may ask for.
@@ -78,8 +80,9 @@ func ParseBackground(s string) (string, error) {
 	return c.hex(), nil
 }
 
-// Normalize fills defaults and checks ranges; formats without a scale or
-// a background ignore them, so equal requests render equal bytes.
+// Normalize fills defaults and checks ranges; formats without a scale, a
+// background or embedded fonts ignore them, so equal requests render
+// equal bytes.
 func (o Options) Normalize(f Format) (Options, error) {
 	bg, err := ParseBackground(o.Background)
 	if err != nil {
@@ -89,6 +92,9 @@ func (o Options) Normalize(f Format) (Options, error) {
 		return Options{Scale: 1}, nil
 	}
 	o.Background = bg
+	if f != SVG {
+		o.EmbedFonts = false
+	}
 	if !f.Scaled() {
 		o.Scale = 1
 		return o, nil
@@ -128,7 +134,7 @@ func RenderContext(ctx context.Context, snap *board.Snapshot, f Format, o Option
 	case JSON:
 		return renderJSON(snap)
 	case SVG:
-		return renderSVG(snap, o.Background)
+		return renderSVG(ctx, snap, o)
 	case PNG:
 		return renderPNG(ctx, snap, o.Scale, o.Background)
 	case PDF:

@@ -29,7 +29,8 @@ const maxShapedLines = 8192
 // lines and decoded colour bitmaps; safe for concurrent use.
 type fontFaces struct {
 	set   *fonts.Set
-	fonts []*font.Font // safe to share; each render wraps them in Faces
+	fonts []*font.Font  // safe to share; each render wraps them in Faces
+	files []*fonts.Face // the set's face of each of fonts
 	cov   []fonts.Coverage
 	upem  []float64
 	mu    sync.Mutex
@@ -89,6 +90,7 @@ func parseFaces(set *fonts.Set) *fontFaces {
 			continue
 		}
 		ff.fonts = append(ff.fonts, face.Font)
+		ff.files = append(ff.files, f)
 		ff.cov = append(ff.cov, f.Coverage)
 		ff.upem = append(ff.upem, float64(face.Upem()))
 	}
@@ -189,18 +191,11 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	at = append(at, int32(len(s)))
 	base := baseDirection(text)
-	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0]} // Size: per run, below
-	runs := t.spaces(t.seg.Split(in, t))
+	runs := t.runs(text, base)
 	outs := make([]shaping.Output, len(runs))
 	levels := make([]int, len(runs))
 	for i, r := range runs {
-		// Shaped at its face's units per em (results scale linearly, no
-		// hinting, so one shaping serves every size), a run's advances are the
-		// font's own integers, exact as the browser's: at any other size
-		// 26.6 rounding moved a line's width by a few ten-thousandths of
-		// a pixel, enough to break a line the canvas did not.
-		runs[i].Size = fixed.I(int(t.ff.upem[t.index(r.Face)]))
-		outs[i] = t.hb.Shape(runs[i])
+		outs[i] = t.hb.Shape(r)
 		switch {
 		case r.Direction.Progression() == di.TowardTopLeft:
 			levels[i] = 1
@@ -225,6 +220,22 @@ func (t *textShaper) shape(s string) *shapedLine {
 	}
 	l.width = pen
 	return l
+}
+
+// runs splits a line into runs of one direction, script and face, in
+// logical order.
+func (t *textShaper) runs(text []rune, base di.Direction) []shaping.Input {
+	in := shaping.Input{Text: text, RunEnd: len(text), Direction: base, Face: t.faces[0]}
+	runs := t.spaces(t.seg.Split(in, t))
+	for i, r := range runs {
+		// Shaped at its face's units per em (results scale linearly, no
+		// hinting, so one shaping serves every size), a run's advances are
+		// the font's own integers, exact as the browser's: at any other
+		// size 26.6 rounding moved a line's width by a few ten-thousandths
+		// of a pixel, enough to break a line the canvas did not.
+		runs[i].Size = fixed.I(int(t.ff.upem[t.index(r.Face)]))
+	}
+	return runs
 }
 
 // spaces splits white space out of runs whose face is not the one the

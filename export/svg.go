@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"math"
 	"strconv"
@@ -25,13 +26,8 @@ func svgFamilies(set *fonts.Set) string {
 	var b strings.Builder
 	seen := map[string]bool{}
 	for _, f := range set.Faces {
-		name := strings.Map(func(r rune) rune {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-' || r == '_' {
-				return r
-			}
-			return -1
-		}, f.Family)
-		if name = strings.TrimSpace(name); name == "" || seen[name] {
+		name := cssFamily(f.Family)
+		if name == "" || seen[name] {
 			continue
 		}
 		seen[name] = true
@@ -40,18 +36,41 @@ func svgFamilies(set *fonts.Set) string {
 	return b.String() + svgFontFamily
 }
 
+// cssFamily is a family name safe to quote in CSS and in an attribute:
+// letters, digits, spaces, hyphens and underscores only.
+func cssFamily(family string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-' || r == '_' {
+			return r
+		}
+		return -1
+	}, family))
+}
+
 // renderSVG writes the board as a standalone SVG document in board units,
-// on a background rect unless bg is transparent.
+// on a background rect unless o.Background is transparent, with subsets
+// of its fonts when o.EmbedFonts (svgfonts.go).
 // Only numbers and "#rrggbb" colors the renderer formats itself go into
-// attributes, besides the font family names, filtered (svgFamilies) and
-// escaped; every piece of text (title, element text) is escaped
-// character data, so no markup of a user's can get into the file.
-func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
+// attributes, besides the font family names, filtered (cssFamily) and
+// escaped, and base64 data; every piece of text (title, element text) is
+// escaped character data, so no markup of a user's can get into the file.
+func renderSVG(ctx context.Context, snap *board.Snapshot, o Options) ([]byte, error) {
 	sc := newScene(snap)
 	w := &svgWriter{shaper: sc.shaper}
+	if o.EmbedFonts {
+		emb, err := embedFonts(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		w.emb = emb
+	}
 	p := sc.Page
 	w.str(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	w.str(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="`)
+	w.str(`<svg xmlns="http://www.w3.org/2000/svg"`)
+	if w.emb != nil && len(w.emb.images) > 0 {
+		w.str(` xmlns:xlink="http://www.w3.org/1999/xlink"`)
+	}
+	w.str(` version="1.1" width="`)
 	w.num(p.w())
 	w.str(`" height="`)
 	w.num(p.h())
@@ -60,7 +79,8 @@ func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 	w.str("\">\n<title>")
 	w.text(sc.Title)
 	w.str("</title>\n")
-	if c, ok := background(bg); ok {
+	w.embedded()
+	if c, ok := background(o.Background); ok {
 		w.str(`<rect x="`)
 		w.num(p.MinX)
 		w.str(`" y="`)
@@ -72,9 +92,15 @@ func renderSVG(snap *board.Snapshot, bg string) ([]byte, error) {
 		w.str(`" fill="` + c.hex() + `"/>` + "\n")
 	}
 	w.str(`<g stroke-linecap="round" stroke-linejoin="round" font-family="`)
+	if w.emb != nil {
+		w.text(w.emb.families)
+	}
 	w.text(svgFamilies(sc.shaper.ff.set))
 	w.str(`">` + "\n")
 	for i := range sc.Shapes {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		w.shape(&sc.Shapes[i])
 	}
 	w.str("</g>\n</svg>\n")
@@ -85,6 +111,7 @@ type svgWriter struct {
 	b      bytes.Buffer
 	tmp    []byte
 	shaper *textShaper
+	emb    *svgEmbed // nil: the viewer's fonts
 }
 
 func (w *svgWriter) str(s string) { w.b.WriteString(s) }
@@ -326,9 +353,11 @@ func (w *svgWriter) lines(s *shape) {
 		x := l.At.X
 		if baseDirection([]rune(l.Text)) == di.DirectionRTL {
 			// Anchored at its right end, so the viewer's bidi puts the
-			// line where the PNG draws it, whatever its font's widths.
+			// line where the PNG draws it, whatever its font's widths:
+			// a right-to-left chunk starts (text-anchor's default) at
+			// its right side (SVG 1.1 §10.9.1; "end" would be its left).
 			x += w.shaper.width(l.Text, s.Font)
-			w.str(` direction="rtl" unicode-bidi="embed" text-anchor="end"`)
+			w.str(` direction="rtl" unicode-bidi="embed"`)
 		}
 		w.attr("x", x)
 		w.attr("y", l.At.Y)
@@ -337,4 +366,5 @@ func (w *svgWriter) lines(s *shape) {
 		w.str("</tspan>")
 	}
 	w.str("</text>")
+	w.colourGlyphs(s)
 }

@@ -31,12 +31,13 @@ func extractFace(data []byte, index int) ([]byte, error) {
 			return nil, fmt.Errorf("table %s: %w", tag, err)
 		}
 	}
-	return writeSFNT(ld.Type, tags, contents), nil
+	return WriteSFNT(ld.Type, tags, contents), nil
 }
 
-// writeSFNT lays out an OpenType file: header, table directory, then each
-// table at a 4-byte aligned offset, zero padded.
-func writeSFNT(version ot.Tag, tags []ot.Tag, contents [][]byte) []byte {
+// WriteSFNT lays out an OpenType file: header, table directory (tags
+// sorted, as OpenType requires), then each table at a 4-byte aligned
+// offset, zero padded. It leaves head's checkSumAdjustment as it finds it.
+func WriteSFNT(version ot.Tag, tags []ot.Tag, contents [][]byte) []byte {
 	n := len(tags)
 	entrySelector := 0
 	for 1<<(entrySelector+1) <= n {

@@ -15,7 +15,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 # The font set's tests need a font per script (docs/operations.md).
 # poppler-utils: pdftotext reads the PDF exports' text back in the tests.
-for pkg in fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils; do
+# opentype-sanitizer: ots-sanitize checks the SVG export's font subsets.
+for pkg in fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils opentype-sanitizer; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -44,6 +44,10 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	embed, err := embedFontsParam(c.QueryParam("embed_fonts"))
+	if err != nil {
+		return err
+	}
 	release, err := s.holdDownload(c)
 	if err != nil {
 		return err
@@ -53,7 +57,7 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.hub.Export(c.Request().Context(), b, f, export.Options{Scale: scale, Background: bg}, "http")
+	t, err := s.hub.Export(c.Request().Context(), b, f, export.Options{Scale: scale, Background: bg, EmbedFonts: embed}, "http")
 	var timeout *session.RenderTimeoutError
 	if errors.As(err, &timeout) {
 		// The board is not too large to upload or store: the server ran out
@@ -71,6 +75,18 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
 	s.serveDownload(c, t.Filename, io.NewSectionReader(t, 0, t.Size))
 	return nil
+}
+
+// embedFontsParam reads ?embed_fonts=: 1 for an SVG that carries its
+// fonts, 0 or absent for one that names them (other formats ignore it).
+func embedFontsParam(v string) (bool, error) {
+	switch v {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	}
+	return false, board.Errorf(board.CodeBadRequest, "embed_fonts must be 0 or 1")
 }
 
 type importResponse struct {

@@ -8,7 +8,8 @@ import (
 	"github.com/easel-app/easel/export"
 )
 
-// Export renders board b in format f with options o (scale, background) at
+// Export renders board b in format f with options o (scale, background,
+// embedded fonts) at
 // its current seq, or reuses a file already rendered so at that seq. It serves sockets and HTTP alike, so both
 // routes give the same bytes. A file already rendered is found without
 // loading the board (its seq comes from the live room or the store's
@@ -19,7 +20,7 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o expo
 	if err != nil {
 		return nil, err
 	}
-	key := renderKey{board: b.ID, f: f, scale: opts.Scale, background: opts.Background}
+	key := renderKey{board: b.ID, f: f, scale: opts.Scale, background: opts.Background, embedFonts: opts.EmbedFonts}
 	var snap *board.Snapshot
 	if seq, ok := h.headSeq(ctx, b.ID); ok {
 		key.seq = seq
@@ -147,7 +148,7 @@ func (m *Member) export(msg inbound) {
 		defer m.hub.recoverPanic(m, "export")
 		// The render is bounded by its own deadline; the member waits
 		// for it until then or until it leaves.
-		t, err := m.hub.Export(m.gone, m.board, f, export.Options{Scale: scale, Background: bg}, msg.Ref)
+		t, err := m.hub.Export(m.gone, m.board, f, export.Options{Scale: scale, Background: bg, EmbedFonts: msg.EmbedFonts}, msg.Ref)
 		if err != nil {
 			m.log.Warn("export", "format", f, "err", err)
 			m.sendError(err, msg.Ref)

@@ -13,7 +13,7 @@ import (
 )
 
 // Renders in flight. Identical export requests (same board, seq, format
-// and scale) share one render, whichever route (socket or HTTP) asked.
+// and options) share one render, whichever route (socket or HTTP) asked.
 // A render runs on its own goroutine under its own context: it ends when
 // it is done, when its deadline (Config.RenderTimeout) passes, or when the
 // last request waiting for it leaves — never because one of several
@@ -26,6 +26,7 @@ type renderKey struct {
 	f          export.Format
 	scale      int
 	background string // canonical (export.ParseBackground)
+	embedFonts bool   // svg only (export.Options.Normalize)
 }
 
 // flight is one render and the requests waiting for it. done is closed
@@ -130,7 +131,7 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 			return nil, err
 		}
 	}
-	opts := export.Options{Scale: key.scale, Background: key.background}
+	opts := export.Options{Scale: key.scale, Background: key.background, EmbedFonts: key.embedFonts}
 	work, err := export.EstimateWork(snap, key.f, opts)
 	if err != nil {
 		return nil, err
@@ -162,6 +163,7 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 		Format:     key.f,
 		Scale:      key.scale,
 		Background: key.background,
+		EmbedFonts: key.embedFonts,
 		MIME:       key.f.MIME(),
 		Filename:   export.Filename(snap.Title, snap.Seq, key.f),
 		SHA256:     hex.EncodeToString(sum[:]),

@@ -27,7 +27,9 @@ type Transfer struct {
 	Scale   int           `json:"scale"`
 	// Background is export.Options.Background: "" (white) when the
 	// request had none, so files stored before it existed still match.
-	Background string    `json:"background,omitempty"`
+	Background string `json:"background,omitempty"`
+	// EmbedFonts is export.Options.EmbedFonts (SVG with its fonts).
+	EmbedFonts bool      `json:"embedFonts,omitempty"`
 	MIME       string    `json:"mime"`
 	Filename   string    `json:"filename"`
 	Size       int64     `json:"size"`
@@ -51,8 +53,8 @@ type TransferStore interface {
 	Get(id string) (*Transfer, bool)
 	// Find returns a transfer of the same rendering with at least half its
 	// lifetime left, so a download started from it stays resumable.
-	// o is normalized (export.Options.Normalize): its scale and
-	// background are part of the key.
+	// o is normalized (export.Options.Normalize): its scale, background
+	// and embedded fonts are part of the key.
 	Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool)
 }
 
@@ -60,6 +62,11 @@ var (
 	_ TransferStore = (*Transfers)(nil)
 	_ TransferStore = (*RedisTransfers)(nil)
 )
+
+// options are the render options the file was made with.
+func (t *Transfer) options() export.Options {
+	return export.Options{Scale: t.Scale, Background: t.Background, EmbedFonts: t.EmbedFonts}
+}
 
 // ReadAt reads the file's bytes (io.ReaderAt, for chunks and HTTP ranges).
 func (t *Transfer) ReadAt(p []byte, off int64) (int, error) {
@@ -213,7 +220,7 @@ func (ts *Transfers) Find(boardID string, seq uint64, f export.Format, o export.
 	defer ts.mu.Unlock()
 	fresh := ts.now().Add(ts.ttl / 2)
 	for _, t := range ts.byID {
-		if t.BoardID == boardID && t.Seq == seq && t.Format == f && t.Scale == o.Scale && t.Background == o.Background && fresh.Before(t.Expires) {
+		if t.BoardID == boardID && t.Seq == seq && t.Format == f && t.Scale == o.Scale && t.Background == o.Background && t.EmbedFonts == o.EmbedFonts && fresh.Before(t.Expires) {
 			return t, true
 		}
 	}

@@ -35,12 +35,16 @@ func NewRedisTransfers(rdb *redis.Client, prefix string, ttl time.Duration) *Red
 func (rt *RedisTransfers) dataKey(id string) string { return rt.prefix + "xfer:" + id + ":data" }
 func (rt *RedisTransfers) metaKey(id string) string { return rt.prefix + "xfer:" + id + ":meta" }
 
-// findKey indexes a rendering by what makes its bytes; a white page (the
-// default) keeps the key it had before backgrounds existed.
-func (rt *RedisTransfers) findKey(boardID string, seq uint64, f export.Format, scale int, bg string) string {
-	key := fmt.Sprintf("%sxfer-find:%s:%d:%s:%d", rt.prefix, boardID, seq, f, scale)
-	if bg != "" {
-		key += ":" + bg
+// findKey indexes a rendering by what makes its bytes; a white page
+// without embedded fonts (the default) keeps the key it had before
+// backgrounds existed.
+func (rt *RedisTransfers) findKey(boardID string, seq uint64, f export.Format, o export.Options) string {
+	key := fmt.Sprintf("%sxfer-find:%s:%d:%s:%d", rt.prefix, boardID, seq, f, o.Scale)
+	if o.Background != "" {
+		key += ":" + o.Background
+	}
+	if o.EmbedFonts {
+		key += ":fonts"
 	}
 	return key
 }
@@ -63,7 +67,7 @@ func (rt *RedisTransfers) Add(t *Transfer, data []byte) error {
 	_, err = rt.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, rt.dataKey(t.ID), data, rt.ttl)
 		p.Set(ctx, rt.metaKey(t.ID), meta, rt.ttl)
-		p.Set(ctx, rt.findKey(t.BoardID, t.Seq, t.Format, t.Scale, t.Background), t.ID, rt.ttl/2)
+		p.Set(ctx, rt.findKey(t.BoardID, t.Seq, t.Format, t.options()), t.ID, rt.ttl/2)
 		return nil
 	})
 	if err != nil {
@@ -123,7 +127,7 @@ func (rt *RedisTransfers) Get(id string) (*Transfer, bool) {
 func (rt *RedisTransfers) Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), rt.op)
 	defer cancel()
-	id, err := rt.rdb.Get(ctx, rt.findKey(boardID, seq, f, o.Scale, o.Background)).Result()
+	id, err := rt.rdb.Get(ctx, rt.findKey(boardID, seq, f, o)).Result()
 	if errors.Is(err, redis.Nil) || err != nil {
 		return nil, false
 	}

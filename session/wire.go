@@ -25,6 +25,7 @@ type inbound struct {
 	Format     string `json:"format"`
 	Scale      *int   `json:"scale"`
 	Background string `json:"background"` // "#rrggbb" or "transparent"; "" white
+	EmbedFonts bool   `json:"embedFonts"` // svg: carry subsets of its fonts
 	ID         string `json:"id"`
 	Offset     *int64 `json:"offset"`
 

@@ -175,7 +175,7 @@ function main() {
     send: (msg) => conn.send(msg),
     newRef: () => `${clientId}-x${++exportCount}`,
   });
-  new ExportMenu($('[data-testid="export-menu"]', root), $('#export-panel', root), (format, scale, background) => downloads.start(format, scale, background));
+  new ExportMenu($('[data-testid="export-menu"]', root), $('#export-panel', root), (format, scale, background, embedFonts) => downloads.start(format, scale, background, embedFonts));
   conn.on('export.meta', (msg) => downloads.meta(msg));
   conn.on('export.done', (msg) => downloads.done(msg));
   conn.onBinary((frame) => downloads.chunk(frame));

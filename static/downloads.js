@@ -1,7 +1,7 @@
 // Downloads: board exports received over the socket, and their progress
 // items in the page.
 //
-// start(format, scale) sends {"type":"export","ref",…}; the server answers
+// start(format, scale, background, embedFonts) sends {"type":"export","ref",…}; the server answers
 // export.meta (the transfer id, size, sha256, chunk and window sizes), then
 // binary chunks, then export.done. Chunks are written into a preallocated
 // buffer at their offsets (transfer.js); the contiguous prefix is
@@ -44,6 +44,7 @@ import {
  * @property {string} format
  * @property {number} scale
  * @property {string} background "" (white), "transparent" or "#rrggbb"
+ * @property {boolean} embedFonts an SVG with its fonts
  * @property {string} filename
  * @property {number} size bytes (0 until export.meta)
  * @property {number} received bytes received contiguously (what export.ack and export.resume report)
@@ -98,12 +99,14 @@ class Download {
    * @param {string} format
    * @param {number} scale
    * @param {string} background "" (white), "transparent" or "#rrggbb"
+   * @param {boolean} embedFonts an SVG with its fonts
    */
-  constructor(ref, format, scale, background) {
+  constructor(ref, format, scale, background, embedFonts) {
     this.ref = ref;
     this.format = format;
     this.scale = scale;
     this.background = background;
+    this.embedFonts = embedFonts;
     /** The transfer id as the server wrote it, and as a comparable key. */
     this.id = '';
     this.key = '';
@@ -160,6 +163,7 @@ class Download {
       format: this.format,
       scale: this.scale,
       background: this.background,
+      embedFonts: this.embedFonts,
       filename: this.filename,
       size: this.size,
       received: this.buf ? this.buf.contiguous : this.received,
@@ -271,21 +275,22 @@ export class Downloads {
    * @param {string} format json, svg, png or pdf
    * @param {number} [scale] 1–4, for png and pdf
    * @param {string} [background] "" (white), "transparent" or "#rrggbb"; not for json
+   * @param {boolean} [embedFonts] svg only: a self-contained file with its fonts
    * @returns {Download}
    */
-  start(format, scale = 1, background = '') {
-    const d = new Download(this.newRef(), format, isScaled(format) ? scale : 1, format === 'json' ? '' : background);
+  start(format, scale = 1, background = '', embedFonts = false) {
+    const d = new Download(this.newRef(), format, isScaled(format) ? scale : 1, format === 'json' ? '' : background, format === 'svg' && embedFonts);
     d.cancelButton.addEventListener('click', () => this.cancel(d));
     d.retryButton.addEventListener('click', () => {
       this.dismiss(d);
-      this.start(d.format, d.scale, d.background);
+      this.start(d.format, d.scale, d.background, d.embedFonts);
     });
     d.dismissButton.addEventListener('click', () => this.dismiss(d));
     this.all.push(d);
     this.byRef.set(d.ref, d);
     this.list.append(d.item);
     this.list.hidden = false;
-    d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background));
+    d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background, d.embedFonts));
     d.render();
     return d;
   }
@@ -450,7 +455,7 @@ export class Downloads {
     const resumed = new Set();
     for (const d of this.all) {
       if (d.state !== 'receiving') continue;
-      if (!d.key) d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background));
+      if (!d.key) d.sent = this.send(exportRequest(d.ref, d.format, d.scale, d.background, d.embedFonts));
       else if (!resumed.has(d.key)) {
         resumed.add(d.key);
         this.resume(d.key);

@@ -3,10 +3,13 @@
 // aria-pressed on the chosen one), the scale for PNG and PDF
 // (export-scale, 1–4), the page's background for PNG, SVG and PDF
 // (export-background: white, transparent or dark; the board keeps its own
-// colours) and export-start, which hands the choice to the downloads. Both
-// roles have it: viewers may download. The last choice is remembered in
-// localStorage (easel.exportFormat, easel.exportScale,
-// easel.exportBackground).
+// colours), for SVG alone a checkbox to embed the fonts
+// (export-embed-fonts: a self-contained file that renders the same on a
+// computer without them; hidden for the other formats) and export-start,
+// which hands the choice to the downloads. Both roles have it: viewers
+// may download. The last choice is remembered in localStorage
+// (easel.exportFormat, easel.exportScale, easel.exportBackground,
+// easel.exportEmbedFonts).
 // Escape, a click outside or starting closes the panel.
 
 import { clampScale, FORMATS, isScaled } from './transfer.js';
@@ -14,6 +17,7 @@ import { clampScale, FORMATS, isScaled } from './transfer.js';
 const FORMAT_KEY = 'easel.exportFormat';
 const SCALE_KEY = 'easel.exportScale';
 const BACKGROUND_KEY = 'easel.exportBackground';
+const EMBED_FONTS_KEY = 'easel.exportEmbedFonts';
 
 /**
  * @param {() => string | null} read
@@ -31,7 +35,7 @@ export class ExportMenu {
   /**
    * @param {HTMLButtonElement} toggle the export-menu button
    * @param {HTMLElement} panel the panel it opens (hidden)
-   * @param {(format: string, scale: number, background: string) => void} onStart
+   * @param {(format: string, scale: number, background: string, embedFonts: boolean) => void} onStart
    */
   constructor(toggle, panel, onStart) {
     this.toggleButton = toggle;
@@ -51,6 +55,10 @@ export class ExportMenu {
     this.backgroundSelect = panel.querySelector('[data-testid="export-background"]');
     /** @type {HTMLElement | null} */
     this.backgroundField = this.backgroundSelect?.closest('.export-panel__scale') ?? null;
+    /** Optional: a page without it never embeds fonts. @type {HTMLInputElement | null} */
+    this.embedFontsBox = panel.querySelector('[data-testid="export-embed-fonts"]');
+    /** @type {HTMLElement | null} */
+    this.embedFontsField = this.embedFontsBox?.closest('.export-panel__check') ?? null;
     /** @type {HTMLButtonElement} */
     this.startButton = /** @type {HTMLButtonElement} */ (panel.querySelector('[data-testid="export-start"]'));
     if (!this.scaleSelect || !this.startButton) throw new Error('easel: the export panel lacks export-scale or export-start');
@@ -73,6 +81,16 @@ export class ExportMenu {
       });
     }
 
+    this.embedFonts = stored(() => localStorage.getItem(EMBED_FONTS_KEY)) === '1';
+    if (this.embedFontsBox) {
+      const box = this.embedFontsBox;
+      box.checked = this.embedFonts;
+      box.addEventListener('change', () => {
+        this.embedFonts = box.checked;
+        this.remember();
+      });
+    }
+
     toggle.addEventListener('click', () => (this.isOpen ? this.close() : this.open()));
     for (const [f, b] of this.formatButtons) b.addEventListener('click', () => this.choose(f));
     this.scaleSelect.addEventListener('change', () => {
@@ -82,7 +100,8 @@ export class ExportMenu {
     });
     this.startButton.addEventListener('click', () => {
       this.close();
-      this.onStart(this.format, isScaled(this.format) ? this.scale : 1, this.format === 'json' ? '' : this.background);
+      const svg = this.format === 'svg';
+      this.onStart(this.format, isScaled(this.format) ? this.scale : 1, this.format === 'json' ? '' : this.background, svg && this.embedFonts);
     });
     document.addEventListener('pointerdown', (ev) => {
       if (!this.isOpen || !(ev.target instanceof Node)) return;
@@ -131,6 +150,7 @@ export class ExportMenu {
       localStorage.setItem(FORMAT_KEY, this.format);
       localStorage.setItem(SCALE_KEY, String(this.scale));
       localStorage.setItem(BACKGROUND_KEY, this.background);
+      localStorage.setItem(EMBED_FONTS_KEY, this.embedFonts ? '1' : '');
     } catch {
       // storage blocked: the choice lasts for this page only
     }
@@ -143,6 +163,8 @@ export class ExportMenu {
     if (this.scaleField) this.scaleField.classList.toggle('is-off', !scaled);
     if (this.backgroundSelect) this.backgroundSelect.disabled = this.format === 'json';
     if (this.backgroundField) this.backgroundField.classList.toggle('is-off', this.format === 'json');
+    if (this.embedFontsBox) this.embedFontsBox.disabled = this.format !== 'svg';
+    if (this.embedFontsField) this.embedFontsField.hidden = this.format !== 'svg';
     this.startButton.textContent = `Download ${this.format.toUpperCase()}`;
   }
 }

@@ -49,20 +49,23 @@ export function clampScale(value) {
 }
 
 /**
- * The export request for a format, scale and background (each only where
- * it applies: no scale for SVG and JSON, no background for JSON; an empty
- * background is the server's default, white).
+ * The export request for a format, scale, background and embedded fonts
+ * (each only where it applies: no scale for SVG and JSON, no background
+ * for JSON, embedded fonts for SVG alone; an empty background is the
+ * server's default, white).
  * @param {string} ref
  * @param {string} format
  * @param {number} [scale]
  * @param {string} [background] "#rrggbb", "transparent" or ""
- * @returns {{type: 'export', ref: string, format: string, scale?: number, background?: string}}
+ * @param {boolean} [embedFonts] a self-contained SVG
+ * @returns {{type: 'export', ref: string, format: string, scale?: number, background?: string, embedFonts?: boolean}}
  */
-export function exportRequest(ref, format, scale = 1, background = '') {
-  /** @type {{type: 'export', ref: string, format: string, scale?: number, background?: string}} */
+export function exportRequest(ref, format, scale = 1, background = '', embedFonts = false) {
+  /** @type {{type: 'export', ref: string, format: string, scale?: number, background?: string, embedFonts?: boolean}} */
   const msg = { type: 'export', ref, format };
   if (isScaled(format)) msg.scale = clampScale(scale);
   if (background && format !== 'json') msg.background = background;
+  if (embedFonts && format === 'svg') msg.embedFonts = true;
   return msg;
 }
 

@@ -164,6 +164,11 @@ test('export requests carry a clamped scale only for png and pdf', () => {
   assert.deepEqual(exportRequest('r1', 'png', 2, '#121212'), { type: 'export', ref: 'r1', format: 'png', scale: 2, background: '#121212' });
   assert.deepEqual(exportRequest('r1', 'json', 1, 'transparent'), { type: 'export', ref: 'r1', format: 'json' });
   assert.deepEqual(exportRequest('r1', 'pdf', 1, ''), { type: 'export', ref: 'r1', format: 'pdf', scale: 1 });
+  // Embedded fonts: SVG alone, and only when asked for.
+  assert.deepEqual(exportRequest('r1', 'svg', 1, '', true), { type: 'export', ref: 'r1', format: 'svg', embedFonts: true });
+  assert.deepEqual(exportRequest('r1', 'svg', 1, '', false), { type: 'export', ref: 'r1', format: 'svg' });
+  assert.deepEqual(exportRequest('r1', 'png', 2, '', true), { type: 'export', ref: 'r1', format: 'png', scale: 2 });
+  assert.deepEqual(exportRequest('r1', 'json', 1, '', true), { type: 'export', ref: 'r1', format: 'json' });
   assert.equal(clampScale('2'), 2);
   assert.equal(clampScale(0), 1);
   assert.equal(clampScale('x'), 1);
