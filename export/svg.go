@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -20,10 +21,16 @@ const svgFontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neu
 
 // svgFamilies is the font stack of an SVG export: the set's families in
 // its fallback order (the fonts the PNG draws with, where the viewer has
-// them installed), then the client's generic stack. Names are quoted, with
-// anything that could end a quote or a declaration left out.
+// them installed), the emoji face last of them, then the client's generic
+// stack. Names are quoted, with anything that could end a quote or a
+// declaration left out.
+//
+// The emoji face goes last because a stack is no unicode-range: the
+// server's set has it second so that emoji come in colour, but it also maps
+// the space and the digits (keycap bases), so in a viewer without the Go
+// font every space and digit would come from it, far apart or blank.
 func svgFamilies(set *fonts.Set) string {
-	var b strings.Builder
+	var b, last strings.Builder
 	seen := map[string]bool{}
 	for _, f := range set.Faces {
 		name := cssFamily(f.Family)
@@ -31,9 +38,13 @@ func svgFamilies(set *fonts.Set) string {
 			continue
 		}
 		seen[name] = true
+		if slices.Contains(f.Scripts, "Emoji") {
+			last.WriteString("'" + name + "', ")
+			continue
+		}
 		b.WriteString("'" + name + "', ")
 	}
-	return b.String() + svgFontFamily
+	return b.String() + last.String() + svgFontFamily
 }
 
 // cssFamily is a family name safe to quote in CSS and in an attribute:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"github.com/easel-app/easel/fonts"
 	"io"
 	"strings"
 	"testing"
@@ -104,5 +105,21 @@ func TestSVGDrawsEveryKind(t *testing.T) {
 	}
 	if !bytes.Contains(data, []byte(`transform="rotate(`)) {
 		t.Error("rotated elements have no rotate transform")
+	}
+}
+
+// The emoji face maps the space and the digits: in a font stack (no
+// unicode-range) it must come after every other face of the set, or a
+// viewer without the Go font draws spaces and digits with it.
+func TestSVGFontStackPutsEmojiLast(t *testing.T) {
+	set := &fonts.Set{Faces: []*fonts.Face{
+		{Family: "Go", Scripts: []string{"Latin"}},
+		{Family: "Noto Color Emoji", Scripts: []string{"Emoji"}},
+		{Family: "Noto Sans CJK JP", Scripts: []string{"CJK"}},
+		{Family: "Noto Sans Arabic", Scripts: []string{"Arabic"}},
+	}}
+	want := "'Go', 'Noto Sans CJK JP', 'Noto Sans Arabic', 'Noto Color Emoji', " + svgFontFamily
+	if got := svgFamilies(set); got != want {
+		t.Fatalf("font stack\n got %s\nwant %s", got, want)
 	}
 }
