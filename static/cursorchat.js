@@ -38,6 +38,7 @@ const FADE_MS = 200;
  * @property {HTMLElement} el
  * @property {string} id
  * @property {boolean} own one's own message, at one's pointer
+ * @property {HTMLElement} name the sender's name, in the bubble only when it has no cursor to stand beside
  * @property {ReturnType<typeof setTimeout>} timer
  */
 
@@ -165,9 +166,9 @@ export class CursorChat {
     const body = document.createElement('span');
     body.className = 'cursor-chat__text';
     body.textContent = text;
-    el.append(name, body);
+    el.append(body);
     this.around.layer.append(el);
-    const bubble = { el, id, own, timer: setTimeout(() => this.expire(bubble), CHAT_MS) };
+    const bubble = { el, id, own, name, timer: setTimeout(() => this.expire(bubble), CHAT_MS) };
     this.bubbles.set(id, bubble);
     this.position(bubble);
     this.schedule();
@@ -203,7 +204,12 @@ export class CursorChat {
     if (!at) return;
     // Under the cursor's name label (one's own: where the input was); with
     // no cursor, the name shows in the bubble.
-    bubble.el.classList.toggle('cursor-chat--named', !at.cursor && !bubble.own);
+    const named = !at.cursor && !bubble.own;
+    if (named !== bubble.name.isConnected) {
+      if (named) bubble.el.prepend(bubble.name);
+      else bubble.name.remove();
+    }
+    bubble.el.classList.toggle('cursor-chat--named', named);
     const { offsetWidth: w, offsetHeight: h } = bubble.el;
     // Centred on a view's centre; else beside the cursor, kept on screen
     // (the cursor near the right edge: the bubble moves left under it).

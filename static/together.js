@@ -47,7 +47,10 @@ export function setupTogether({ root, stage, surface, layer, conn, viewport, cur
     onChange: (id) => presence.setFollowing(id),
     notify,
   });
-  const views = new ViewReporter({ viewport, screen, send: (msg) => conn.send(msg) });
+  // Views go out once welcomed (the welcome itself sends the first): the
+  // server has no member to give one before.
+  let welcomed = false;
+  const views = new ViewReporter({ viewport, screen, send: (msg) => welcomed && conn.send(msg) });
   new ResizeObserver(() => {
     views.resized();
     follow.resized();
@@ -136,6 +139,7 @@ export function setupTogether({ root, stage, surface, layer, conn, viewport, cur
   });
 
   conn.on('welcome', () => {
+    welcomed = true;
     follow.welcomed((id) => presence.get(id) !== undefined);
     views.welcomed();
   });
@@ -144,7 +148,10 @@ export function setupTogether({ root, stage, surface, layer, conn, viewport, cur
     follow.peerLeft(msg.id);
     chat.remove(msg.id);
   });
-  conn.onDisconnect(() => chat.clear());
+  conn.onDisconnect(() => {
+    welcomed = false;
+    chat.clear();
+  });
   conn.on('presence', (msg) => {
     const news = readPresence(msg);
     const you = session().you;
