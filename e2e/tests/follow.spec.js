@@ -269,12 +269,16 @@ test('reactions: E opens a keyboard picker, the emoji floats up from the sender�
     await expect(bob.page.getByTestId('reaction')).toHaveCount(0, { timeout: 5_000 });
   });
 
-  await test.step('Carol (view link) reacts with a digit: ❤️ on Alice’s page', async () => {
+  await test.step('Carol (view link) reacts with a digit: ❤️ on Alice’s page, fading in place there as Alice asks for less motion', async () => {
+    await alice.page.emulateMedia({ reducedMotion: 'reduce' });
     await moveMouseOnCanvas(carol.page, 0.3, 0.3);
     await carol.page.keyboard.press('e');
     await expect(carol.page.getByTestId('reaction-picker')).toBeVisible();
     await carol.page.keyboard.press('2');
-    await expect(alice.page.locator(`[data-testid="reaction"][data-peer-id="${ids.carol}"]`).first()).toHaveText('❤️');
+    const heart = alice.page.locator(`[data-testid="reaction"][data-peer-id="${ids.carol}"]`).first();
+    await expect(heart).toHaveText('❤️');
+    await expect(heart).toHaveCSS('animation-name', 'reaction-fade');
+    await alice.page.emulateMedia({ reducedMotion: 'no-preference' });
   });
 
   await test.step('Escape closes the picker and sends nothing; 0 is the eraser now', async () => {
