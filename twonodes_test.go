@@ -45,15 +45,17 @@ func redisPrefix(t *testing.T) string {
 	return prefix
 }
 
-// peer is a minimal protocol client for node tests.
+// peer is a minimal protocol client for node tests. Each message it
+// records carries the number of the frame it came in as "_frame".
 type peer struct {
-	t    *testing.T
-	conn *websocket.Conn
-	you  string
-	mu   sync.Mutex
-	msgs []map[string]any
-	wmu  sync.Mutex
-	done chan struct{}
+	t      *testing.T
+	conn   *websocket.Conn
+	you    string
+	mu     sync.Mutex
+	msgs   []map[string]any
+	frames int
+	wmu    sync.Mutex
+	done   chan struct{}
 }
 
 func joinNode(t *testing.T, url, name string) *peer {
@@ -72,9 +74,11 @@ func joinNode(t *testing.T, url, name string) *peer {
 				return
 			}
 			p.mu.Lock()
+			p.frames++
 			for _, line := range strings.Split(string(data), "\n") {
 				var m map[string]any
 				if json.Unmarshal([]byte(line), &m) == nil {
+					m["_frame"] = p.frames
 					p.msgs = append(p.msgs, m)
 				}
 			}
@@ -150,21 +154,7 @@ func hasCursor(id string, x float64) func(map[string]any) bool {
 // and node B see each other's join, cursors and ops with contiguous seqs; a
 // view member on B sees edits made on A.
 func TestTwoNodesShareABoard(t *testing.T) {
-	prefix := redisPrefix(t)
-	args := func() []string {
-		return []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--redis", testRedisURL(), "--redis-prefix", prefix}
-	}
-	addrA, _ := startRun(t, args(), nil)
-	addrB, _ := startRun(t, args(), nil)
-
-	res, err := http.Post("http://"+addrA+"/api/boards", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b struct{ ID, ViewID string }
-	json.NewDecoder(res.Body).Decode(&b)
-	res.Body.Close()
-	t.Cleanup(http.DefaultClient.CloseIdleConnections)
+	addrA, addrB, b := twoNodesWithABoard(t)
 	if status := getStatus(t, "http://"+addrB+"/b/"+b.ID); status != 200 {
 		t.Fatalf("node B does not know the board node A created: %d", status)
 	}
@@ -216,6 +206,26 @@ func TestTwoNodesShareABoard(t *testing.T) {
 	if status := getStatus(t, "http://"+addrB+"/readyz"); status != 200 {
 		t.Fatalf("/readyz on node B: %d", status)
 	}
+}
+
+// twoNodesWithABoard starts two nodes on one Redis (a key space of the
+// test's own) and creates a board on the first.
+func twoNodesWithABoard(t *testing.T) (addrA, addrB string, b struct{ ID, ViewID string }) {
+	t.Helper()
+	prefix := redisPrefix(t)
+	args := func() []string {
+		return []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--redis", testRedisURL(), "--redis-prefix", prefix}
+	}
+	addrA, _ = startRun(t, args(), nil)
+	addrB, _ = startRun(t, args(), nil)
+	res, err := http.Post("http://"+addrA+"/api/boards", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(res.Body).Decode(&b)
+	res.Body.Close()
+	t.Cleanup(http.DefaultClient.CloseIdleConnections)
+	return addrA, addrB, b
 }
 
 func getStatus(t *testing.T, url string) int {

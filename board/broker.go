@@ -11,10 +11,13 @@ const (
 	EventJoin EventKind = "join"
 	// EventLeave: PeerID left the board.
 	EventLeave EventKind = "leave"
-	// EventCursors: a batch of cursor positions and cursors gone, published
-	// at most once per room per tick by each node.
+	// EventCursors: a batch of cursor positions and cursors gone, and of
+	// presence (drafts, views, chat, reactions, summons), published at most
+	// once per room per tick by each node.
 	EventCursors EventKind = "cursors"
-	// EventOps: an ops message, published after it was committed.
+	// EventOps: an ops message, published after it was committed. DraftGen,
+	// when set, is the author's draft that the message commits: every node
+	// clears it (and any older draft of the author) as it applies the ops.
 	EventOps EventKind = "ops"
 	// EventPresence: a node's heartbeat for a board: its local members
 	// (Peers) and the seq its room holds (Seq). Peers of a node that stops
@@ -37,6 +40,9 @@ type Event struct {
 	Ops     *OpsMessage `json:"o,omitempty"`
 	Peers   []Peer      `json:"ps,omitempty"`
 	Seq     uint64      `json:"s,omitempty"`
+	// Presence rides EventCursors; DraftGen rides EventOps.
+	Presence *Presence `json:"pr,omitempty"`
+	DraftGen uint64    `json:"dg,omitempty"`
 }
 
 // Broker fans room events out to every node that has members on a board.

@@ -6,10 +6,12 @@ import "math"
 const MaxCoordinate = 1e7
 
 // Cursor is one peer's latest pointer position in board coordinates.
+// Laser marks a laser-pointer position, drawn by others as a fading trail.
 type Cursor struct {
-	Peer string  `json:"p"`
-	X    float64 `json:"x"`
-	Y    float64 `json:"y"`
+	Peer  string  `json:"p"`
+	X     float64 `json:"x"`
+	Y     float64 `json:"y"`
+	Laser bool    `json:"l,omitempty"`
 }
 
 // ValidCoordinate reports whether v is finite and within MaxCoordinate.

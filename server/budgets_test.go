@@ -24,6 +24,10 @@ func TestCheapMessageFloodIsClosed(t *testing.T) {
 		"export.resume": `{"type":"export.resume","id":"00000000-0000-4000-8000-000000000000","offset":0}`,
 		"hello":         `{"type":"hello","name":"again","color":"#336699"}`,
 		"unknown":       `{"type":"nonsense"}`,
+		"view":          `{"type":"view","x":0,"y":0,"w":800,"h":600}`,
+		"chat":          `{"type":"chat","text":"spam"}`,
+		"react":         `{"type":"react","emoji":"💩"}`,
+		"summon":        `{"type":"summon"}`,
 		"malformed":     `{"type":"cursor","x":"left"}`,
 	}
 	app := newTestApp(t)

@@ -86,8 +86,14 @@ type wireMsg struct {
 	Chunk     int64             `json:"chunk"`
 	Window    int64             `json:"window"`
 	Expires   string            `json:"expires"`
-	Raw       string            `json:"-"`
-	Frame     int               `json:"-"`
+	// presence
+	Drafts    [][]json.RawMessage `json:"drafts"`
+	Views     [][]any             `json:"views"`
+	ChatLines [][]string          `json:"chat"`
+	Reactions [][]string          `json:"reactions"`
+	Summon    string              `json:"summon"`
+	Raw       string              `json:"-"`
+	Frame     int                 `json:"-"`
 }
 
 func dialWS(t testing.TB, url string, header http.Header, subprotocols ...string) (*websocket.Conn, *http.Response, error) {

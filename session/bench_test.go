@@ -67,7 +67,7 @@ func (br *benchRoom) moveAll(step int) {
 	br.r.flushPending = true
 	br.r.mu.Unlock()
 	for i, m := range br.members {
-		br.r.setCursor(m, 100.5+float64(i), 200.25+float64(step%128))
+		br.r.setCursor(m, 100.5+float64(i), 200.25+float64(step%128), false)
 	}
 }
 

@@ -30,11 +30,17 @@ const (
 	classAck
 	classResume
 	classCancel
+	classDraft
+	classView
+	classChat
+	classReact
+	classSummon
 	classOther // unknown types, and lines of the wrong shape
 	numClasses
 )
 
-var classNames = [numClasses]string{"hello", "cursor", "ops", "export", "export.ack", "export.resume", "export.cancel", "unknown"}
+var classNames = [numClasses]string{"hello", "cursor", "ops", "export", "export.ack", "export.resume", "export.cancel",
+	"draft", "view", "chat", "react", "summon", "unknown"}
 
 func classOf(t string) msgClass {
 	for c, name := range classNames[:classOther] {
@@ -53,6 +59,9 @@ type connBudgets struct {
 	msgs     [numClasses]budget
 	bytes    budget // every line
 	opsBytes budget // ops lines
+	// chat is the one budget chat and react share: a count in a sliding
+	// window, not a rate (see windowBudget).
+	chat windowBudget
 	// ackCredit is how many chunks sent to the connection have been
 	// turned into export.ack tokens so far (see exportChunksSent).
 	ackCredit int64
@@ -65,6 +74,9 @@ func newConnBudgets(cfg Config) connBudgets {
 	}
 	cb.msgs[classCursor] = newBudget(cfg.CursorRate)
 	cb.msgs[classOps] = newBudget(cfg.OpsRate)
+	cb.msgs[classDraft] = newBudget(cfg.CursorRate)
+	cb.msgs[classView] = newBudget(cfg.CursorRate)
+	cb.chat = newWindowBudget(cfg.ChatMessages, cfg.ChatWindow, cfg.ControlRate)
 	cb.msgs[classAck] = newBudget(cfg.AckRate)
 	cb.bytes = newBudget(cfg.BytesRate)
 	cb.opsBytes = newBudget(cfg.OpsBytesRate)
@@ -74,7 +86,7 @@ func newConnBudgets(cfg Config) connBudgets {
 // rate is the per-second rate of class c, for error messages.
 func (cfg *Config) rate(c msgClass) float64 {
 	switch c {
-	case classCursor:
+	case classCursor, classDraft, classView:
 		return cfg.CursorRate
 	case classOps:
 		return cfg.OpsRate
@@ -97,9 +109,16 @@ func (m *Member) withinBudget(c msgClass, n int, ref, id string) bool {
 		b.msgs[classAck].accept.grant(float64(sent - b.ackCredit))
 		b.ackCredit = sent
 	}
-	v := b.msgs[c].check(now)
+	var v verdict
 	what := "more than %.0f " + classNames[c] + " messages per second"
 	rate := m.hub.cfg.rate(c)
+	if c == classChat || c == classReact {
+		v = b.chat.check(now)
+		what = "more than %.0f chat and react messages together in any " + m.hub.cfg.ChatWindow.String()
+		rate = float64(m.hub.cfg.ChatMessages)
+	} else {
+		v = b.msgs[c].check(now)
+	}
 	if v == accepted {
 		v = b.bytes.checkN(now, float64(n))
 		what, rate = "more than %.0f bytes of messages per second", m.hub.cfg.BytesRate
@@ -125,8 +144,11 @@ func (m *Member) withinOpsBytes(n int, ref string) bool {
 
 // obey acts on a verdict for a message of class c: true to handle it.
 // Refused ops messages are each answered (the client must roll back that
-// ref); any other refusal is told once per run of refusals, so refusals
-// never answer a flood line by line. A flood closes with 1008.
+// ref), and so are refused chat and react messages (a person typed each
+// one; their budget is a handful, and a flood of them closes long before
+// the answers cost anything); any other refusal is told once per run of
+// refusals, so refusals never answer a flood line by line. A flood closes
+// with 1008.
 func (m *Member) obey(v verdict, c msgClass, ref, id, what string, rate float64) bool {
 	if v == accepted {
 		return true
@@ -135,7 +157,7 @@ func (m *Member) obey(v verdict, c msgClass, ref, id, what string, rate float64)
 	switch {
 	case v == flooding:
 		m.closeWith(websocket.ClosePolicyViolation, classNames[c]+" rate limit exceeded far beyond burst")
-	case v == refusedTell || c == classOps:
+	case v == refusedTell || c == classOps || c == classChat || c == classReact:
 		m.send(encode(errorMsg{Type: "error", Code: board.CodeRateLimited, Message: fmt.Sprintf(what, rate), Ref: ref, ID: id}))
 	}
 	return false

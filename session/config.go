@@ -45,11 +45,26 @@ type Config struct {
 	MaxLingering int
 	// CursorRate and OpsRate are per-connection message budgets per second;
 	// bursts of twice the rate are allowed (so are all the rates below).
+	// draft and view each have a budget of CursorRate of their own.
 	CursorRate, OpsRate float64
 	// ControlRate is the per-connection budget, in messages per second, of
-	// each other type — hello, export, export.resume, export.cancel, and
-	// unknown types or malformed lines together — each type its own.
+	// each other type — hello, export, export.resume, export.cancel,
+	// summon, and unknown types or malformed lines together — each type
+	// its own.
 	ControlRate float64
+	// ChatMessages is how many chat and react messages together a
+	// connection may send in any ChatWindow; more are refused with
+	// rate_limited (a flood of them, past ControlRate, closes with 1008).
+	ChatMessages int
+	ChatWindow   time.Duration
+	// DraftBytesPerTick bounds the draft elements (their encoded bytes) a
+	// room publishes per tick for its members on this node; the drafts
+	// past it wait for the next tick (they are latest-wins, so a deferred
+	// one is only late, never lost). At least one always goes. The default,
+	// one largest frame, holds S2's 200 members each drafting a 200-point
+	// stroke (~2.5 KB) and bounds a board's drafts through the broker at
+	// 30 MiB/s per node.
+	DraftBytesPerTick int
 	// AckRate is export.ack's base budget per connection and second; every
 	// chunk sent to the connection adds one ack on top, so a download
 	// acknowledged chunk by chunk is never limited, however fast.
@@ -121,6 +136,9 @@ func DefaultConfig() Config {
 		OpsRate:            75,
 		ControlRate:        20,
 		AckRate:            60,
+		ChatMessages:       5,
+		ChatWindow:         10 * time.Second,
+		DraftBytesPerTick:  1 << 20,
 		BytesRate:          16 << 20,
 		OpsBytesRate:       8 << 20,
 		BoardOpsBytesRate:  16 << 20,

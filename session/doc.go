@@ -4,9 +4,11 @@
 //
 // Data flow: a member's frames are read on melody's read loop for that
 // session (one goroutine per connection, so a member's messages are handled
-// one at a time and in order). Cursor moves update the room; at most once
-// per tick a room publishes its local cursor changes through the Broker and
-// writes every member one frame with what changed. Everything a member is
+// one at a time and in order). Cursor moves, and presence beyond cursors
+// (drafts, views, chat, reactions, summons: presencestate.go), update the
+// room; at most once per tick a room publishes its local changes of both
+// through the Broker, in one event, and writes every member one frame with
+// what changed: its `cursors` and its `presence` message (tickframe.go). Everything a member is
 // sent goes through its Outbox, which packs all messages queued while a
 // frame is being written into the next frame (newline-delimited), and
 // closes the member with 1013 when it cannot keep up.

@@ -31,14 +31,18 @@ func FuzzClientFrame(f *testing.F) {
 	f.Add([]byte(`{"type":"cursor","x":-0.5e+3,"y":1E2}`))
 	f.Add([]byte(`{"type":"cursor","x":1e400,"y":0}`))
 	f.Add([]byte(`{"type":"cursor","x":01,"y":0}`))
+	f.Add([]byte(`{"type":"cursor","x":3,"y":-4.5,"laser":true}`))
+	f.Add([]byte(`{"type":"cursor","x":3,"y":4,"laser":false}`))
+	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"stroke","points":[[0,0],[1,1]]}}`))
+	f.Add([]byte(`{"type":"view","x":0,"y":0,"w":800,"h":600}` + "\n" + `{"type":"chat","text":"hi"}` + "\n" + `{"type":"react","emoji":"👍"}` + "\n" + `{"type":"summon"}`))
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		// The hand-written cursor decoder agrees with encoding/json on
 		// every line it accepts.
-		if x, y, ok := fastCursor(frame); ok {
+		if x, y, laser, ok := fastCursor(frame); ok {
 			var slow inbound
 			if !json.Valid(frame) || json.Unmarshal(frame, &slow) != nil || slow.Type != "cursor" ||
-				slow.X == nil || slow.Y == nil || *slow.X != x || *slow.Y != y || slow.Gone {
-				t.Fatalf("fastCursor(%q) = %v, %v; encoding/json disagrees", frame, x, y)
+				slow.X == nil || slow.Y == nil || *slow.X != x || *slow.Y != y || slow.Gone || slow.Laser != laser {
+				t.Fatalf("fastCursor(%q) = %v, %v, %v; encoding/json disagrees", frame, x, y, laser)
 			}
 		}
 		splitLines(frame, func(line []byte) bool {

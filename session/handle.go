@@ -74,6 +74,16 @@ func (m *Member) handle(msg inbound, line []byte) bool {
 		return m.cursor(msg)
 	case "ops":
 		return m.ops(msg, line)
+	case "draft":
+		m.draft(msg)
+	case "view":
+		m.view(msg)
+	case "chat":
+		m.chat(msg)
+	case "react":
+		m.react(msg)
+	case "summon":
+		m.summon()
 	case "export":
 		m.export(msg)
 	case "export.ack":
@@ -197,8 +207,8 @@ func (m *Member) welcome(ws welcomeState) []byte {
 // welcomePlaceholder stands for the elements while the welcome is encoded.
 const welcomePlaceholder = `"elements":0,`
 
-// cursor handles a pointer move or `gone: true` (the member's cursor
-// budget was checked in onText).
+// cursor handles a pointer move (a laser pointer's with `laser: true`) or
+// `gone: true` (the member's cursor budget was checked in onText).
 func (m *Member) cursor(msg inbound) bool {
 	r := m.room.Load()
 	if msg.Gone {
@@ -209,6 +219,6 @@ func (m *Member) cursor(msg inbound) bool {
 		m.sendError(board.Errorf(board.CodeBadRequest, "cursor needs finite x and y with |v| ≤ 1e7, or gone: true"), "")
 		return true
 	}
-	r.setCursor(m, *msg.X, *msg.Y)
+	r.setCursor(m, *msg.X, *msg.Y, msg.Laser)
 	return true
 }

@@ -48,7 +48,13 @@ type Member struct {
 	opsQueue chan opsRequest
 
 	// Room state: guarded by room.mu.
-	fullCursorsDue bool // the next flush sends it every known cursor, not only changes
+	fullDue bool // the next flush sends it every known cursor, draft and view, not only changes
+
+	// Read-loop state of the member's drafts: the id of the element of its
+	// latest draft ("" when it has none) and the number of its drafts so
+	// far (board.Draft.Gen).
+	draftID  string
+	draftGen uint64
 }
 
 // admitted reports whether the member has said hello (read loop only).
@@ -57,18 +63,14 @@ func (m *Member) admitted() bool { return m.room.Load() != nil }
 // send queues one encoded message; false when the member is gone.
 func (m *Member) send(msg []byte) bool { return m.outbox.Enqueue(msg) }
 
-// sendCursors queues a member's `cursors` message: shared (owner nil) or
-// its own in a pool buffer, which goes back once written. The baseline
-// (Tick 0) writes it unpacked instead, and its buffer is left to the GC.
-func (m *Member) sendCursors(msg []byte, owner *[]byte) {
+// sendTick queues a member's tick frame (tickframe.go): shared (owner
+// nil) or its own in a pool buffer, which goes back once written.
+func (m *Member) sendTick(frame []byte, owner *[]byte) {
 	switch {
-	case msg == nil:
-	case m.hub.cfg.Tick == 0:
-		m.sendUnpacked(msg)
 	case owner != nil:
 		m.outbox.EnqueueOwned(owner)
-	default:
-		m.send(msg)
+	case frame != nil:
+		m.send(frame)
 	}
 }
 

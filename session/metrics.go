@@ -18,6 +18,7 @@ type Metrics struct {
 	RateLimited        *prometheus.CounterVec
 	Panics             prometheus.Counter
 	TickDuration       prometheus.Histogram
+	DraftsDeferred     prometheus.Counter
 	ExportBytes        prometheus.Counter
 	Renders            *prometheus.HistogramVec
 	RendersStarted     prometheus.Counter
@@ -52,8 +53,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Panics: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "easel_handler_panics_total", Help: "Panics recovered in session handlers."}),
 		TickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "easel_tick_duration_seconds", Help: "Time one room tick takes (publish and fan-out of cursors).",
+			Name: "easel_tick_duration_seconds", Help: "Time one room tick takes (publish and fan-out of cursors and presence).",
 			Buckets: prometheus.ExponentialBuckets(5e-6, 3, 10)}),
+		DraftsDeferred: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_drafts_deferred_total", Help: "Drafts a room tick left for the next one, past the drafts bytes per tick."}),
 		ExportBytes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "easel_export_bytes_total", Help: "Export file bytes sent over sockets (chunk payloads)."}),
 		Renders: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -69,7 +72,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "easel_snapshot_loads_total", Help: "Boards loaded from the store for an export or an import (not by a room)."}),
 	}
 	reg.MustRegister(m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
-		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.ExportBytes, m.Renders,
+		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.DraftsDeferred, m.ExportBytes, m.Renders,
 		m.RendersStarted, m.RendersCancelled, m.RenderTimeouts, m.SnapshotLoads)
 	return m
 }

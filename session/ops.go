@@ -10,6 +10,10 @@ import (
 type opsRequest struct {
 	ref string
 	ops []board.Op
+	// draftGen is the author's draft these ops commit (they put its
+	// element), read when the message was: a draft sent after it is newer
+	// and stays. 0 for none.
+	draftGen uint64
 }
 
 // ops handles an `ops` message on the read loop (its message budget was
@@ -35,7 +39,7 @@ func (m *Member) ops(msg inbound, line []byte) bool {
 		m.startCommitWorker()
 	}
 	select {
-	case m.opsQueue <- opsRequest{ref: ref, ops: ops}:
+	case m.opsQueue <- opsRequest{ref: ref, ops: ops, draftGen: m.draftCommitted(ops)}:
 	default:
 		m.sendError(board.Errorf(board.CodeRateLimited, "too many ops messages waiting to be saved; retry"), ref)
 	}
@@ -75,15 +79,16 @@ func (m *Member) commitOps() {
 			}
 			m.sendError(err, req.ref)
 		case dup:
-			m.answerResent(&committed)
+			m.answerResent(&committed, req.draftGen)
 		default:
 			r := m.room.Load()
 			if r.commitLost(&committed) {
 				r.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
 			}
 			// Published even then: the other nodes' rooms see the
-			// contradiction too and reload.
-			r.publish(board.Event{Kind: board.EventOps, Ops: &committed})
+			// contradiction too and reload. Every room clears the draft
+			// the ops commit as it applies them.
+			r.publish(board.Event{Kind: board.EventOps, Ops: &committed, DraftGen: req.draftGen})
 		}
 	}
 }
@@ -96,7 +101,7 @@ func (m *Member) commitOps() {
 // seq order and skip seqs they have), and the author's copy of the
 // broadcast is its ack, as for any commit. Otherwise only the author is
 // answered.
-func (m *Member) answerResent(committed *board.OpsMessage) {
+func (m *Member) answerResent(committed *board.OpsMessage, draftGen uint64) {
 	r := m.room.Load()
 	if committed.Ops == nil || r.applied(committed.Seq) {
 		// (No ops: the store kept the ref but no longer the message, so
@@ -104,7 +109,7 @@ func (m *Member) answerResent(committed *board.OpsMessage) {
 		m.send(encodeOps(committed))
 		return
 	}
-	r.publish(board.Event{Kind: board.EventOps, Ops: committed})
+	r.publish(board.Event{Kind: board.EventOps, Ops: committed, DraftGen: draftGen})
 }
 
 // checkLimits tells whether ops would take the room's board past the

@@ -109,7 +109,8 @@ func (r *Room) expireSilentNodes(now time.Time) {
 	}
 }
 
-// dropPeerLocked removes a remote peer: leave, and its cursor gone.
+// dropPeerLocked removes a remote peer: leave, its cursor gone and its
+// draft cleared.
 func (r *Room) dropPeerLocked(id string) {
 	delete(r.peerNode, id)
 	if _, known := r.peers[id]; !known {
@@ -118,5 +119,6 @@ func (r *Room) dropPeerLocked(id string) {
 	delete(r.peers, id)
 	r.sendAllLocked(encode(leaveMsg{Type: "leave", ID: id}), id)
 	r.dropCursorLocked(id)
+	r.presence.drop(id)
 	r.scheduleLocked()
 }

@@ -11,7 +11,9 @@ import (
 )
 
 // Room is one board's live state on this node: its local members, everyone
-// present on the board (on any node), and the latest cursor of each.
+// present on the board (on any node), and the latest cursor of each, and
+// their presence beyond cursors (drafts, views, chat, reactions, summons:
+// presencestate.go), which travels and is flushed with the cursors.
 //
 // Cursors are latest-wins. A local move only marks the member's cursor
 // dirty; at most once per tick the room publishes this node's dirty cursors
@@ -48,7 +50,9 @@ type Room struct {
 	localGone      map[string]struct{}     // local cursors gone, not yet published
 	flushPending   bool                    // a tick is scheduled or running
 	lastTick       time.Time
-	batch          cursorBatch // reused by every flush
+	batch          cursorBatch   // reused by every flush
+	presence       roomPresence  // drafts, views and events (presencestate.go)
+	presenceBatch  presenceBatch // reused by every flush
 
 	// opsBytes is the board's ops bytes budget on this node, shared by
 	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
@@ -70,6 +74,7 @@ func newRoom(id string, h *Hub) *Room {
 		localGone:  make(map[string]struct{}),
 		nodeSeen:   make(map[string]time.Time),
 		peerNode:   make(map[string]string),
+		presence:   newRoomPresence(),
 	}
 }
 
@@ -148,8 +153,8 @@ func (r *Room) admitLocked(m *Member, since *since) {
 	}
 	r.members[m.peer.ID] = m
 	m.room.Store(r)
-	if len(r.cursors) > 0 {
-		m.fullCursorsDue = true
+	if len(r.cursors) > 0 || r.presence.hasState() {
+		m.fullDue = true
 		r.scheduleLocked()
 	}
 }
@@ -210,15 +215,16 @@ func (r *Room) remove(m *Member) {
 	delete(r.members, m.peer.ID)
 	delete(r.localDirty, m.peer.ID)
 	delete(r.localGone, m.peer.ID)
+	r.presence.forgetLocal(m.peer.ID)
 	r.mu.Unlock()
 
 	r.publish(board.Event{Kind: board.EventLeave, PeerID: m.peer.ID})
 	r.hub.releaseRoom(r)
 }
 
-// setCursor records a local member's move.
-func (r *Room) setCursor(m *Member, x, y float64) {
-	c := board.Cursor{Peer: m.peer.ID, X: x, Y: y}
+// setCursor records a local member's move (a laser pointer's, when laser).
+func (r *Room) setCursor(m *Member, x, y float64, laser bool) {
+	c := board.Cursor{Peer: m.peer.ID, X: x, Y: y, Laser: laser}
 	if r.hub.cfg.Tick == 0 {
 		r.publish(board.Event{Kind: board.EventCursors, Cursors: []board.Cursor{c}})
 		return
@@ -276,6 +282,10 @@ func (r *Room) onEvent(ev board.Event) {
 	case board.EventSync:
 		if ev.Node != r.hub.node {
 			go r.announce() // not from inside the broker's delivery
+			// The new node knows nobody's draft or view: ours go out again.
+			if r.presence.republish(r.members) {
+				r.scheduleLocked()
+			}
 		}
 		return
 	case board.EventJoin:
@@ -300,10 +310,12 @@ func (r *Room) onEvent(ev board.Event) {
 		delete(r.peerNode, ev.PeerID)
 		r.sendAllLocked(encode(leaveMsg{Type: "leave", ID: ev.PeerID}), ev.PeerID)
 		r.dropCursorLocked(ev.PeerID)
+		r.presence.drop(ev.PeerID)
 	case board.EventOps:
 		if ev.Ops == nil {
 			return
 		}
+		defer r.clearCommittedDraftLocked(ev)
 		if r.state == nil {
 			r.unloadedOps = append(r.unloadedOps, ev.Ops)
 			return
@@ -331,6 +343,30 @@ func (r *Room) onEvent(ev board.Event) {
 		for _, id := range ev.Gone {
 			r.dropCursorLocked(id)
 		}
+		if ev.Presence != nil {
+			r.presence.apply(ev.Presence, r.presentLocked)
+		}
+	}
+	if r.hub.cfg.Tick == 0 {
+		r.flushLocked()
+	} else {
+		r.scheduleLocked()
+	}
+}
+
+// presentLocked tells whether peer id is on the board (on any node).
+func (r *Room) presentLocked(id string) bool {
+	_, ok := r.peers[id]
+	return ok
+}
+
+// clearCommittedDraftLocked clears the draft an ops event commits (after
+// the ops went out to the members, so a client drops the draft as the
+// element arrives, never before) and flushes the change as other events
+// are flushed.
+func (r *Room) clearCommittedDraftLocked(ev board.Event) {
+	if ev.DraftGen == 0 || !r.presentLocked(ev.Ops.By) || !r.presence.clearCommitted(ev.Ops.By, ev.DraftGen) {
+		return
 	}
 	if r.hub.cfg.Tick == 0 {
 		r.flushLocked()
@@ -385,15 +421,20 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// tick publishes this node's cursor changes and flushes to members.
-// flushPending stays set until the flush is done, so the synchronous
-// delivery of our own publish does not schedule a second tick.
+// tick publishes this node's cursor and presence changes and flushes to
+// members. flushPending stays set until the flush is done, so the
+// synchronous delivery of our own publish does not schedule a second tick.
 func (r *Room) tick() {
 	defer r.hub.recoverBackground("cursor tick", r.tickFailed)
 	start := time.Now()
-	ev, gather, ok := r.beginTick(start)
+	ev, drafts, gather, ok := r.beginTick(start)
 	if !ok {
 		return
+	}
+	if len(drafts) > 0 {
+		// Encoded here, off the room lock, once per draft and tick (a
+		// member may send many between two ticks; only the last is).
+		ev.Presence.Drafts = encodeDrafts(drafts)
 	}
 	if ev.Kind != "" {
 		r.publish(ev)
@@ -405,13 +446,14 @@ func (r *Room) tick() {
 	r.flush(start)
 }
 
-// beginTick takes this node's cursor changes for the tick starting at
-// start; ok is false when the room has closed.
-func (r *Room) beginTick(start time.Time) (ev board.Event, gather, ok bool) {
+// beginTick takes this node's cursor and presence changes for the tick
+// starting at start: the event to publish, and the drafts to encode into
+// it. ok is false when the room has closed.
+func (r *Room) beginTick(start time.Time) (ev board.Event, drafts []localDraft, gather, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return ev, false, false
+		return ev, nil, false, false
 	}
 	r.lastTick = start
 	gather = r.multiNodeLocked() && r.hub.cfg.CursorGather > 0
@@ -429,7 +471,14 @@ func (r *Room) beginTick(start time.Time) (ev board.Event, gather, ok bool) {
 		clear(r.localDirty)
 		clear(r.localGone)
 	}
-	return ev, gather, true
+	presence, drafts, deferred := r.presence.takeLocal(r.hub.cfg.DraftBytesPerTick)
+	if presence != nil {
+		ev.Kind, ev.Presence = board.EventCursors, presence
+	}
+	if deferred > 0 {
+		r.hub.metrics.DraftsDeferred.Add(float64(deferred))
+	}
+	return ev, drafts, gather, true
 }
 
 // flush ends the tick that began at start: every member gets its frame.
@@ -446,33 +495,37 @@ func (r *Room) flush(start time.Time) {
 	}
 	r.flushLocked()
 	r.flushPending = false
-	if len(r.localDirty) > 0 || len(r.localGone) > 0 {
+	if len(r.localDirty) > 0 || len(r.localGone) > 0 || r.presence.localPending() {
 		// Moves that arrived while we published found flushPending set and
 		// scheduled nothing; without this the last of them would never go
-		// out (a remote cursor stuck one step short).
+		// out (a remote cursor stuck one step short). Drafts deferred by
+		// DraftBytesPerTick go at the next tick the same way.
 		r.scheduleLocked()
 	}
 }
 
 // tickFailed repairs a room whose tick panicked: the tick is no longer
 // pending, so the next move schedules a new one, and every member gets
-// the whole cursor set at it (what the failed flush would have carried is
-// lost with it).
+// the whole cursor set, drafts and views at it (what the failed flush
+// would have carried — chat lines, reactions, summons too — is lost with
+// it).
 func (r *Room) tickFailed() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.flushPending = false
 	for _, m := range r.members {
-		m.fullCursorsDue = true
+		m.fullDue = true
 	}
+	r.presence.endFlush()
 	if !r.closed {
 		r.scheduleLocked()
 	}
 }
 
-// flushLocked writes each member one `cursors` message with the changes
-// since its previous one (or every cursor, for a member just admitted),
-// never its own cursor.
+// flushLocked writes each member one `cursors` message with the cursor
+// changes since its previous one and one `presence` message with the
+// presence changes and events (or, for a member just admitted, every
+// cursor, draft and view there is), both in one frame, never its own.
 func (r *Room) flushLocked() {
 	b := &r.batch
 	b.reset()
@@ -484,23 +537,29 @@ func (r *Room) flushLocked() {
 	}
 	clear(r.changed)
 	clear(r.gone)
+	p := &r.presenceBatch
+	r.presence.fillChanges(p)
 
-	var full *cursorBatch
+	changes := tickFrame{cursors: b, presence: p}
+	var full *tickFrame
 	for id, m := range r.members {
-		if m.fullCursorsDue {
-			m.fullCursorsDue = false
+		f := &changes
+		if m.fullDue {
+			m.fullDue = false
 			if full == nil {
-				full = &cursorBatch{}
+				full = &tickFrame{cursors: &cursorBatch{}, presence: &presenceBatch{}}
 				for _, c := range r.cursors {
-					full.add(c)
+					full.cursors.add(c)
 				}
+				r.presence.fillFull(full.presence)
 			}
-			m.sendCursors(full.messageFor(id))
+			f = full
+		}
+		if r.hub.cfg.Tick == 0 {
+			f.sendBaseline(m, id)
 			continue
 		}
-		if b.empty() {
-			continue
-		}
-		m.sendCursors(b.messageFor(id))
+		m.sendTick(f.frameFor(id))
 	}
+	r.presence.endFlush()
 }

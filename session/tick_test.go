@@ -93,9 +93,9 @@ func TestMoveDuringATicksPublishIsNotLost(t *testing.T) {
 	}
 
 	// The first move's publish lets a second (last) move in.
-	hook := func() { room.setCursor(m, 2, 2) }
+	hook := func() { room.setCursor(m, 2, 2, false) }
 	brk.hook.Store(&hook)
-	room.setCursor(m, 1, 1)
+	room.setCursor(m, 1, 1, false)
 
 	watcher.SetReadDeadline(time.Now().Add(5 * time.Second))
 	for {

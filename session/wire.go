@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 
 	"github.com/easel-app/easel/board"
@@ -20,6 +21,15 @@ type inbound struct {
 	Y     *float64 `json:"y"`
 	Gone  bool     `json:"gone"`
 	Ref   string   `json:"ref"`
+
+	// presence: cursor's laser flag; draft's element; view's size (its x
+	// and y are the fields above); chat's text; react's emoji
+	Laser bool            `json:"laser"`
+	El    json.RawMessage `json:"el"`
+	W     *float64        `json:"w"`
+	H     *float64        `json:"h"`
+	Text  string          `json:"text"`
+	Emoji string          `json:"emoji"`
 
 	// export messages
 	Format     string `json:"format"`
@@ -44,9 +54,9 @@ var errNotJSON = errors.New("not JSON")
 
 // decodeLine parses one line of a client frame.
 func decodeLine(line []byte) (inbound, error) {
-	if x, y, ok := fastCursor(line); ok {
+	if x, y, laser, ok := fastCursor(line); ok {
 		xy := &[2]float64{x, y} // one allocation for both pointers
-		return inbound{Type: "cursor", X: &xy[0], Y: &xy[1]}, nil
+		return inbound{Type: "cursor", X: &xy[0], Y: &xy[1], Laser: laser}, nil
 	}
 	return decodeAny(line)
 }
@@ -150,8 +160,9 @@ func encodeError(code board.Code, message, ref string) []byte {
 	return encode(errorMsg{Type: "error", Code: code, Message: message, Ref: ref})
 }
 
-// appendCursorEntry appends ["<peer id>",x,y] — the hot path of every tick,
-// written by hand to avoid reflection and allocation.
+// appendCursorEntry appends ["<peer id>",x,y] (["<peer id>",x,y,1] for a
+// laser position) — the hot path of every tick, written by hand to avoid
+// reflection and allocation.
 func appendCursorEntry(dst []byte, c board.Cursor) []byte {
 	dst = append(dst, '[')
 	dst = appendJSONString(dst, c.Peer)
@@ -159,7 +170,25 @@ func appendCursorEntry(dst []byte, c board.Cursor) []byte {
 	dst = strconv.AppendFloat(dst, c.X, 'f', -1, 64)
 	dst = append(dst, ',')
 	dst = strconv.AppendFloat(dst, c.Y, 'f', -1, 64)
+	if c.Laser {
+		dst = append(dst, ",1"...)
+	}
 	return append(dst, ']')
+}
+
+// appendJSONNumber appends a finite float as encoding/json writes it:
+// plain decimals, exponent form only for very small or large magnitudes
+// (so 1e-300 is 6 bytes, not 302).
+func appendJSONNumber(dst []byte, v float64) []byte {
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		dst = strconv.AppendFloat(dst, v, 'e', -1, 64)
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1] // e-07 → e-7, as encoding/json
+			dst = dst[:n-1]
+		}
+		return dst
+	}
+	return strconv.AppendFloat(dst, v, 'f', -1, 64)
 }
 
 // appendJSONString appends s as a JSON string. Peer ids are base64url, which
