@@ -2,7 +2,7 @@
 // Presence beyond cursors, the page's side: following a peer's view (a click
 // on the chip), summon, cursor chat ("/") and reactions (E) — between two
 // editors and a view-link member, each in a browser context of its own.
-const { test, expect, openPeer, moveMouseOnCanvas, boxOnCanvas } = require('../fixtures');
+const { test, expect, createBoard, openPeer, moveMouseOnCanvas, boxOnCanvas } = require('../fixtures');
 const { twoPeers } = require('../helpers');
 
 const CAROL = { name: 'Carol', color: '#2f9e44' };
@@ -341,5 +341,40 @@ test('on a phone: a tap on a chip follows, the banner stops it; the smiley sends
     const bubble = alice.page.locator(`[data-testid="cursor-chat"][data-peer-id="${ids.bob}"]`);
     await expect(bubble).toContainText('From my phone');
     await expect(bubble, 'no cursor to stand beside: the name is in the bubble').toContainText('Bob');
+  });
+});
+
+test('across two nodes on Redis: Bob on node B follows Alice on node A, is summoned, and sees her chat and reaction', async ({ browser, nodes }) => {
+  const [a, b] = nodes;
+  const board = await createBoard(a.baseURL);
+  const alice = await openPeer(browser, `${a.baseURL}/b/${board.id}`, { name: 'Alice', color: '#e03131' });
+  const bob = await openPeer(browser, `${b.baseURL}/b/${board.id}`, { name: 'Bob', color: '#1971c2' });
+  await expect(bob.page.getByTestId('peer-chip')).toHaveCount(2);
+  const aliceId = await idOf(alice.page);
+
+  await test.step('follow across nodes', async () => {
+    await chip(bob.page, aliceId).click();
+    await pan(alice.page, 600, 400);
+    await expectSameView(bob.page, alice.page, 'Bob (node B) on Alice’s view (node A)');
+    await bob.page.keyboard.press('Escape');
+    await expect(bob.page.getByTestId('follow-banner')).toBeHidden();
+  });
+
+  await test.step('summon across nodes', async () => {
+    await pan(alice.page, -1200, 300);
+    await alice.page.getByTestId('summon-button').click();
+    await expect(bob.page.getByTestId('follow-banner')).toHaveAttribute('data-peer-id', aliceId);
+    await expectSameView(bob.page, alice.page, 'Bob summoned across nodes');
+  });
+
+  await test.step('chat and a reaction across nodes', async () => {
+    await moveMouseOnCanvas(alice.page, 0.5, 0.5);
+    await alice.page.keyboard.press('/');
+    await alice.page.getByTestId('cursor-chat-input').fill('Over here');
+    await alice.page.getByTestId('cursor-chat-input').press('Enter');
+    await expect(bob.page.locator(`[data-testid="cursor-chat"][data-peer-id="${aliceId}"]`)).toHaveText('Over here');
+    await alice.page.keyboard.press('e');
+    await alice.page.keyboard.press('6');
+    await expect(bob.page.locator(`[data-testid="reaction"][data-peer-id="${aliceId}"]`).first()).toHaveText('🔥');
   });
 });
