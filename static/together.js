@@ -199,7 +199,7 @@ export function setupTogether({ root, stage, surface, layer, conn, viewport, cur
     views: () => Object.fromEntries([...follow.views].map(([id, r]) => [id, { ...r }])),
     /**
      * An error the server sent: a rate_limited answering a chat or reaction
-     * just sent (another tab of the same member, a clock apart) gets words
+     * just sent (the server's window and ours a few milliseconds apart) gets words
      * that say what happened. Returns whether it was one.
      * @param {Record<string, unknown>} msg
      * @returns {boolean}
