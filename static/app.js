@@ -24,6 +24,7 @@ import { OutboxDB } from './outboxdb.js';
 import { Disclosure } from './panels.js';
 import { LocalPointer } from './pointer.js';
 import { Presence, toPeer } from './presence.js';
+import { setupTogether } from './together.js';
 import { setupShareLink } from './share.js';
 import { showStatus, Toast, unsavedText } from './status.js';
 import { BoardSync } from './sync.js';
@@ -169,6 +170,22 @@ function main() {
     pointer.resync();
   });
 
+  // Views and following, summon, cursor chat and reactions (together.js).
+  const together = setupTogether({
+    root,
+    stage: $('#stage', root),
+    surface: canvasEl,
+    layer: $('#cursor-layer', root),
+    conn,
+    viewport,
+    cursors,
+    presence,
+    pointer,
+    notify: (text) => toast.show(text),
+    session: () => session,
+    blocked: () => help.isOpen,
+  });
+
   // Files: downloads of exports over the socket (both roles), imports (editors).
   let exportCount = 0;
   const downloads = new Downloads($('#downloads', root), {
@@ -253,6 +270,7 @@ function main() {
     const text = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
     console.warn(`easel: server error ${code}: ${text}`);
     if (downloads.error(msg)) return; // shown in the download's item
+    if (together.error(msg)) return; // a chat or reaction over the budget
     if (typeof msg.ref === 'string' && board.rejected(msg.ref)) {
       toast.show(`Your last change was not saved: ${text}`);
       return;
@@ -359,6 +377,8 @@ function main() {
       title: sync.title,
     }),
     elements: () => sortedCopies(sync.view.values()),
+    view: () => together.view(),
+    views: () => together.views(),
     confirmedElements: () => sortedCopies(sync.confirmed.values()),
     downloads: () => downloads.snapshot(),
     imports: () => (importer ? importer.snapshot() : []),

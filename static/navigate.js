@@ -2,7 +2,7 @@
 // it. The wheel pans (shift+wheel sideways); ctrl/cmd+wheel and trackpad
 // pinches (which browsers send as ctrl+wheel) zoom around the pointer;
 // space+drag and middle-button drag pan; two fingers on a touch screen pan
-// and pinch-zoom; the keys + - 0 zoom in, out and back to 100 %. Shift+1
+// and pinch-zoom; the keys + and - zoom in and out, Ctrl/⌘+0 back to 100 %. Shift+1
 // fits everything on screen; the 100 % button also brings the drawing back
 // when none of it is in view (the hand tool, tools/hand.js, pans too).
 

@@ -3,7 +3,9 @@
 // yourself first, marked "(you)", then the others in order of arrival, one
 // `peer-chip` each. The chips that fit the bar's width are shown; the rest
 // go into a list behind a "+N" button (`peer-more`), still inside
-// peer-list, so the bar never overflows whatever the count.
+// peer-list, so the bar never overflows whatever the count. Another peer's
+// chip holds a button: clicking it follows that peer (follow.js), and it
+// says whom this page follows (aria-pressed, a ring in the peer's color).
 
 import { applyPeerColor, safeColor } from './color.js';
 import { Disclosure } from './panels.js';
@@ -79,6 +81,8 @@ export class Presence {
     this.peers = new Map();
     /** @type {HTMLLIElement[]} every chip, in order */
     this.chips = [];
+    /** The peer this page follows, or "". */
+    this.following = '';
 
     this.more = document.createElement('li');
     this.more.className = 'peer-more';
@@ -178,7 +182,16 @@ export class Presence {
     name.className = 'peer__name';
     name.textContent = peer.name;
 
-    li.append(swatch, name);
+    // Others' chips are buttons (follow that peer); yours is not.
+    /** @type {HTMLElement} */
+    let body = li;
+    if (!isYou) {
+      body = document.createElement('button');
+      body.type = 'button';
+      body.className = 'peer__follow';
+      li.append(body);
+    }
+    body.append(swatch, name);
     if (isYou) {
       const you = document.createElement('span');
       you.className = 'peer__you';
@@ -189,10 +202,31 @@ export class Presence {
       const role = document.createElement('span');
       role.className = 'peer__role';
       role.textContent = 'viewer';
-      li.append(role);
+      body.append(role);
     }
     li.title = `${peer.name}${isYou ? ' (you)' : ''}${peer.role === 'view' ? ' — viewer' : ''}`;
+    this.markFollowing(li);
     return li;
+  }
+
+  /**
+   * Say which chip's peer this page follows.
+   * @param {string} id "" for nobody
+   */
+  setFollowing(id) {
+    this.following = id;
+    for (const li of this.chips) this.markFollowing(li);
+  }
+
+  /** @param {HTMLLIElement} li */
+  markFollowing(li) {
+    const button = li.querySelector('.peer__follow');
+    if (!button) return;
+    const on = li.dataset.peerId === this.following;
+    const name = this.peers.get(li.dataset.peerId ?? '')?.name ?? '';
+    li.classList.toggle('peer--followed', on);
+    button.setAttribute('aria-pressed', String(on));
+    button.setAttribute('title', on ? `Following ${name}: click to stop` : `Follow ${name}'s view`);
   }
 
   render() {

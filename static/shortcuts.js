@@ -11,15 +11,17 @@
  * @typedef {object} ToolInfo
  * @property {string} name the tool's name (tool-<name> test id)
  * @property {string} label
- * @property {string} key the shortcut, one letter
+ * @property {string} key the shortcut, one letter, or "" (the eraser: E opens the reactions)
  * @property {boolean} edits whether the tool changes the board (hidden for viewers)
  * @property {boolean} [unnumbered] no number key (the hand, like Excalidraw's)
- * @property {number} [digit] its number key (1–9), set below from the order
+ * @property {number} [digit] its number key: 1–9 set below from the order, or 0 given here
  */
 
 /**
  * The tools in toolbar order: the number keys 1–9 pick the numbered ones in
- * this order.
+ * this order. The eraser is 0, as in Excalidraw, whose other key for it, E,
+ * opens the reactions here (the contract's "E opens the picker"); Ctrl/⌘+0
+ * still zooms to 100 %.
  * @type {ToolInfo[]}
  */
 export const TOOLS = [
@@ -33,11 +35,21 @@ export const TOOLS = [
   { name: 'arrow', label: 'Arrow', key: 'A', edits: true },
   { name: 'text', label: 'Text', key: 'T', edits: true },
   { name: 'sticky', label: 'Sticky note', key: 'S', edits: true },
-  { name: 'eraser', label: 'Eraser', key: 'E', edits: true },
+  { name: 'eraser', label: 'Eraser', key: '', digit: 0, edits: true },
 ];
 {
   let digit = 0;
-  for (const t of TOOLS) if (!t.unnumbered && digit < 9) t.digit = ++digit;
+  for (const t of TOOLS) if (!t.unnumbered && t.digit === undefined && digit < 9) t.digit = ++digit;
+}
+
+/**
+ * A tool's keys as the help and the buttons' titles show them: its letter,
+ * its number, or both.
+ * @param {ToolInfo} t
+ * @returns {string[]}
+ */
+export function toolKeys(t) {
+  return [t.key, t.digit === undefined ? '' : String(t.digit)].filter((k) => k !== '');
 }
 
 /** Tools that give way to select once they made something, unless the tool lock is on (Excalidraw's habit; pen, eraser and hand stay). */
@@ -127,6 +139,21 @@ export function actionForKeys(k) {
 }
 
 /**
+ * What members do together (together.js): "/" opens the cursor chat
+ * (by the character, wherever the layout puts it: Shift+7 on a German
+ * keyboard), E the reactions.
+ * @param {Keys} k
+ * @param {string} key the event's key
+ * @returns {'chat' | 'react' | null}
+ */
+export function togetherForKeys(k, key) {
+  if (k.mod || k.alt) return null;
+  if (key === '/') return 'chat';
+  if (k.letter === 'E' && !k.shift) return 'react';
+  return null;
+}
+
+/**
  * @param {string} name
  * @returns {ActionInfo}
  */
@@ -142,7 +169,7 @@ export const HELP = [
   {
     title: 'Tools',
     rows: [
-      ...TOOLS.map((t) => /** @type {[string[], string]} */ ([t.digit ? [t.key, String(t.digit)] : [t.key], t.label])),
+      ...TOOLS.map((t) => /** @type {[string[], string]} */ ([toolKeys(t), t.label])),
       [action('toolLock').keys, action('toolLock').label],
     ],
   },
@@ -152,10 +179,21 @@ export const HELP = [
       ['Wheel / Shift+wheel', 'Pan up and down / sideways'],
       ['Ctrl/⌘ + wheel, pinch', 'Zoom around the pointer'],
       ['Space + drag, middle drag', 'Pan (or the hand tool, H)'],
-      ['+ / − / 0', 'Zoom in / out / 100\u00a0%'],
+      ['+ / −', 'Zoom in / out'],
+      ['Ctrl/⌘ + 0', 'Zoom to 100\u00a0%'],
       [action('fit').keys, action('fit').label],
       ['100\u00a0% button', 'Zoom to 100\u00a0%; back to the drawing if none is in view'],
       ['?', 'Show or hide this help'],
+    ],
+  },
+  {
+    title: 'Together',
+    rows: [
+      ['Click a person at the top', 'Follow their view (click again to stop)'],
+      ['Escape, or pan or zoom', 'Stop following'],
+      ['Bring everyone button', 'Everyone follows your view (edit link)'],
+      ['/', 'Say something next to your cursor (Enter sends, Escape closes)'],
+      ['E', 'Reactions (arrow keys and Enter, or 1–6)'],
     ],
   },
   {

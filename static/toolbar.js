@@ -9,7 +9,7 @@ import { isHexColor } from './color.js';
 import { clampWidth } from './element.js';
 import { ZOOM_STEP } from './navigate.js';
 import { Disclosure } from './panels.js';
-import { TOOLS } from './shortcuts.js';
+import { toolKeys, TOOLS } from './shortcuts.js';
 import { bindOrganise } from './organisebar.js';
 
 /** @typedef {import('./whiteboard.js').Whiteboard} Whiteboard */
@@ -48,8 +48,9 @@ export function bindToolbar(root, board) {
   for (const t of TOOLS) {
     /** @type {HTMLButtonElement} */
     const b = byTestId(root, `tool-${t.name}`);
-    b.title = t.digit ? `${t.label} (${t.key} or ${t.digit})` : `${t.label} (${t.key})`;
-    b.setAttribute('aria-keyshortcuts', t.digit ? `${t.key} ${t.digit}` : t.key);
+    const keys = toolKeys(t);
+    b.title = `${t.label} (${keys.join(' or ')})`;
+    b.setAttribute('aria-keyshortcuts', keys.join(' '));
     b.dataset.edits = String(t.edits);
     keepFocus(b);
     b.addEventListener('click', () => board.setTool(t.name));

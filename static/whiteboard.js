@@ -677,11 +677,14 @@ export class Whiteboard {
   }
 
   /**
-   * Zoom keys (+ or =, - or _, 0) work with or without Ctrl/⌘.
+   * Zoom keys: + or =, - or _ with or without Ctrl/⌘; 0 (100 %) with it
+   * only, as in Excalidraw: 0 alone is the eraser.
    * @param {string} key
+   * @param {boolean} mod
    * @returns {boolean} whether key was a zoom key
    */
-  zoomByKey(key) {
+  zoomByKey(key, mod) {
+    if (key === '0' && !mod) return false;
     switch (key) {
       case '+':
       case '=':
@@ -721,7 +724,7 @@ export class Whiteboard {
       return;
     }
     if (mod && !ev.altKey) {
-      if (this.zoomByKey(key)) {
+      if (this.zoomByKey(key, true)) {
         handled();
         return;
       }
@@ -748,7 +751,7 @@ export class Whiteboard {
       }
     }
     if (ev.altKey || mod) return;
-    if (this.zoomByKey(key)) {
+    if (this.zoomByKey(key, false)) {
       handled();
       return;
     }

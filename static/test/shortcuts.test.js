@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { boxInView, centredOn, fitView } from '../navigate.js';
-import { ACTIONS, actionForKeys, HELP, keysOf, toolForKeys, TOOLS } from '../shortcuts.js';
+import { ACTIONS, actionForKeys, HELP, keysOf, togetherForKeys, toolForKeys, toolKeys, TOOLS } from '../shortcuts.js';
 
 /**
  * A keydown as a browser sends it (only the fields keysOf reads).
@@ -26,12 +26,15 @@ test('number keys pick the first nine numbered tools in table order, the hand ha
   assert.equal(TOOLS.find((t) => t.name === 'hand')?.digit, undefined);
   // AZERTY: the key of 2 types "é".
   assert.equal(tool(keydown('é', 'Digit2')), numbered[1].name);
-  assert.equal(tool(keydown('0', 'Digit0')), null, '0 is the zoom reset');
+  assert.equal(tool(keydown('0', 'Digit0')), 'eraser', '0 is the eraser, as in Excalidraw (Ctrl/⌘+0 zooms to 100 %)');
+  assert.equal(tool(keydown('à', 'Digit0')), 'eraser', 'AZERTY');
+  assert.equal(tool(keydown('0', 'Digit0', { ctrl: true })), null);
   assert.equal(tool(keydown('1', 'Digit1', { ctrl: true })), null);
 });
 
 test('letters pick tools, on Latin and non-Latin layouts alike', () => {
   for (const t of TOOLS) {
+    if (t.key === '') continue; // the eraser: 0 only
     assert.equal(tool(keydown(t.key.toLowerCase(), `Key${t.key}`)), t.name);
     assert.equal(tool(keydown(t.key, `Key${t.key}`, { shift: true })), t.name);
   }
@@ -93,4 +96,23 @@ test('boxInView: any overlap counts', () => {
   assert.equal(boxInView({ minX: 600, minY: 390, maxX: 700, maxY: 500 }, view, 1280, 800), true);
   assert.equal(boxInView({ minX: 641, minY: 0, maxX: 700, maxY: 10 }, view, 1280, 800), false);
   assert.equal(boxInView({ minX: -50, minY: -50, maxX: -1, maxY: 10 }, view, 1280, 800), false);
+});
+
+test('E opens the reactions and / the cursor chat, on any layout; E picks no tool', () => {
+  const together = (/** @type {KeyboardEvent} */ ev) => togetherForKeys(keysOf(ev), ev.key);
+  assert.equal(together(keydown('e', 'KeyE')), 'react');
+  assert.equal(together(keydown('у', 'KeyE')), 'react', 'Russian layout');
+  assert.equal(together(keydown('/', 'Slash')), 'chat');
+  assert.equal(together(keydown('/', 'Digit7', { shift: true })), 'chat', 'German layout: Shift+7');
+  assert.equal(together(keydown('?', 'Slash', { shift: true })), null, 'the help');
+  assert.equal(together(keydown('e', 'KeyE', { ctrl: true })), null);
+  assert.equal(together(keydown('E', 'KeyE', { shift: true })), null);
+  assert.equal(tool(keydown('e', 'KeyE')), null);
+  // No key does two things: no tool letter or action is E or /.
+  assert.ok(!TOOLS.some((t) => t.key === 'E'));
+  assert.equal(action(keydown('e', 'KeyE')), null);
+  assert.deepEqual(toolKeys(/** @type {any} */ (TOOLS.find((t) => t.name === 'eraser'))), ['0']);
+  assert.deepEqual(toolKeys(/** @type {any} */ (TOOLS.find((t) => t.name === 'pen'))), ['P', '2']);
+  const rows = HELP.flatMap((s) => s.rows.map(([k]) => (Array.isArray(k) ? k.join(' ') : k)));
+  assert.ok(rows.includes('/') && rows.includes('E'), 'the help lists / and E');
 });
