@@ -12,6 +12,7 @@ import { Clipboard } from './clipboard.js';
 import { FALLBACK_COLOR } from './color.js';
 import { RemoteCursors } from './cursors.js';
 import { Downloads } from './downloads.js';
+import { wireDrafts } from './drafts.js';
 import { latinReady, onFontsLoaded } from './fonts.js';
 import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
@@ -248,6 +249,9 @@ function main() {
     }
   });
 
+  // Live presence: shapes while they are drawn (drafts.js).
+  const drafts = wireDrafts({ conn, board, session });
+
   conn.on('error', (msg) => {
     const code = typeof msg.code === 'string' ? msg.code : 'error';
     const text = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
@@ -361,6 +365,7 @@ function main() {
     elements: () => sortedCopies(sync.view.values()),
     confirmedElements: () => sortedCopies(sync.confirmed.values()),
     downloads: () => downloads.snapshot(),
+    drafts: () => drafts.list(),
     imports: () => (importer ? importer.snapshot() : []),
     layout: (/** @type {string} */ id) => board.layer.layoutOf(id),
     perf: canvas.perf,
