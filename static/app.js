@@ -19,6 +19,7 @@ import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
 import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { Importer, importURL, landImport, preventFileNavigation } from './importer.js';
+import { wireLaser } from './laser.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { OutboxDB } from './outboxdb.js';
@@ -249,8 +250,9 @@ function main() {
     }
   });
 
-  // Live presence: shapes while they are drawn (drafts.js).
+  // Live presence: shapes while they are drawn (drafts.js), the laser pointer (laser.js, tools/laser.js).
   const drafts = wireDrafts({ conn, board, session });
+  const laser = wireLaser({ conn, viewport, pointer, tool: /** @type {any} */ (board.tools.laser), host: $('#cursor-layer', root), you: () => session.you });
 
   conn.on('error', (msg) => {
     const code = typeof msg.code === 'string' ? msg.code : 'error';
@@ -366,6 +368,7 @@ function main() {
     confirmedElements: () => sortedCopies(sync.confirmed.values()),
     downloads: () => downloads.snapshot(),
     drafts: () => drafts.list(),
+    laserTrails: () => laser.trails.snapshot(performance.now()),
     imports: () => (importer ? importer.snapshot() : []),
     layout: (/** @type {string} */ id) => board.layer.layoutOf(id),
     perf: canvas.perf,

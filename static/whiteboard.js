@@ -15,6 +15,7 @@ import { ElementLayer } from './render.js';
 import { ACTIONS, actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
 import { EraserTool } from './tools/eraser.js';
 import { HandTool } from './tools/hand.js';
+import { LaserTool } from './tools/laser.js';
 import { PenTool } from './tools/pen.js';
 import { SelectTool } from './tools/select.js';
 import { ShapeTool } from './tools/shape.js';
@@ -109,6 +110,7 @@ export class Whiteboard {
       sticky: new StickyTool(this),
       eraser: new EraserTool(this),
       hand: new HandTool(this),
+      laser: new LaserTool(),
     };
     /** Tool lock (Q): drawing tools stay on after making something. */
     this.toolLock = false;

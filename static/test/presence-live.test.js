@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DraftSender, draftOf, MIN_INTERVAL_MS, RemoteDrafts } from '../drafts.js';
+import { fade, LaserTrails, MAX_POINTS, TRAIL_MS } from '../laser.js';
 
 /** @typedef {import('../element.js').Element} Element */
 
@@ -204,4 +205,50 @@ test('others’ drafts: latest per peer, cleared by null, by the author’s comm
   assert.deepEqual(remote.list().map((d) => d.peer), ['p3'], 'an undrawable draft is dropped');
   remote.leave('p3');
   assert.equal(remote.list().length, 0);
+});
+
+test('laser trails fade over TRAIL_MS and are forgotten once faded and lifted', () => {
+  assert.equal(fade(0), 1);
+  assert.equal(fade(TRAIL_MS / 2), 0.75);
+  assert.equal(fade(TRAIL_MS), 0);
+  assert.equal(fade(-5), 1);
+
+  const t = new LaserTrails();
+  t.add('p', 0, 0, 0);
+  t.add('p', 10, 0, 100);
+  t.add('p', 20, 0, 200);
+  let snap = t.snapshot(600);
+  assert.equal(snap.length, 1);
+  assert.deepEqual(
+    snap[0].points.map((p) => Math.round(p.alpha * 100) / 100),
+    [0.64, 0.75, 0.84],
+    'older points are fainter',
+  );
+  t.lift('p');
+  assert.equal(t.prune(1050), true, 'the newest points are still visible');
+  assert.deepEqual(t.snapshot(1050)[0].points.map((p) => p.x), [10, 20]);
+  assert.equal(t.prune(1200), false);
+  assert.equal(t.trails.size, 0, 'a faded, lifted trail is forgotten');
+  assert.deepEqual(t.snapshot(1200), []);
+});
+
+test('laser trails: a new press starts a new stroke, a rest keeps the head bright, points are bounded', () => {
+  const t = new LaserTrails();
+  t.add('p', 0, 0, 0);
+  t.add('p', 5, 0, 10);
+  t.lift('p');
+  t.add('p', 50, 50, 20);
+  const pts = /** @type {any} */ (t.trails.get('p')).points;
+  assert.deepEqual(
+    pts.map((/** @type {any} */ p) => p.start),
+    [true, false, true],
+  );
+  t.add('p', 50, 50, 900);
+  assert.equal(pts.length, 3, 'the same spot again is not a new point');
+  assert.equal(pts[2].t, 900);
+
+  for (let i = 0; i < MAX_POINTS * 2; i++) t.add('q', i, 0, i);
+  assert.equal(/** @type {any} */ (t.trails.get('q')).points.length, MAX_POINTS);
+  t.add('r', Number.NaN, 0, 0);
+  assert.equal(t.trails.has('r'), false);
 });
