@@ -109,7 +109,7 @@ const ZOOM_PREVIEW = 3;
 /** A zoom or an edit has rested after this long, ms. */
 const SETTLE_MS = 150;
 /** Others' drafts are drawn this opaque: there, but not done yet. */
-export const DRAFT_ALPHA = 0.55;
+export const DRAFT_ALPHA = 0.6;
 
 /**
  * @param {Element} el
