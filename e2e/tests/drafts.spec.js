@@ -2,8 +2,8 @@
 // Live presence beyond cursors: others see a shape while it is drawn (a
 // draft, window.easel.drafts()), and the laser pointer's fading trail
 // (window.easel.laserTrails()), editors and view-link members alike.
-const { test, expect, openPeer } = require('../fixtures');
-const { twoPeers } = require('../helpers');
+const { test, expect, createBoard, openPeer } = require('../fixtures');
+const { ALICE, BOB, twoPeers } = require('../helpers');
 const { canvasPoint, chooseTool, easelState, elements, expectSettled } = require('../drawing');
 
 const CAROL = { name: 'Carol', color: '#2f9e44' };
@@ -120,8 +120,14 @@ async function recordFrames(page, id) {
   }, id);
 }
 
-test("Bob sees Alice's pen stroke grow while her mouse is down, then the stroke itself in the same frame", async ({ browser, server }) => {
-  const { alice, bob } = await twoPeers(browser, server);
+/**
+ * Alice draws a stroke and holds the mouse: Bob sees it grow step by step;
+ * she lets go: on every one of Bob's frames the stroke is shown either as
+ * her draft or as the element, never both and never neither.
+ * @param {{page: Page}} alice
+ * @param {{page: Page}} bob
+ */
+async function strokeGrowsThenLands(alice, bob) {
   const aliceId = (await easelState(alice.page)).you;
   await pressWith(alice.page, 'pen', 0.3, 0.5);
   let points = 0;
@@ -144,6 +150,20 @@ test("Bob sees Alice's pen stroke grow while her mouse is down, then the stroke 
   const frames = await bob.page.evaluate(() => /** @type {any} */ (window).__frames);
   expect(frames, 'every frame shows the draft or the stroke: never both, never neither').toEqual(['draft', 'element']);
   await expectSettled(alice.page, 'Alice');
+}
+
+test("Bob sees Alice's pen stroke grow while her mouse is down, then the stroke itself in the same frame", async ({ browser, server }) => {
+  const { alice, bob } = await twoPeers(browser, server);
+  await strokeGrowsThenLands(alice, bob);
+});
+
+test('across two nodes too: the stroke grows, then replaces its draft in one frame', async ({ browser, nodes }) => {
+  test.setTimeout(60_000); // two servers and Redis on a shared machine, as in twonodes.spec.js
+  const [nodeA, nodeB] = nodes;
+  const board = await createBoard(nodeA.baseURL);
+  const alice = await openPeer(browser, `${nodeA.baseURL}/b/${board.id}`, ALICE);
+  const bob = await openPeer(browser, `${nodeB.baseURL}/b/${board.id}`, BOB);
+  await strokeGrowsThenLands(alice, bob);
 });
 
 test('a rect being dragged, a text being typed and a selection being moved show as drafts; Escape clears one', async ({ browser, server }) => {
