@@ -12,12 +12,14 @@ import { Clipboard } from './clipboard.js';
 import { FALLBACK_COLOR } from './color.js';
 import { RemoteCursors } from './cursors.js';
 import { Downloads } from './downloads.js';
+import { wireDrafts } from './drafts.js';
 import { latinReady, onFontsLoaded } from './fonts.js';
 import { randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
 import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { Importer, importURL, landImport, preventFileNavigation } from './importer.js';
+import { wireLaser } from './laser.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { OutboxDB } from './outboxdb.js';
@@ -265,6 +267,10 @@ function main() {
     }
   });
 
+  // Live presence: shapes while they are drawn (drafts.js), the laser pointer (laser.js, tools/laser.js).
+  const drafts = wireDrafts({ conn, board, session });
+  const laser = wireLaser({ conn, viewport, pointer, tool: /** @type {any} */ (board.tools.laser), host: $('#cursor-layer', root), you: () => session.you });
+
   conn.on('error', (msg) => {
     const code = typeof msg.code === 'string' ? msg.code : 'error';
     const text = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
@@ -381,6 +387,8 @@ function main() {
     views: () => together.views(),
     confirmedElements: () => sortedCopies(sync.confirmed.values()),
     downloads: () => downloads.snapshot(),
+    drafts: () => drafts.list(),
+    laserTrails: () => laser.trails.snapshot(performance.now()),
     imports: () => (importer ? importer.snapshot() : []),
     layout: (/** @type {string} */ id) => board.layer.layoutOf(id),
     perf: canvas.perf,

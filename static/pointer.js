@@ -5,6 +5,10 @@
 // On a high-refresh display "one per frame" can be 144 or 240 a second,
 // past the server's budget (120/s) and far past its cursor tick (~30 Hz),
 // so moves are also kept MIN_INTERVAL_MS apart.
+//
+// While the laser pointer is pressed (setLaser), positions carry
+// `laser: true`; pressing and letting go send the position at once, so the
+// others start and end the trail where it was.
 
 /** Smallest gap between two cursor messages: at most ~80 a second. */
 const MIN_INTERVAL_MS = 12;
@@ -13,7 +17,7 @@ const MIN_INTERVAL_MS = 12;
 
 /**
  * @callback SendCursor
- * @param {{type: 'cursor', x: number, y: number} | {type: 'cursor', gone: true}} msg
+ * @param {{type: 'cursor', x: number, y: number, laser?: true} | {type: 'cursor', gone: true}} msg
  * @returns {boolean} whether the message went out
  */
 
@@ -41,8 +45,10 @@ export class LocalPointer {
     /** @type {{x: number, y: number} | null} */
     this.screen = null;
     /** What the server last got from us. */
-    /** @type {{x: number, y: number} | null} */
+    /** @type {{x: number, y: number, laser: boolean} | null} */
     this.sent = null;
+    /** The laser pointer is pressed. */
+    this.laser = false;
     this.frame = 0;
     this.sentAt = 0;
 
@@ -92,11 +98,21 @@ export class LocalPointer {
       }
       return;
     }
-    if (!force && this.sent && this.sent.x === x && this.sent.y === y) return;
-    if (this.send({ type: 'cursor', x, y })) {
-      this.sent = { x, y };
+    if (!force && this.sent && this.sent.x === x && this.sent.y === y && this.sent.laser === this.laser) return;
+    if (this.send(this.laser ? { type: 'cursor', x, y, laser: true } : { type: 'cursor', x, y })) {
+      this.sent = { x, y, laser: this.laser };
       this.sentAt = performance.now();
     }
+  }
+
+  /**
+   * The laser pointer is pressed or let go: say so with the position now.
+   * @param {boolean} on
+   */
+  setLaser(on) {
+    if (this.laser === on) return;
+    this.laser = on;
+    this.flush(true);
   }
 
   leave() {

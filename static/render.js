@@ -17,7 +17,9 @@
 //
 // A tool's gesture in progress (a stroke being drawn, a move, a resize)
 // shows through setPreview: a map id → element (or null to hide one) drawn
-// in place of the rendered element, new ids on top.
+// in place of the rendered element, new ids on top. Other members' drafts
+// (drafts.js) show through setDrafts the same way, faint (DRAFT_ALPHA), under
+// our own preview.
 
 import { LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
 import { paintBox, shapeBox, simplify } from './geometry.js';
@@ -106,6 +108,8 @@ const CACHE_PIXELS = 8 * 1024 * 1024;
 const ZOOM_PREVIEW = 3;
 /** A zoom or an edit has rested after this long, ms. */
 const SETTLE_MS = 150;
+/** Others' drafts are drawn this opaque: there, but not done yet. */
+export const DRAFT_ALPHA = 0.6;
 
 /**
  * @param {Element} el
@@ -318,6 +322,10 @@ export class ElementLayer {
     this.preview = new Map();
     /** Preview items whose id is not on the board yet, drawn on top. @type {Item[]} */
     this.previewNew = [];
+    /** Other members' drafts by element id, drawn faint in place of the element. @type {Map<string, Item>} */
+    this.drafts = new Map();
+    /** Drafts whose id is not on the board, drawn above it (below previewNew). @type {Item[]} */
+    this.draftsNew = [];
     /** Drawn faint (what the eraser is about to delete). @type {Set<string>} */
     this.faded = new Set();
     /** Selected ids, outlined. @type {Set<string>} */
@@ -412,6 +420,7 @@ export class ElementLayer {
     for (const el of elements) items.push(makeItem(el));
     items.sort(byOrder);
     this.items = items;
+    this.splitDrafts();
     this.changed();
   }
 
@@ -445,7 +454,10 @@ export class ElementLayer {
         this.items.splice(this.insertionPoint(c.after), 0, item);
       }
     }
-    if (set.changes.length > 0) this.changed();
+    if (set.changes.length > 0) {
+      if (this.drafts.size > 0) this.splitDrafts();
+      this.changed();
+    }
   }
 
   /**
@@ -528,6 +540,31 @@ export class ElementLayer {
     this.preview = new Map();
     this.previewNew = [];
     this.changed();
+  }
+
+  /**
+   * Show other members' drafts (an empty list ends them). An item is kept
+   * while its id stays, so a draft that only moves reuses its path.
+   * @param {Element[]} elements
+   */
+  setDrafts(elements) {
+    const next = new Map();
+    for (const el of elements) {
+      const item = this.drafts.get(el.id);
+      if (item) setElement(item, el);
+      next.set(el.id, item ?? makeItem(el));
+    }
+    if (next.size === 0 && this.drafts.size === 0) return;
+    this.drafts = next;
+    this.splitDrafts();
+    this.changed();
+  }
+
+  /** Which drafts have no element on the board (drawn on top, by z). */
+  splitDrafts() {
+    this.draftsNew = [];
+    for (const item of this.drafts.values()) if (!this.lookup(item.id)) this.draftsNew.push(item);
+    this.draftsNew.sort(byOrder);
   }
 
   /**
@@ -689,7 +726,7 @@ export class ElementLayer {
       if (it.maxX < x0 || it.minX > x1 || it.maxY < y0 || it.minY > y1) continue;
       n++;
     }
-    return n + this.previewNew.length;
+    return n + this.draftsNew.length + this.previewNew.length;
   }
 
   /**
@@ -724,18 +761,28 @@ export class ElementLayer {
     /** @type {any} */ (ctx).textRendering = 'geometricPrecision';
     const items = this.items;
     const n = items.length;
+    const d = this.draftsNew.length;
     const m = this.previewNew.length;
-    for (let i = 0; i < n + m; i++) {
-      let it = i < n ? items[i] : this.previewNew[i - n];
-      if (previewing && i < n) {
-        const p = this.preview.get(it.id);
-        if (p === null) continue;
-        if (p) it = p;
+    const drafting = this.drafts.size > 0;
+    for (let i = 0; i < n + d + m; i++) {
+      let it = i < n ? items[i] : i < n + d ? this.draftsNew[i - n] : this.previewNew[i - n - d];
+      // Ours first (what we are dragging), then someone's draft, then the board's.
+      let draft = i >= n && i < n + d;
+      const p = previewing && i < n ? this.preview.get(it.id) : undefined;
+      if (p === null) continue;
+      if (p) it = p;
+      else if (drafting && i < n) {
+        const q = this.drafts.get(it.id);
+        if (q) {
+          it = q;
+          draft = true;
+        }
       }
       if (it.maxX < x0 || it.minX > x1 || it.maxY < y0 || it.minY > y1) continue;
       drawn++;
       const faint = fading && this.faded.has(it.id);
       if (faint) ctx.globalAlpha = 0.25;
+      else if (draft) ctx.globalAlpha = DRAFT_ALPHA;
       const size = Math.max(it.maxX - it.minX, it.maxY - it.minY);
       if (size < dotSize) {
         // Too small to see a shape: a dot of its color.
@@ -746,7 +793,7 @@ export class ElementLayer {
       } else {
         this.drawItem(ctx, it, k, ox, oy, scale, size * scale, editing && this.editing.has(it.id));
       }
-      if (faint) ctx.globalAlpha = 1;
+      if (faint || draft) ctx.globalAlpha = 1;
     }
     return drawn;
   }

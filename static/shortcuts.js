@@ -36,6 +36,7 @@ export const TOOLS = [
   { name: 'text', label: 'Text', key: 'T', edits: true },
   { name: 'sticky', label: 'Sticky note', key: 'S', edits: true },
   { name: 'eraser', label: 'Eraser', key: '', digit: 0, edits: true },
+  { name: 'laser', label: 'Laser pointer', key: 'K', edits: false, unnumbered: true },
 ];
 {
   let digit = 0;

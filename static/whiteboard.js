@@ -4,6 +4,7 @@
 // finished gesture into one ops message through sync (shown at once,
 // acknowledged or rolled back later) and the connection.
 
+import { draftOf } from './drafts.js';
 import { bindingOps, bindsTo, BIND_REACH_PX, detach, remapBindings } from './bindings.js';
 import { clampWidth, DASH_KINDS, IdMaker, opProblem, POINT_KINDS, ROUND_KINDS, TEXT_KINDS } from './element.js';
 import { hitTest, translate } from './geometry.js';
@@ -14,6 +15,7 @@ import { ElementLayer } from './render.js';
 import { ACTIONS, actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
 import { EraserTool } from './tools/eraser.js';
 import { HandTool } from './tools/hand.js';
+import { LaserTool } from './tools/laser.js';
 import { PenTool } from './tools/pen.js';
 import { SelectTool } from './tools/select.js';
 import { ShapeTool } from './tools/shape.js';
@@ -108,6 +110,7 @@ export class Whiteboard {
       sticky: new StickyTool(this),
       eraser: new EraserTool(this),
       hand: new HandTool(this),
+      laser: new LaserTool(),
     };
     /** Tool lock (Q): drawing tools stay on after making something. */
     this.toolLock = false;
@@ -123,6 +126,13 @@ export class Whiteboard {
     this.listeners = new Set();
     /** Called for "?" (the help overlay). */
     this.onHelp = () => {};
+    /**
+     * Told what a gesture shows, for the other members (drafts.js
+     * DraftSender): each preview and each keystroke of the text editor,
+     * null when it ends, and what commits put.
+     * @type {{show(el: Element | null): void, committed(ops: Op[]): void} | null}
+     */
+    this.drafts = null;
 
     sync.onChange((set) => {
       this.layer.apply(set, sync.view);
@@ -252,10 +262,12 @@ export class Whiteboard {
    */
   preview(elements) {
     this.layer.setPreview(elements);
+    this.drafts?.show(draftOf(elements));
   }
 
   endPreview() {
     this.layer.clearPreview();
+    this.drafts?.show(null);
   }
 
   /**
@@ -329,6 +341,7 @@ export class Whiteboard {
     const created = record ? valid.flatMap((op) => (op.op === 'put' && !this.sync.get(op.el.id) ? [op.el.id] : [])) : [];
     const messages = this.sync.propose(valid);
     for (const m of messages) this.send({ type: 'ops', ref: m.ref, ops: m.ops });
+    this.drafts?.committed(valid);
     if (record) this.history.record(steps, messages.map((m) => m.ref));
     if (created.length > 0 && !this.toolLock && RETURNS_TO_SELECT.has(this.tool.name)) {
       // Excalidraw's habit: what was just drawn is selected, with the select tool.

@@ -111,7 +111,7 @@ test('after drawing a shape the tool returns to select with the shape selected, 
 
 test('number keys 1–9 pick the tools in toolbar order', async ({ browser, server }) => {
   const page = await alone(browser, server);
-  // The numbered tools as the toolbar shows them, left to right (the hand has no number).
+  // The numbered tools as the toolbar shows them, left to right (the hand and the laser have no number).
   const names = await page
     .locator('.toolbar [data-testid^="tool-"]')
     .evaluateAll((els) =>
@@ -120,7 +120,7 @@ test('number keys 1–9 pick the tools in toolbar order', async ({ browser, serv
         .sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left)
         .map((el) => /** @type {HTMLElement} */ (el).dataset.testid?.slice('tool-'.length)),
     );
-  const numbered = names.filter((n) => n !== 'lock' && n !== 'hand');
+  const numbered = names.filter((n) => n !== 'lock' && n !== 'hand' && n !== 'laser');
   expect(numbered.length, `tools in the toolbar: ${names.join(', ')}`).toBeGreaterThanOrEqual(9);
   // Start from a tool none of the keys picks first.
   await page.keyboard.press('h');

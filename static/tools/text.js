@@ -63,11 +63,41 @@ export function fitLabel(el) {
 }
 
 /**
+ * An element with the editor's text, as its commit puts it (and as the
+ * other members see it meanwhile, drafts.js): a text sized to its text, a
+ * label fitted into its shape (taken away when blank, with its font), a
+ * sticky note as it is.
+ * @param {Element} base
+ * @param {string} text
+ * @param {boolean} label
+ * @returns {Element}
+ */
+export function withText(base, text, label) {
+  if (label) {
+    /** @type {Element} */
+    const next = { ...base };
+    if (text.trim() === '') {
+      delete next.text;
+      delete next.font;
+    } else {
+      next.text = text;
+      next.font = base.font ?? TEXT_FONT;
+      Object.assign(next, fitLabel(next));
+    }
+    return next;
+  }
+  if (base.kind !== 'text') return { ...base, text };
+  const size = measureText(text, base.font ?? TEXT_FONT);
+  return { ...base, text, w: size.w, h: size.h };
+}
+
+/**
  * @typedef {object} EditSession
  * @property {Element} el the element as the editor opened
  * @property {boolean} [label] editing the label of a shape
  * @property {(text: string) => void} commit
  * @property {() => void} cancel
+ * @property {(text: string) => void} [input] the text changed (not committed yet)
  */
 
 export class TextEditor {
@@ -102,6 +132,7 @@ export class TextEditor {
     area.addEventListener('input', () => {
       needFonts(area.value); // a CJK or Arabic face loads while the person types
       this.place();
+      this.session?.input?.(clampText(area.value));
     });
     area.addEventListener('blur', () => this.close(true));
     viewport.onChange(() => this.place());
@@ -205,6 +236,7 @@ function editOnBoard(board, session) {
   const done = () => {
     layer.editing.delete(session.el.id);
     if (shown) board.endPreview();
+    board.drafts?.show(null);
     layer.changed();
   };
   layer.editing.add(session.el.id);
@@ -212,6 +244,8 @@ function editOnBoard(board, session) {
   layer.changed();
   board.editor.open({
     ...session,
+    // The others see the text as it is typed (a draft).
+    input: (text) => board.drafts?.show(withText(board.sync.get(session.el.id) ?? session.el, text, session.label === true)),
     cancel: done,
     commit: (text) => {
       done();
@@ -241,14 +275,13 @@ export function editText(board, el, isNew) {
         }
         if (!isNew && text === base.text) return;
         const font = base.font ?? TEXT_FONT;
-        const size = measureText(text, font);
-        board.commit([{ op: 'put', el: { ...base, text, w: size.w, h: size.h } }]);
+        board.commit([{ op: 'put', el: withText(base, text, false) }]);
         if (isNew) board.select([el.id]);
         if (!fontsReadyFor(text)) resizeWhenFontsArrive(board, el.id, text, font);
         return;
       }
       // A new note is made with its text: one message, one undo step.
-      if (isNew || text !== (base.text ?? '')) board.commit([{ op: 'put', el: { ...base, text } }]);
+      if (isNew || text !== (base.text ?? '')) board.commit([{ op: 'put', el: withText(base, text, false) }]);
       if (isNew) board.select([el.id]);
     },
   });
@@ -293,17 +326,7 @@ export function editLabel(board, el) {
       const base = board.sync.get(el.id);
       if (!base) return; // deleted meanwhile
       if (text === (base.text ?? '')) return;
-      /** @type {Element} */
-      const next = { ...base };
-      if (text.trim() === '') {
-        delete next.text;
-        delete next.font;
-      } else {
-        next.text = text;
-        next.font = base.font ?? TEXT_FONT;
-        Object.assign(next, fitLabel(next));
-      }
-      board.commit([{ op: 'put', el: next }]);
+      board.commit([{ op: 'put', el: withText(base, text, true) }]);
     },
   });
 }
