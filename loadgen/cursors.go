@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -106,6 +107,8 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		frames0 = textFrames(rooms)
 	}
 	cpu0 := nodes.stats()
+	gen0 := selfCPU()
+	bytes0 := bytesIn(rooms)
 	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
 	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
 	defer stopMoves()
@@ -119,6 +122,8 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	final, sendErrs := moveRooms(moveCtx, rooms, movers, l.Hz, drafts)
 	cpu1 := nodes.stats()
 	elapsed := time.Since(start)
+	res.GeneratorCPUPercent = 100 * (selfCPU() - gen0).Seconds() / elapsed.Seconds()
+	res.ReceivedMBps = float64(bytesIn(rooms)-bytes0) / 1e6 / elapsed.Seconds()
 	if countTicks {
 		frames := textFrames(rooms) - frames0
 		ticks, err := srv.Metric(tickCountMetric)
@@ -187,6 +192,28 @@ func textFrames(rooms [][]*Member) uint64 {
 		}
 	}
 	return n
+}
+
+// bytesIn is how many bytes of text frames the rooms' members have
+// received.
+func bytesIn(rooms [][]*Member) uint64 {
+	var n uint64
+	for _, room := range rooms {
+		for _, m := range room {
+			n += m.bytesIn.Load()
+		}
+	}
+	return n
+}
+
+// selfCPU is the CPU time the generator's own process has used (its
+// servers, child processes, not included).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // latestOf is the latest y received from peer p; it reads reader-owned

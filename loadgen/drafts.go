@@ -18,19 +18,32 @@ import (
 // stay the shapes a pen sends. The pen moves right by a fixed step, so
 // the stroke's width w (which comes before the points) tells the number
 // of points without counting them. The generator records each send time
-// under the sequence number (draftTimes); a receiver looks it up on
-// arrival.
+// under the sequence number (draftTimes), with the length of the points'
+// text — numbers written as the server writes them, shortest form, so
+// that a receiver skips the points without reading them; it looks both
+// up on arrival.
 
 // draftRing is how many send times are kept per sender: 136 s of drafts
 // at 30 Hz, far beyond any delivery the run could still make.
 const draftRing = 4096
 
 // draftTimes are the send times of one room's drafts, in µs since the
-// run's clock started, per sender and sequence number (mod draftRing).
+// run's clock started, and the lengths of their points' text, per sender
+// and sequence number (mod draftRing), packed as µs<<24 | length.
 // Senders store before they send, receivers load: atomics, no lock.
 type draftTimes struct {
 	points int // a stroke's length before a new one starts
 	at     [][draftRing]atomic.Int64
+}
+
+func (t *draftTimes) record(sender int, seq int64, sent time.Duration, pointsLen int) {
+	t.at[sender][seq%draftRing].Store(sent.Microseconds()<<24 | int64(pointsLen))
+}
+
+// lookup returns what record stored; ok is false for nothing.
+func (t *draftTimes) lookup(sender int, seq int64) (sentMicros int64, pointsLen int, ok bool) {
+	v := t.at[sender][seq%draftRing].Load()
+	return v >> 24, int(v & (1<<24 - 1)), v != 0
 }
 
 func newDraftTimes(senders, points int) *draftTimes {
@@ -54,7 +67,7 @@ type drafter struct {
 // first point) as a `draft`, and returns its sequence number.
 func (d *drafter) next(m *Member) (int64, error) {
 	seq := d.grow(m.Index)
-	d.times.at[m.Index][seq%draftRing].Store(time.Since(m.clock.Start).Microseconds())
+	d.times.record(m.Index, seq, time.Since(m.clock.Start), len(d.points))
 	if err := m.WriteText(d.msg); err != nil {
 		return -1, err
 	}
@@ -70,16 +83,16 @@ func (d *drafter) grow(sender int) int64 {
 	}
 	// A pen moving right with a wobble, to two decimals as the client
 	// rounds: points of ~14 bytes, as real strokes.
-	x := pointX(d.n)
-	y := float64((d.n*37)%83) * 0.73
+	x := round2(pointX(d.n))
+	y := round2(float64((d.n*37)%83) * 0.73)
 	d.maxX, d.maxY = max(d.maxX, x), max(d.maxY, y)
 	if d.n > 0 {
 		d.points = append(d.points, ',')
 	}
 	d.points = append(d.points, '[')
-	d.points = strconv.AppendFloat(d.points, x, 'f', 2, 64)
+	d.points = strconv.AppendFloat(d.points, x, 'f', -1, 64)
 	d.points = append(d.points, ',')
-	d.points = strconv.AppendFloat(d.points, y, 'f', 2, 64)
+	d.points = strconv.AppendFloat(d.points, y, 'f', -1, 64)
 	d.points = append(d.points, ']')
 	d.n++
 
@@ -93,9 +106,9 @@ func (d *drafter) grow(sender int) int64 {
 	b = append(b, `,"y":`...)
 	b = strconv.AppendInt(b, int64(100+d.stroke%50*20), 10)
 	b = append(b, `,"w":`...)
-	b = strconv.AppendFloat(b, d.maxX, 'f', 2, 64)
+	b = strconv.AppendFloat(b, d.maxX, 'f', -1, 64)
 	b = append(b, `,"h":`...)
-	b = strconv.AppendFloat(b, d.maxY, 'f', 2, 64)
+	b = strconv.AppendFloat(b, d.maxY, 'f', -1, 64)
 	b = append(b, `,"rot":0,"points":[`...)
 	b = append(b, d.points...)
 	b = append(b, `],"stroke":"#1e1e1e","fill":null,"width":2,"z":"a`...)
@@ -104,6 +117,9 @@ func (d *drafter) grow(sender int) int64 {
 	d.msg = b
 	return d.times.seq(d.stroke, d.n)
 }
+
+// round2 rounds to two decimals, as the client does.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // pointX is the x of a stroke's point k (from 0): the stroke's width
 // once it has k+1 points.
@@ -191,30 +207,35 @@ func (m *Member) draftEntry(p []byte, elapsed int64) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	n := pointsOfWidth(w)
-	// Past the points: they hold no quote, so the next one opens the key
-	// after them, found at memory speed rather than point by point.
+	t := m.draftTimes
+	if sender < 0 || sender >= len(t.at) {
+		return nil, false
+	}
+	seq := t.seq(stroke, pointsOfWidth(w))
+	sent, pointsLen, known := t.lookup(sender, seq)
 	if i = bytes.Index(p, pointsField); i < 0 {
 		return nil, false
 	}
 	p = p[i+len(pointsField):]
-	if i = bytes.IndexByte(p, '"'); i < 0 {
+	// Past the points: by the length sent when the server wrote them as
+	// the generator did (checked), else to the next quote, which opens
+	// the key after them (numbers hold none).
+	if known && pointsLen+1 < len(p) && p[pointsLen-1] == ']' && p[pointsLen] == ']' && p[pointsLen+1] == ',' {
+		p = p[pointsLen+1:]
+		m.skippedPoints++
+	} else if i = bytes.IndexByte(p, '"'); i >= 0 {
+		p = p[i:]
+	} else {
 		return nil, false
 	}
-	p = p[i:]
 	closing := bytes.Index(p, elementEnd)
 	if closing < 0 {
 		return nil, false
 	}
 	p = p[closing+len(elementEnd):]
 
-	t := m.draftTimes
-	if sender < 0 || sender >= len(t.at) {
-		return p, true
-	}
-	seq := t.seq(stroke, n)
 	m.Drafts++
-	if sent := t.at[sender][seq%draftRing].Load(); sent > 0 {
+	if known {
 		m.DraftLatency.Add(time.Duration(elapsed-sent) * time.Microsecond)
 	}
 	if sender < len(m.LatestDraft) {

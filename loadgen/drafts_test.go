@@ -22,7 +22,7 @@ func TestDraftsRoundTripThroughTheServersEncoding(t *testing.T) {
 		var el json.RawMessage
 		for range n {
 			seq := d.grow(sender)
-			times.at[sender][seq].Store((time.Since(clock.Start) - 10*time.Millisecond).Microseconds())
+			times.record(sender, seq, time.Since(clock.Start)-10*time.Millisecond, len(d.points))
 			var msg struct{ El json.RawMessage }
 			if err := json.Unmarshal(d.msg, &msg); err != nil {
 				t.Fatalf("draft is not JSON: %v: %s", err, d.msg)
@@ -61,7 +61,7 @@ func TestEveryDraftOfAStrokeReadsBack(t *testing.T) {
 	r := &Member{clock: clock, draftTimes: times, LatestDraft: []int64{-1, -1}}
 	for want := int64(0); want < 450; want++ {
 		seq := d.grow(1)
-		times.at[1][seq%draftRing].Store(time.Since(clock.Start).Microseconds())
+		times.record(1, seq, time.Since(clock.Start), len(d.points))
 		var msg struct{ El json.RawMessage }
 		json.Unmarshal(d.msg, &msg)
 		e, err := board.DecodeElement(msg.El, "draft.el")
@@ -73,5 +73,10 @@ func TestEveryDraftOfAStrokeReadsBack(t *testing.T) {
 		if seq != want || r.LatestDraft[1] != want {
 			t.Fatalf("draft %d: sent as %d, read back as %d", want, seq, r.LatestDraft[1])
 		}
+	}
+	// The server writes the points as the generator did, so a receiver
+	// skips them by length and never scans them.
+	if r.skippedPoints != 450 {
+		t.Fatalf("%d of 450 drafts' points skipped by length", r.skippedPoints)
 	}
 }

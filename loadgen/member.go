@@ -62,10 +62,14 @@ type Member struct {
 	Drafts       uint64
 	DraftLatency Histogram
 	LatestDraft  []int64
+	// skippedPoints counts the drafts whose points were skipped by their
+	// recorded length rather than scanned (drafts.go).
+	skippedPoints uint64
 	// textFrames counts every text frame; atomic, so a scenario can read
 	// it while the load runs (frames per tick).
 	textFrames atomic.Uint64
-	gapsFrom   time.Time // gaps are counted after this instant
+	bytesIn    atomic.Uint64 // of text frames
+	gapsFrom   time.Time     // gaps are counted after this instant
 	lastFrame  time.Time
 	Errors     map[string]int
 	CloseCode  int
@@ -231,6 +235,8 @@ func (m *Member) readLoop(first []byte) {
 			continue
 		}
 		m.textFrames.Add(1)
+		m.bytesIn.Add(uint64(len(data)))
+		m.bytesIn.Add(uint64(len(data)))
 		m.frame(data, now)
 	}
 }

@@ -36,6 +36,11 @@ type Result struct {
 	RSSMB         float64 `json:"rssMB"`                      // server RSS at the end of the window
 	RSSPerMemberK float64 `json:"rssPerMemberKB,omitempty"`   // (RSS − RSS before members) / members
 	CPUPerPosUs   float64 `json:"cpuPerPositionUs,omitempty"` // per delivered position, or position or draft when drafts were sent
+	// The generator's own CPU (% of a core) and what its members received
+	// (MB/s of text frames) in the window of a cursor load: the machine's
+	// cores are shared, so the server had what the generator left.
+	GeneratorCPUPercent float64 `json:"generatorCPUPercent,omitempty"`
+	ReceivedMBps        float64 `json:"receivedMBps,omitempty"`
 
 	Errors map[string]int `json:"errors,omitempty"`
 	Checks []Check        `json:"checks"`
