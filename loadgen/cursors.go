@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -104,11 +105,11 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	var frames0 uint64
 	if countTicks {
 		ticks0, _ = srv.Metric(tickCountMetric)
-		frames0 = textFrames(rooms)
+		frames0 = received(rooms, textFrames)
 	}
 	cpu0 := nodes.stats()
 	gen0 := selfCPU()
-	bytes0 := bytesIn(rooms)
+	bytes0 := received(rooms, bytesIn)
 	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
 	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
 	defer stopMoves()
@@ -123,9 +124,9 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	cpu1 := nodes.stats()
 	elapsed := time.Since(start)
 	res.GeneratorCPUPercent = 100 * (selfCPU() - gen0).Seconds() / elapsed.Seconds()
-	res.ReceivedMBps = float64(bytesIn(rooms)-bytes0) / 1e6 / elapsed.Seconds()
+	res.ReceivedMBps = float64(received(rooms, bytesIn)-bytes0) / 1e6 / elapsed.Seconds()
 	if countTicks {
-		frames := textFrames(rooms) - frames0
+		frames := received(rooms, textFrames) - frames0
 		ticks, err := srv.Metric(tickCountMetric)
 		if ticks -= ticks0; err == nil && ticks > 0 {
 			res.FramesPerTick = float64(frames) / float64(l.PerRoom) / ticks
@@ -183,28 +184,20 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 // tickCountMetric counts the server's room ticks (flushes).
 const tickCountMetric = "easel_tick_duration_seconds_count"
 
-// textFrames is how many text frames the rooms' members have received.
-func textFrames(rooms [][]*Member) uint64 {
+// received sums a counter of the rooms' members: textFrames (frames) or
+// bytesIn (bytes of text frames).
+func received(rooms [][]*Member, counter func(*Member) *atomic.Uint64) uint64 {
 	var n uint64
 	for _, room := range rooms {
 		for _, m := range room {
-			n += m.textFrames.Load()
+			n += counter(m).Load()
 		}
 	}
 	return n
 }
 
-// bytesIn is how many bytes of text frames the rooms' members have
-// received.
-func bytesIn(rooms [][]*Member) uint64 {
-	var n uint64
-	for _, room := range rooms {
-		for _, m := range room {
-			n += m.bytesIn.Load()
-		}
-	}
-	return n
-}
+func textFrames(m *Member) *atomic.Uint64 { return &m.textFrames }
+func bytesIn(m *Member) *atomic.Uint64    { return &m.bytesIn }
 
 // selfCPU is the CPU time the generator's own process has used (its
 // servers, child processes, not included).
