@@ -236,7 +236,6 @@ func (m *Member) readLoop(first []byte) {
 		}
 		m.textFrames.Add(1)
 		m.bytesIn.Add(uint64(len(data)))
-		m.bytesIn.Add(uint64(len(data)))
 		m.frame(data, now)
 	}
 }
