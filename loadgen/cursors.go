@@ -1,9 +1,12 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -108,7 +111,7 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		frames0 = received(rooms, textFrames)
 	}
 	cpu0 := nodes.stats()
-	gen0 := selfCPU()
+	gen0, stall0 := selfCPU(), cpuStall()
 	bytes0 := received(rooms, bytesIn)
 	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
 	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
@@ -124,6 +127,9 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	cpu1 := nodes.stats()
 	elapsed := time.Since(start)
 	res.GeneratorCPUPercent = 100 * (selfCPU() - gen0).Seconds() / elapsed.Seconds()
+	if stall0 >= 0 {
+		res.CPUPressure = 100 * (cpuStall() - stall0).Seconds() / elapsed.Seconds()
+	}
 	res.ReceivedMBps = float64(received(rooms, bytesIn)-bytes0) / 1e6 / elapsed.Seconds()
 	if countTicks {
 		frames := received(rooms, textFrames) - frames0
@@ -207,6 +213,24 @@ func selfCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuStall is the machine's total time some task waited for a CPU
+// (/proc/pressure/cpu, "some"); -1 where the kernel does not say.
+func cpuStall() time.Duration {
+	data, err := os.ReadFile("/proc/pressure/cpu")
+	if err != nil {
+		return -1
+	}
+	_, total, ok := bytes.Cut(bytes.SplitN(data, []byte("\n"), 2)[0], []byte("total="))
+	if !ok {
+		return -1
+	}
+	us, err := strconv.ParseInt(string(bytes.TrimSpace(total)), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return time.Duration(us) * time.Microsecond
 }
 
 // latestOf is the latest y received from peer p; it reads reader-owned

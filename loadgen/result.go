@@ -41,6 +41,9 @@ type Result struct {
 	// cores are shared, so the server had what the generator left.
 	GeneratorCPUPercent float64 `json:"generatorCPUPercent,omitempty"`
 	ReceivedMBps        float64 `json:"receivedMBps,omitempty"`
+	// CPUPressure is the share of the window in which some task on the
+	// machine (the server, the generator, anyone else's) waited for a CPU.
+	CPUPressure float64 `json:"cpuPressurePercent,omitempty"`
 
 	Errors map[string]int `json:"errors,omitempty"`
 	Checks []Check        `json:"checks"`

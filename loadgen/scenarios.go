@@ -267,8 +267,8 @@ func S10(ctx context.Context, o Options, s2 *Result) (*Result, error) {
 	r.note("latency p50 / p95 / p99: drafts %.1f / %.1f / %.1f ms, cursors %.1f / %.1f / %.1f ms; the room ticked %.1f times a second (30 asked)",
 		r.LatencyP50ms, r.LatencyP95ms, r.LatencyP99ms, ms(cur.Quantile(0.5)), ms(cur.Quantile(0.95)), ms(cur.Quantile(0.99)), r.TickHz)
 	closes, _ := srv.Metric("easel_slow_consumer_closes_total")
-	r.note("members received %.0f MB/s; the generator used %.0f %% of a core beside the server's %.0f %%; %.0f members were closed as slow consumers (1013: more than --max-outbox, 512 KiB, about two ticks of this room's frames, waiting for them)",
-		r.ReceivedMBps, r.GeneratorCPUPercent, r.CPUPercent, closes)
+	r.note("members received %.0f MB/s; the generator used %.0f %% of a core beside the server's %.0f %%, and some task waited for a CPU %.0f %% of the time; %.0f members were closed as slow consumers (1013: more than --max-outbox, 512 KiB, about two ticks of this room's frames, waiting for them)",
+		r.ReceivedMBps, r.GeneratorCPUPercent, r.CPUPercent, r.CPUPressure, closes)
 	r.check("frames per tick per member", "≤ 1", fmt.Sprintf("%.3f", r.FramesPerTick), r.FramesPerTick > 0 && r.FramesPerTick <= 1)
 	r.check("every member has every peer's latest position and draft", "all", fmt.Sprintf("%d missing", r.Missing), r.Converged)
 	r.check("draft p99", "≤ 60 ms", fmt.Sprintf("%.1f ms", r.LatencyP99ms), r.LatencyP99ms <= 60)
