@@ -23,6 +23,7 @@ FUZZTIME ?= 10s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeOps$$' -fuzztime $(FUZZTIME) ./board/
 	$(GO) test -run '^$$' -fuzz '^FuzzCleanLabel$$' -fuzztime $(FUZZTIME) ./board/
+	$(GO) test -run '^$$' -fuzz '^FuzzWirePoints$$' -fuzztime $(FUZZTIME) ./board/
 	$(GO) test -run '^$$' -fuzz '^FuzzClientFrame$$' -fuzztime $(FUZZTIME) ./session/
 	$(GO) test -run '^$$' -fuzz '^FuzzExportResume$$' -fuzztime $(FUZZTIME) ./session/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./export/
@@ -42,7 +43,7 @@ e2e: build test-deps
 test-deps:
 	@./scripts/test-deps.sh
 
-# The load scenarios S1–S8 (S7 when Redis answers), generator and server
+# The load scenarios S1–S10 (S7 when Redis answers), generator and server
 # side by side, then the Go benchmarks of the hot paths. The load run
 # rewrites its section of docs/performance.md and docs/load-chart.svg.
 bench: bench-load bench-go

@@ -108,7 +108,7 @@ func validID(s string) bool {
 }
 
 // wireElement is an element as a client sends it: pointer fields tell
-// absent from zero, and points are decoded loosely so that a pair of the
+// absent from zero, and points are decoded loosely (wirePoints) so that a pair of the
 // wrong length is reported rather than silently truncated (encoding/json
 // drops extra array elements into a Go array).
 type wireElement struct {
@@ -119,7 +119,7 @@ type wireElement struct {
 	W      *float64        `json:"w"`
 	H      *float64        `json:"h"`
 	Rot    *float64        `json:"rot"`
-	Points [][]float64     `json:"points"`
+	Points wirePoints      `json:"points"`
 	Stroke *string         `json:"stroke"`
 	Fill   json.RawMessage `json:"fill"`
 	Width  *float64        `json:"width"`

@@ -8,10 +8,12 @@ import (
 // DecodeElement decodes and validates one element from outside input
 // exactly as an `ops` put element is (a draft is checked by the same
 // rules, so every draft could be committed as it stands). path names it in
-// error messages ("draft.el").
+// error messages ("draft.el"). raw must be exactly one JSON value, white
+// space around it aside: anything after it is an error, so that a caller
+// may cut raw from a line it has not validated (session's fastDraft).
 func DecodeElement(raw json.RawMessage, path string) (Element, error) {
 	var w wireElement
-	if err := DecodeJSON(raw, &w); err != nil {
+	if err := json.Unmarshal(raw, &w); err != nil {
 		return Element{}, Errorf(CodeBadRequest, "%s: %v", path, err)
 	}
 	return w.toElement(path)

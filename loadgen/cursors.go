@@ -1,10 +1,15 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +37,10 @@ type CursorLoad struct {
 	// Split spreads each room's members over these servers in turn (S7);
 	// empty: all on the server passed to RunCursors.
 	Split []*Server
+	// DraftPoints > 0: each mover also sends a draft with every move, of
+	// a stroke that grows by a point each time up to DraftPoints, then
+	// starts anew (S10).
+	DraftPoints int
 }
 
 // RunningLoad is a cursor load in progress, for During hooks.
@@ -64,7 +73,14 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	}
 	before := nodes.stats()
 	clock := Clock{Start: time.Now()}
-	rooms, slow, err := joinRooms(ctx, l, nodes, boards, clock)
+	var drafts []*draftTimes
+	if l.DraftPoints > 0 {
+		res.Measures = "draft"
+		for range l.Rooms {
+			drafts = append(drafts, newDraftTimes(l.PerRoom, l.DraftPoints))
+		}
+	}
+	rooms, slow, err := joinRooms(ctx, l, nodes, boards, clock, drafts)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +100,19 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	for _, m := range slow {
 		m.CountGapsFrom(start)
 	}
+	// Frames per tick: one room on one node, whose ticks the server
+	// counts. Ticks are read before frames at the start and after them at
+	// the end, so a frame in flight at either edge can only lower it.
+	countTicks := l.Rooms == 1 && len(nodes) == 1
+	var ticks0 float64
+	var frames0 uint64
+	if countTicks {
+		ticks0, _ = srv.Metric(tickCountMetric)
+		frames0 = received(rooms, textFrames)
+	}
 	cpu0 := nodes.stats()
+	gen0, stall0 := selfCPU(), cpuStall()
+	bytes0 := received(rooms, bytesIn)
 	movers := int(float64(l.PerRoom)*l.Movers + 0.5)
 	moveCtx, stopMoves := context.WithTimeout(ctx, l.Duration)
 	defer stopMoves()
@@ -95,9 +123,22 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 			during = l.During(moveCtx, &RunningLoad{Server: srv, Clock: clock, Rooms: rooms, Started: start})
 		})
 	}
-	final, sendErrs := moveRooms(moveCtx, rooms, movers, l.Hz)
+	final, sendErrs := moveRooms(moveCtx, rooms, movers, l.Hz, drafts)
 	cpu1 := nodes.stats()
 	elapsed := time.Since(start)
+	res.GeneratorCPUPercent = 100 * (selfCPU() - gen0).Seconds() / elapsed.Seconds()
+	if stall0 >= 0 {
+		res.CPUPressure = 100 * (cpuStall() - stall0).Seconds() / elapsed.Seconds()
+	}
+	res.ReceivedMBps = float64(received(rooms, bytesIn)-bytes0) / 1e6 / elapsed.Seconds()
+	if countTicks {
+		frames := received(rooms, textFrames) - frames0
+		ticks, err := srv.Metric(tickCountMetric)
+		if ticks -= ticks0; err == nil && ticks > 0 {
+			res.FramesPerTick = float64(frames) / float64(l.PerRoom) / ticks
+			res.TickHz = ticks / elapsed.Seconds()
+		}
+	}
 	dwg.Wait()
 
 	missing := waitConverged(rooms, final, movers, 5*time.Second)
@@ -105,10 +146,12 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	// Closing ends the read loops, which own the statistics read below.
 	closeMembers(rooms, slow)
 
-	var lat Histogram
+	var lat, draftLat Histogram
 	for _, room := range rooms {
 		for _, m := range room {
 			lat.Merge(&m.Latency)
+			draftLat.Merge(&m.DraftLatency)
+			res.Drafts += m.Drafts
 			res.cross.Merge(&m.CrossLatency)
 			res.Positions += m.Positions
 			res.Frames += m.Frames
@@ -117,13 +160,22 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		}
 	}
 	res.latency(&lat)
+	if drafts != nil {
+		res.cursorLatency = lat
+		res.latency(&draftLat)
+	}
 	res.Converged, res.Missing = missing == 0, missing
 	res.DurationS = elapsed.Seconds()
 	res.CPUSeconds = (cpu1.CPU - cpu0.CPU).Seconds()
 	res.CPUPercent = 100 * res.CPUSeconds / elapsed.Seconds()
 	res.RSSMB = float64(end.RSS) / (1 << 20)
-	if res.Positions > 0 {
-		res.CPUPerPosUs = res.CPUSeconds * 1e6 / float64(res.Positions)
+	if updates := res.Positions + res.Drafts; updates > 0 {
+		res.CPUPerPosUs = res.CPUSeconds * 1e6 / float64(updates)
+	}
+	for _, room := range final.drafts {
+		for _, seq := range room {
+			res.draftsSent += uint64(seq + 1) // seqs count from 0, one per draft
+		}
 	}
 	if sendErrs > 0 {
 		res.Errors = mergeErrors(res.Errors, map[string]int{"send failed": sendErrs})
@@ -133,6 +185,52 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		return res, fmt.Errorf("during the load: %w", during)
 	}
 	return res, nil
+}
+
+// tickCountMetric counts the server's room ticks (flushes).
+const tickCountMetric = "easel_tick_duration_seconds_count"
+
+// received sums a counter of the rooms' members: textFrames (frames) or
+// bytesIn (bytes of text frames).
+func received(rooms [][]*Member, counter func(*Member) *atomic.Uint64) uint64 {
+	var n uint64
+	for _, room := range rooms {
+		for _, m := range room {
+			n += counter(m).Load()
+		}
+	}
+	return n
+}
+
+func textFrames(m *Member) *atomic.Uint64 { return &m.textFrames }
+func bytesIn(m *Member) *atomic.Uint64    { return &m.bytesIn }
+
+// selfCPU is the CPU time the generator's own process has used (its
+// servers, child processes, not included).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuStall is the machine's total time some task waited for a CPU
+// (/proc/pressure/cpu, "some"); -1 where the kernel does not say.
+func cpuStall() time.Duration {
+	data, err := os.ReadFile("/proc/pressure/cpu")
+	if err != nil {
+		return -1
+	}
+	_, total, ok := bytes.Cut(bytes.SplitN(data, []byte("\n"), 2)[0], []byte("total="))
+	if !ok {
+		return -1
+	}
+	us, err := strconv.ParseInt(string(bytes.TrimSpace(total)), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return time.Duration(us) * time.Microsecond
 }
 
 // latestOf is the latest y received from peer p; it reads reader-owned

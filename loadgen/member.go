@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -54,12 +55,26 @@ type Member struct {
 	Latest       []float64 // latest y per sender index (-1: none); latestMu
 	latestMu     sync.Mutex
 	MaxGap       time.Duration
-	gapsFrom     time.Time // gaps are counted after this instant
-	lastFrame    time.Time
-	Errors       map[string]int
-	CloseCode    int
-	CloseAfter   time.Duration // from gapsFrom to the end of the read loop
-	readErr      error
+	// Drafts (S10): the room's send times, nil when the load sends none;
+	// draft entries received, their latency, and the latest seq received
+	// per sender (-1: none; latestMu).
+	draftTimes   *draftTimes
+	Drafts       uint64
+	DraftLatency Histogram
+	LatestDraft  []int64
+	// skippedPoints counts the drafts whose points were skipped by their
+	// recorded length rather than scanned (drafts.go).
+	skippedPoints uint64
+	// textFrames counts every text frame; atomic, so a scenario can read
+	// it while the load runs (frames per tick).
+	textFrames atomic.Uint64
+	bytesIn    atomic.Uint64 // of text frames
+	gapsFrom   time.Time     // gaps are counted after this instant
+	lastFrame  time.Time
+	Errors     map[string]int
+	CloseCode  int
+	CloseAfter time.Duration // from gapsFrom to the end of the read loop
+	readErr    error
 }
 
 // JoinOptions shape a member's connection.
@@ -73,6 +88,9 @@ type JoinOptions struct {
 	// Nodes > 1: members were spread over that many servers by index, and
 	// latency from senders on another node goes to CrossLatency.
 	Nodes int
+	// Drafts, when set, are the send times of the room's drafts: the
+	// member then reads the drafts of `presence` messages (S10).
+	Drafts *draftTimes
 }
 
 // Join connects member index to the board at wsURL, says hello and waits
@@ -103,6 +121,13 @@ func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts 
 	m.Latest = make([]float64, opts.Peers)
 	for i := range m.Latest {
 		m.Latest[i] = -1
+	}
+	if opts.Drafts != nil {
+		m.draftTimes = opts.Drafts
+		m.LatestDraft = make([]int64, opts.Peers)
+		for i := range m.LatestDraft {
+			m.LatestDraft[i] = -1
+		}
 	}
 	hello := map[string]any{"type": "hello", "name": fmt.Sprintf("load-%d", index), "color": "#336699"}
 	if opts.Since != nil {
@@ -209,6 +234,8 @@ func (m *Member) readLoop(first []byte) {
 			}
 			continue
 		}
+		m.textFrames.Add(1)
+		m.bytesIn.Add(uint64(len(data)))
 		m.frame(data, now)
 	}
 }
@@ -237,6 +264,12 @@ func (m *Member) frame(data []byte, now time.Time) {
 		if bytes.HasPrefix(line, cursorsPrefix) {
 			sawCursors = true
 			m.cursors(line, now)
+			continue
+		}
+		if bytes.HasPrefix(line, presencePrefix) {
+			// Read by hand, never by encoding/json: with everyone drafting
+			// it is hundreds of KB per frame.
+			m.presence(line, now)
 			continue
 		}
 		if len(line) == 0 {

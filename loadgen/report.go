@@ -9,10 +9,10 @@ import (
 )
 
 // Markdown renders the results as the load section of docs/performance.md.
-func Markdown(results []*Result, command, machine string) string {
+func Markdown(results []*Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `%s` on %s; the generator and the server share the machine's 2 cores.\n\n", command, machine)
-	b.WriteString("| | scenario | variant | members | cursor or ack p50 / p99 / max (ms) | positions delivered | largest frame gap (ms) | server CPU (% of a core) | server CPU per position (µs) | server RSS (MB) | errors |\n")
+	fmt.Fprintf(&b, "%s; the generator and the server share the machine's 2 cores.\n\n", measuredBy(results))
+	b.WriteString("| | scenario | variant | members | cursor, draft or ack p50 / p99 / max (ms) | positions delivered | largest frame gap (ms) | server CPU (% of a core) | server CPU per position or draft delivered (µs) | server RSS (MB) | errors |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		errs := "—"
@@ -95,7 +95,7 @@ func ReplaceSection(path, body string) error {
 		doc = doc[:i] + section + doc[j+len(EndMarker):]
 	} else {
 		title, rest, _ := strings.Cut(doc, "\n")
-		doc = title + "\n\n## Load scenarios (S1–S7)\n\n" + section + "\n" + rest
+		doc = title + "\n\n## Load scenarios (S1–S10)\n\n" + section + "\n" + rest
 	}
 	return os.WriteFile(path, []byte(doc), 0o644)
 }

@@ -11,25 +11,39 @@ type Result struct {
 	Name     string `json:"name"`     // what ran, e.g. "1 room × 200, 30 Hz"
 	Variant  string `json:"variant"`  // "easel" or "baseline (--cursor-tick 0)"
 	Members  int    `json:"members"`
-	Measures string `json:"measures"` // what the latency is: "cursor" or "ack"
+	Measures string `json:"measures"` // what the latency is: "cursor", "draft" or "ack"
+	// Measured is the run that measured it: "by `<command>` on <machine>".
+	Measured string `json:"measured,omitempty"`
 
 	DurationS float64 `json:"durationS"`
 
 	LatencyP50ms float64 `json:"latencyP50ms"`
+	LatencyP95ms float64 `json:"latencyP95ms,omitempty"`
 	LatencyP99ms float64 `json:"latencyP99ms"`
 	LatencyMaxms float64 `json:"latencyMaxms"`
 	Samples      uint64  `json:"samples"`
 
-	Positions     uint64  `json:"positions,omitempty"`      // cursor positions delivered
-	Frames        uint64  `json:"frames,omitempty"`         // cursors frames delivered
-	MaxGapMs      float64 `json:"maxGapMs,omitempty"`       // largest gap between a member's cursors frames
-	Converged     bool    `json:"converged"`                // every member ended with every peer's last position
-	Missing       int     `json:"missing,omitempty"`        // (member, peer) pairs without the last position
-	CPUSeconds    float64 `json:"cpuSeconds"`               // server CPU during the measured window
-	CPUPercent    float64 `json:"cpuPercent"`               // of one core
-	RSSMB         float64 `json:"rssMB"`                    // server RSS at the end of the window
-	RSSPerMemberK float64 `json:"rssPerMemberKB,omitempty"` // (RSS − RSS before members) / members
-	CPUPerPosUs   float64 `json:"cpuPerPositionUs,omitempty"`
+	Positions     uint64  `json:"positions,omitempty"`        // cursor positions delivered
+	Frames        uint64  `json:"frames,omitempty"`           // cursors frames delivered
+	Drafts        uint64  `json:"drafts,omitempty"`           // draft entries delivered (S10)
+	FramesPerTick float64 `json:"framesPerTick,omitempty"`    // text frames per member per room tick (one room on one node)
+	TickHz        float64 `json:"tickHz,omitempty"`           // room ticks per second the server made (one room on one node)
+	MaxGapMs      float64 `json:"maxGapMs,omitempty"`         // largest gap between a member's cursors frames
+	Converged     bool    `json:"converged"`                  // every member ended with every peer's last position
+	Missing       int     `json:"missing,omitempty"`          // (member, peer) pairs without the last position
+	CPUSeconds    float64 `json:"cpuSeconds"`                 // server CPU during the measured window
+	CPUPercent    float64 `json:"cpuPercent"`                 // of one core
+	RSSMB         float64 `json:"rssMB"`                      // server RSS at the end of the window
+	RSSPerMemberK float64 `json:"rssPerMemberKB,omitempty"`   // (RSS − RSS before members) / members
+	CPUPerPosUs   float64 `json:"cpuPerPositionUs,omitempty"` // per delivered position, or position or draft when drafts were sent
+	// The generator's own CPU (% of a core) and what its members received
+	// (MB/s of text frames) in the window of a cursor load: the machine's
+	// cores are shared, so the server had what the generator left.
+	GeneratorCPUPercent float64 `json:"generatorCPUPercent,omitempty"`
+	ReceivedMBps        float64 `json:"receivedMBps,omitempty"`
+	// CPUPressure is the share of the window in which some task on the
+	// machine (the server, the generator, anyone else's) waited for a CPU.
+	CPUPressure float64 `json:"cpuPressurePercent,omitempty"`
 
 	Errors map[string]int `json:"errors,omitempty"`
 	Checks []Check        `json:"checks"`
@@ -37,6 +51,10 @@ type Result struct {
 
 	slowMembers []*Member // S6: the slow readers, closed
 	cross       Histogram // S7: latency between members of different nodes
+	// cursorLatency is the cursor latency when the row's latency is the
+	// drafts' (S10).
+	cursorLatency Histogram
+	draftsSent    uint64
 }
 
 // Check is one target of the scenario and whether the run met it.
@@ -62,6 +80,7 @@ func (r *Result) note(format string, args ...any) {
 
 func (r *Result) latency(h *Histogram) {
 	r.LatencyP50ms = ms(h.Quantile(0.50))
+	r.LatencyP95ms = ms(h.Quantile(0.95))
 	r.LatencyP99ms = ms(h.Quantile(0.99))
 	r.LatencyMaxms = ms(h.Max())
 	r.Samples = h.Count()

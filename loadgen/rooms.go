@@ -23,7 +23,7 @@ func (c cluster) stats() ProcStats {
 
 // joinRooms joins every member of l, joinParallel at a time, and l.Slow
 // slow readers to room 0. On error every member already joined is closed.
-func joinRooms(ctx context.Context, l CursorLoad, nodes cluster, boards []Board, clock Clock) ([][]*Member, []*Member, error) {
+func joinRooms(ctx context.Context, l CursorLoad, nodes cluster, boards []Board, clock Clock, drafts []*draftTimes) ([][]*Member, []*Member, error) {
 	rooms := make([][]*Member, l.Rooms)
 	var slow []*Member
 	var joinErr error
@@ -52,6 +52,9 @@ func joinRooms(ctx context.Context, l CursorLoad, nodes cluster, boards []Board,
 				}
 				node := nodes[i%len(nodes)]
 				opts := JoinOptions{Peers: l.PerRoom, Since: l.Since, Nodes: len(nodes)}
+				if drafts != nil {
+					opts.Drafts = drafts[r]
+				}
 				m, err := joinHooked(ctx, wsURL(node.URL(), boards[r].EditURL), i, clock, opts, onMsg, onBin)
 				keep(err, func() { rooms[r][i] = m })
 			})
@@ -88,27 +91,52 @@ func closeMembers(rooms [][]*Member, slow []*Member) {
 	wg.Wait()
 }
 
+// moves are what a load's movers sent last: the y of each one's last
+// cursor and, when they draft, the seq of its last draft (-1: none).
+type moves struct {
+	y      [][]float64
+	drafts [][]int64
+}
+
 // moveRooms moves the first movers members of every room at hz until ctx
-// ends; it returns the last y each mover sent and how many sends failed.
-func moveRooms(ctx context.Context, rooms [][]*Member, movers int, hz float64) ([][]float64, int) {
-	final := make([][]float64, len(rooms))
+// ends, each also sending a draft after each move when drafts (one
+// draftTimes per room) is set, as a client sends both in one animation
+// frame; it returns what each mover sent last and how many sends failed.
+func moveRooms(ctx context.Context, rooms [][]*Member, movers int, hz float64, drafts []*draftTimes) (moves, int) {
+	final := moves{y: make([][]float64, len(rooms)), drafts: make([][]int64, len(rooms))}
 	var mu sync.Mutex
 	failed := 0
 	var wg sync.WaitGroup
 	for r, room := range rooms {
-		final[r] = make([]float64, len(room))
+		final.y[r] = make([]float64, len(room))
+		final.drafts[r] = make([]int64, len(room))
+		for i := range room {
+			final.drafts[r][i] = -1
+		}
 		for i := range movers {
 			m := room[i]
+			var d *drafter
+			if drafts != nil {
+				d = &drafter{times: drafts[r]}
+			}
 			wg.Go(func() {
 				pace(ctx, hz, func(int) bool {
 					y, err := m.Move()
+					if err == nil {
+						final.y[r][i] = y
+						if d != nil {
+							var seq int64
+							if seq, err = d.next(m); err == nil {
+								final.drafts[r][i] = seq
+							}
+						}
+					}
 					if err != nil {
 						mu.Lock()
 						failed++
 						mu.Unlock()
 						return false
 					}
-					final[r][i] = y
 					return true
 				})
 			})
@@ -120,8 +148,9 @@ func moveRooms(ctx context.Context, rooms [][]*Member, movers int, hz float64) (
 }
 
 // waitConverged waits up to timeout for every member to hold every moving
-// peer's last position, and returns how many (member, peer) pairs do not.
-func waitConverged(rooms [][]*Member, final [][]float64, movers int, timeout time.Duration) int {
+// peer's last position (and last draft, when they drafted), and returns
+// how many (member, peer) pairs do not.
+func waitConverged(rooms [][]*Member, final moves, movers int, timeout time.Duration) int {
 	deadline := time.Now().Add(timeout)
 	for {
 		missing := 0
@@ -134,7 +163,12 @@ func waitConverged(rooms [][]*Member, final [][]float64, movers int, timeout tim
 				default:
 				}
 				for p := range movers {
-					if p != m.Index && final[r][p] != 0 && m.latestOf(p) != final[r][p] {
+					if p == m.Index {
+						continue
+					}
+					if final.y[r][p] != 0 && m.latestOf(p) != final.y[r][p] {
+						missing++
+					} else if d := final.drafts[r][p]; d >= 0 && m.LatestDraft != nil && m.latestDraftOf(p) != d {
 						missing++
 					}
 				}

@@ -239,6 +239,50 @@ func S6(ctx context.Context, o Options, s2 *Result) (*Result, error) {
 	return r, nil
 }
 
+// s10Points is the length S10's strokes grow to before a new one starts.
+const s10Points = 200
+
+// S10: S2 with every member also drafting a stroke that grows to 200
+// points, one draft with each move (issue 13). Its server CPU per
+// delivered update (position or draft) is held against S2's per position
+// from the same run.
+func S10(ctx context.Context, o Options, s2 *Result) (*Result, error) {
+	srv, err := o.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	l := o.s2Load()
+	l.DraftPoints = s10Points
+	r, err := RunCursors(ctx, srv, l)
+	if err != nil {
+		return nil, err
+	}
+	r.Scenario, r.Variant = "S10", "easel"
+	r.Name = fmt.Sprintf("S2 + every member drafting a stroke growing to %d points with each move", s10Points)
+	cur := &r.cursorLatency
+	peers := uint64(l.PerRoom - 1)
+	r.note("drafts: %d sent, %d delivered (%.0f %% of sent × %d peers; the rest were replaced by a later draft before a tick took them); positions delivered %d",
+		r.draftsSent, r.Drafts, 100*float64(r.Drafts)/float64(max(r.draftsSent*peers, 1)), peers, r.Positions)
+	r.note("latency p50 / p95 / p99: drafts %.1f / %.1f / %.1f ms, cursors %.1f / %.1f / %.1f ms; the room ticked %.1f times a second (30 asked)",
+		r.LatencyP50ms, r.LatencyP95ms, r.LatencyP99ms, ms(cur.Quantile(0.5)), ms(cur.Quantile(0.95)), ms(cur.Quantile(0.99)), r.TickHz)
+	closes, _ := srv.Metric("easel_slow_consumer_closes_total")
+	r.note("members received %.0f MB/s; the generator used %.0f %% of a core beside the server's %.0f %%, and some task waited for a CPU %.0f %% of the time; %.0f members were closed as slow consumers (1013: more than --max-outbox, 512 KiB, about two ticks of this room's frames, waiting for them)",
+		r.ReceivedMBps, r.GeneratorCPUPercent, r.CPUPercent, r.CPUPressure, closes)
+	r.check("frames per tick per member", "≤ 1", fmt.Sprintf("%.3f", r.FramesPerTick), r.FramesPerTick > 0 && r.FramesPerTick <= 1)
+	r.check("every member has every peer's latest position and draft", "all", fmt.Sprintf("%d missing", r.Missing), r.Converged)
+	r.check("draft p99", "≤ 60 ms", fmt.Sprintf("%.1f ms", r.LatencyP99ms), r.LatencyP99ms <= 60)
+	curP99 := ms(cur.Quantile(0.99))
+	r.check("cursor p99", "≤ 60 ms", fmt.Sprintf("%.1f ms", curP99), curP99 <= 60)
+	if s2 != nil && s2.CPUPerPosUs > 0 {
+		ratio := r.CPUPerPosUs / s2.CPUPerPosUs
+		r.check("server CPU per delivered update vs S2's per position", "≤ 2×", fmt.Sprintf("%.1f× (%.2f µs vs %.2f µs)", ratio, r.CPUPerPosUs, s2.CPUPerPosUs), ratio <= 2)
+	} else {
+		r.note("S2 did not run beside it: run -scenarios S2,S10 for the CPU comparison")
+	}
+	return r, nil
+}
+
 // S7: S2 and S4 over two nodes sharing Redis.
 func S7(ctx context.Context, o Options) ([]*Result, error) {
 	opt, err := redis.ParseURL(o.Redis)

@@ -2,8 +2,8 @@ package session
 
 import (
 	"bytes"
-	"strconv"
-	"unsafe"
+
+	"github.com/easel-app/easel/board"
 )
 
 // A pointer move is most of what clients send (up to 60 a second each),
@@ -27,7 +27,7 @@ func fastCursor(line []byte) (x, y float64, laser, ok bool) {
 	if !found {
 		return 0, 0, false, false
 	}
-	x, n, ok := jsonNumber(rest)
+	x, n, ok := board.JSONNumber(rest)
 	if !ok {
 		return 0, 0, false, false
 	}
@@ -35,7 +35,7 @@ func fastCursor(line []byte) (x, y float64, laser, ok bool) {
 	if !found {
 		return 0, 0, false, false
 	}
-	y, n, ok = jsonNumber(rest)
+	y, n, ok = board.JSONNumber(rest)
 	if !ok {
 		return 0, 0, false, false
 	}
@@ -46,52 +46,4 @@ func fastCursor(line []byte) (x, y float64, laser, ok bool) {
 		return x, y, true, true
 	}
 	return 0, 0, false, false
-}
-
-// jsonNumber parses the JSON number at the start of b (RFC 8259 grammar:
-// strconv alone would also take "Inf", hex and underscores). It returns
-// the value and its length; ok is false for no number or one out of range.
-func jsonNumber(b []byte) (v float64, n int, ok bool) {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return 0, 0, false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		start := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return 0, 0, false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		start := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return 0, 0, false
-		}
-	}
-	v, err := strconv.ParseFloat(unsafe.String(&b[0], i), 64)
-	if err != nil {
-		return 0, 0, false // out of range: the general decoder says so
-	}
-	return v, i, true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
@@ -34,6 +35,11 @@ func FuzzClientFrame(f *testing.F) {
 	f.Add([]byte(`{"type":"cursor","x":3,"y":-4.5,"laser":true}`))
 	f.Add([]byte(`{"type":"cursor","x":3,"y":4,"laser":false}`))
 	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"stroke","points":[[0,0],[1,1]]}}`))
+	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"stroke","x":1,"y":2,"w":3,"h":4,"rot":0,"points":[[0,0],[1.5,-2e1]],"stroke":"#1e1e1e","fill":null,"width":2,"z":"a0"}}`))
+	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"arrow","points":[[0,0],[1,1]],"start":{"id":"b"}} }`))
+	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"stroke","points":[[0,0]]}}}`))
+	f.Add([]byte(`{"type":"draft","el":null}`))
+	f.Add([]byte(`{"type":"draft","el":{"id":"a","kind":"stroke","points":[[0,0,1]]}}`))
 	f.Add([]byte(`{"type":"view","x":0,"y":0,"w":800,"h":600}` + "\n" + `{"type":"chat","text":"hi"}` + "\n" + `{"type":"react","emoji":"👍"}` + "\n" + `{"type":"summon"}`))
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		// The hand-written cursor decoder agrees with encoding/json on
@@ -43,6 +49,18 @@ func FuzzClientFrame(f *testing.F) {
 			if !json.Valid(frame) || json.Unmarshal(frame, &slow) != nil || slow.Type != "cursor" ||
 				slow.X == nil || slow.Y == nil || *slow.X != x || *slow.Y != y || slow.Gone || slow.Laser != laser {
 				t.Fatalf("fastCursor(%q) = %v, %v, %v; encoding/json disagrees", frame, x, y, laser)
+			}
+		}
+		// The hand-written draft path agrees with the general one on every
+		// line it accepts: the same element, every field.
+		if el, ok := fastDraft(frame); ok {
+			slow, err := decodeAny(frame)
+			if err != nil || slow.Type != "draft" || slow.draft != nil {
+				t.Fatalf("fastDraft(%q) accepted; the general path says %+v, %v", frame, slow, err)
+			}
+			want, err := draftElement(slow)
+			if err != nil || !reflect.DeepEqual(*el, want) {
+				t.Fatalf("fastDraft(%q) = %+v; the general path gives %+v, %v", frame, *el, want, err)
 			}
 		}
 		splitLines(frame, func(line []byte) bool {

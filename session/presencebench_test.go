@@ -61,11 +61,20 @@ func BenchmarkPresenceTick(b *testing.B) {
 // decoding the line and validating the element as an ops element is. The
 // connection's budgets bound how many a client may send (CursorRate
 // messages, BytesRate bytes per second), so MB/s here prices a flood.
+// "client" lines are what the bundled client sends ({"type":"draft","el":
+// …}, fastDraft's shape); "other" puts el first, which only the general
+// path reads.
 func BenchmarkDraftDecode(b *testing.B) {
-	for _, n := range []int{200, board.MaxPoints} {
-		b.Run(fmt.Sprintf("points=%d", n), func(b *testing.B) {
-			el := benchStroke("s-1", n)
-			line, _ := json.Marshal(map[string]any{"type": "draft", "el": el})
+	for _, c := range []struct {
+		shape  string
+		points int
+	}{{"client", 200}, {"client", board.MaxPoints}, {"other", 200}} {
+		b.Run(fmt.Sprintf("%s/points=%d", c.shape, c.points), func(b *testing.B) {
+			el, _ := json.Marshal(benchStroke("s-1", c.points))
+			line := []byte(`{"type":"draft","el":` + string(el) + `}`)
+			if c.shape == "other" {
+				line = []byte(`{"el":` + string(el) + `,"type":"draft"}`)
+			}
 			b.SetBytes(int64(len(line)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -73,7 +82,7 @@ func BenchmarkDraftDecode(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := board.DecodeElement(msg.El, "draft.el"); err != nil {
+				if _, err := draftElement(msg); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -28,11 +28,7 @@ func (m *Member) draft(msg inbound) {
 		})
 		return
 	}
-	if len(msg.El) == 0 || string(msg.El) == "null" {
-		m.sendError(board.Errorf(board.CodeBadRequest, "draft needs el (an element) or gone: true"), "")
-		return
-	}
-	el, err := board.DecodeElement(msg.El, "draft.el")
+	el, err := draftElement(msg)
 	if err != nil {
 		m.sendError(err, "")
 		return
@@ -42,6 +38,17 @@ func (m *Member) draft(msg inbound) {
 	r.changePresence(m, func(p *roomPresence, peer string) {
 		p.localDrafts[peer] = localDraft{peer: peer, gen: m.draftGen, el: &el}
 	})
+}
+
+// draftElement is the element of a draft message, decoded and validated.
+func draftElement(msg inbound) (board.Element, error) {
+	if msg.draft != nil {
+		return *msg.draft, nil
+	}
+	if len(msg.El) == 0 || string(msg.El) == "null" {
+		return board.Element{}, board.Errorf(board.CodeBadRequest, "draft needs el (an element) or gone: true")
+	}
+	return board.DecodeElement(msg.El, "draft.el")
 }
 
 // draftCommitted returns the gen of the member's draft when ops put its

@@ -42,6 +42,10 @@ type inbound struct {
 	// hello's secret client id: it scopes the member's refs, and is never
 	// sent to anyone
 	Client string `json:"client"`
+
+	// draft is a draft's element already decoded and validated (by
+	// fastDraft); nil: El holds it, still to be decoded.
+	draft *board.Element
 }
 
 type since struct {
@@ -58,6 +62,9 @@ func decodeLine(line []byte) (inbound, error) {
 	if x, y, laser, ok := fastCursor(line); ok {
 		xy := &[2]float64{x, y} // one allocation for both pointers
 		return inbound{Type: "cursor", X: &xy[0], Y: &xy[1], Laser: laser}, nil
+	}
+	if el, ok := fastDraft(line); ok {
+		return inbound{Type: "draft", draft: el}, nil
 	}
 	return decodeAny(line)
 }

@@ -1,9 +1,13 @@
-// Command easel-load runs Easel's load scenarios (S1–S8 of
+// Command easel-load runs Easel's load scenarios (S1–S10 of
 // docs/performance.md) against the easel binary and reports what members
 // got and what the server spent: a Markdown table, JSON, and a chart.
 //
 //	easel-load -bin bin/easel -scenarios S1,S2 -json out.json
-//	easel-load -doc docs/performance.md   # what make bench runs
+//	easel-load -doc docs/performance.md -json docs/load.json   # what make bench runs
+//
+// With -json, the rows of scenarios this run did not run are kept from
+// the file's previous report (in it, in the table and in the chart), each
+// row saying which run measured it.
 package main
 
 import (
@@ -15,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,16 +37,29 @@ func run() error {
 	var o loadgen.Options
 	var which, jsonOut, doc string
 	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
-	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9", "scenarios to run, e.g. -scenarios S9 for one alone")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9,S10", "scenarios to run, e.g. -scenarios S9 for one alone (S6 runs S2 too; S10 is held against S2 when both run)")
 	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
 	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
 	var serverFlags string
 	flag.StringVar(&serverFlags, "server-args", "", "extra flags for every server started, space-separated (e.g. \"--debug-addr 127.0.0.1:6061\" to profile)")
-	flag.StringVar(&jsonOut, "json", "", "write the results as JSON to this file")
+	flag.StringVar(&jsonOut, "json", "", "write the results as JSON to this file, keeping its rows of scenarios not run")
+	var cpuProfile string
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write the generator's own CPU profile to this file (the server's: -server-args \"--debug-addr …\")")
 	flag.StringVar(&doc, "doc", "", "rewrite the load section of this Markdown file (and load-chart.svg beside it)")
 	flag.Parse()
 	o.Args = strings.Fields(serverFlags)
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -109,6 +127,13 @@ func run() error {
 			add(r)
 		}
 	}
+	if want["S10"] {
+		if r, err := loadgen.S10(ctx, o, s2); err != nil {
+			fail("S10", err)
+		} else {
+			add(r)
+		}
+	}
 	if want["S8"] {
 		if r, err := loadgen.S8(ctx, o); err != nil {
 			fail("S8", err)
@@ -134,8 +159,18 @@ func run() error {
 
 	cmd := "easel-load " + strings.Join(os.Args[1:], " ")
 	machine := fmt.Sprintf("%d cores, %s, %s", runtime.NumCPU(), runtime.GOOS, time.Now().UTC().Format("2006-01-02"))
-	md := loadgen.Markdown(results, cmd, machine)
-	fmt.Println(md)
+	for _, r := range results {
+		r.Measured = fmt.Sprintf("by `%s` on %s", cmd, machine)
+	}
+	fmt.Println(loadgen.Markdown(results))
+	if jsonOut != "" {
+		previous, err := loadgen.ReadResults(jsonOut)
+		if err != nil {
+			return fmt.Errorf("previous results in %s: %w", jsonOut, err)
+		}
+		results = loadgen.MergeResults(previous, results)
+	}
+	md := loadgen.Markdown(results)
 	if jsonOut != "" {
 		data, _ := json.MarshalIndent(results, "", "  ")
 		if err := os.WriteFile(jsonOut, data, 0o644); err != nil {
