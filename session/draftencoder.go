@@ -12,8 +12,8 @@ import (
 // draftEncoder encodes a room's local drafts for the tick's publish. A pen
 // sends its whole stroke with every new point, so a member's draft is
 // most often its previous one plus a point or two; through json.Marshal,
-// every tick wrote every number of every stroke again (8 % of the server's
-// CPU with 200 members drafting, S10). The encoder keeps the text of each
+// every tick wrote every number of every stroke again (4 – 8 % of the
+// server's CPU with 200 members drafting, S10). The encoder keeps the text of each
 // member's last points and writes only the new ones, the rest of the
 // element still through json.Marshal: the bytes are exactly
 // json.Marshal's (TestDraftEncoderWritesWhatJSONMarshalWrites).
