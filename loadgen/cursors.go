@@ -104,10 +104,11 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	// counts. Ticks are read before frames at the start and after them at
 	// the end, so a frame in flight at either edge can only lower it.
 	countTicks := l.Rooms == 1 && len(nodes) == 1
-	var ticks0 float64
+	var ticks0, tickSecs0 float64
 	var frames0 uint64
 	if countTicks {
 		ticks0, _ = srv.Metric(tickCountMetric)
+		tickSecs0, _ = srv.Metric(tickSumMetric)
 		frames0 = received(rooms, textFrames)
 	}
 	cpu0 := nodes.stats()
@@ -134,9 +135,11 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	if countTicks {
 		frames := received(rooms, textFrames) - frames0
 		ticks, err := srv.Metric(tickCountMetric)
+		tickSecs, _ := srv.Metric(tickSumMetric)
 		if ticks -= ticks0; err == nil && ticks > 0 {
 			res.FramesPerTick = float64(frames) / float64(l.PerRoom) / ticks
 			res.TickHz = ticks / elapsed.Seconds()
+			res.TickMeanMs = 1000 * (tickSecs - tickSecs0) / ticks
 		}
 	}
 	dwg.Wait()
@@ -187,8 +190,12 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	return res, nil
 }
 
-// tickCountMetric counts the server's room ticks (flushes).
-const tickCountMetric = "easel_tick_duration_seconds_count"
+// tickCountMetric counts the server's room ticks (flushes), and
+// tickSumMetric sums their durations.
+const (
+	tickCountMetric = "easel_tick_duration_seconds_count"
+	tickSumMetric   = "easel_tick_duration_seconds_sum"
+)
 
 // received sums a counter of the rooms' members: textFrames (frames) or
 // bytesIn (bytes of text frames).

@@ -27,6 +27,7 @@ type Result struct {
 	Frames        uint64  `json:"frames,omitempty"`           // cursors frames delivered
 	Drafts        uint64  `json:"drafts,omitempty"`           // draft entries delivered (S10)
 	FramesPerTick float64 `json:"framesPerTick,omitempty"`    // text frames per member per room tick (one room on one node)
+	TickMeanMs    float64 `json:"tickMeanMs,omitempty"`       // mean time of one room tick on the server, wall clock (one room on one node)
 	TickHz        float64 `json:"tickHz,omitempty"`           // room ticks per second the server made (one room on one node)
 	MaxGapMs      float64 `json:"maxGapMs,omitempty"`         // largest gap between a member's cursors frames
 	Converged     bool    `json:"converged"`                  // every member ended with every peer's last position

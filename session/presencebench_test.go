@@ -89,3 +89,28 @@ func BenchmarkDraftDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDraftEncode measures encoding one member's draft for a tick's
+// publish as a pen grows it (one point more each time, up to 200 points,
+// then a new stroke, as S10): through the draft encoder, which writes only
+// the new points, and through json.Marshal, which writes them all.
+func BenchmarkDraftEncode(b *testing.B) {
+	stroke := benchStroke("s-1", 200)
+	for _, via := range []string{"encoder", "json.Marshal"} {
+		b.Run(via, func(b *testing.B) {
+			var e draftEncoder
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				el := stroke
+				el.Points = stroke.Points[:n%200+1]
+				if via == "encoder" {
+					e.encodeDrafts([]localDraft{{peer: "p", gen: 1, el: &el}})
+				} else {
+					encode(&el)
+				}
+				n++
+			}
+		})
+	}
+}

@@ -1,8 +1,6 @@
 package session
 
 import (
-	"encoding/json"
-
 	"github.com/easel-app/easel/board"
 )
 
@@ -123,16 +121,4 @@ func (r *Room) changePresence(m *Member, change func(p *roomPresence, peer strin
 	if member && r.hub.cfg.Tick == 0 {
 		r.tick()
 	}
-}
-
-// encodeDrafts encodes a tick's local drafts for its publish, each once.
-func encodeDrafts(drafts []localDraft) []board.Draft {
-	out := make([]board.Draft, len(drafts))
-	for i, d := range drafts {
-		out[i] = board.Draft{Peer: d.peer, Gen: d.gen, El: d.raw}
-		if d.el != nil && d.raw == nil {
-			out[i].El = json.RawMessage(encode(d.el))
-		}
-	}
-	return out
 }

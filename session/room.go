@@ -53,6 +53,7 @@ type Room struct {
 	batch          cursorBatch   // reused by every flush
 	presence       roomPresence  // drafts, views and events (presencestate.go)
 	presenceBatch  presenceBatch // reused by every flush
+	draftEncoder   draftEncoder  // the ticks' own, off mu
 
 	// opsBytes is the board's ops bytes budget on this node, shared by
 	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
@@ -434,7 +435,7 @@ func (r *Room) tick() {
 	if len(drafts) > 0 {
 		// Encoded here, off the room lock, once per draft and tick (a
 		// member may send many between two ticks; only the last is).
-		ev.Presence.Drafts = encodeDrafts(drafts)
+		ev.Presence.Drafts = r.draftEncoder.encodeDrafts(drafts)
 	}
 	if ev.Kind != "" {
 		r.publish(ev)
