@@ -22,7 +22,7 @@ const (
 	// KindDiamond is a rhombus inscribed in its w×h box: sized, limited
 	// and labelled like a rect.
 	KindDiamond Kind = "diamond"
-	// KindImage is in the wire contract but refused until blobs exist.
+	// KindImage draws a blob of the board (Src) in its w×h box.
 	KindImage Kind = "image"
 )
 
@@ -74,6 +74,7 @@ type Element struct {
 	End    *Binding `json:"end,omitempty"`   // line, arrow: bound end point
 	Group  string   `json:"group,omitempty"`
 	Locked bool     `json:"locked,omitempty"`
+	Src    string   `json:"src,omitempty"` // image: "blob:<sha256 hex>" of a blob of this board
 }
 
 // Binding ties an endpoint of a line or arrow to another element. The
@@ -132,6 +133,7 @@ type wireElement struct {
 	End    json.RawMessage `json:"end"`
 	Group  *string         `json:"group"`
 	Locked *bool           `json:"locked"`
+	Src    *string         `json:"src"`
 }
 
 // toElement validates a decoded element against the protocol's limits.
@@ -146,12 +148,10 @@ func (w *wireElement) toElement(path string) (Element, error) {
 		return e, Errorf(CodeBadRequest, "%s.kind is missing", path)
 	}
 	switch k := Kind(*w.Kind); k {
-	case KindStroke, KindRect, KindEllipse, KindDiamond, KindLine, KindArrow, KindText, KindSticky:
+	case KindStroke, KindRect, KindEllipse, KindDiamond, KindLine, KindArrow, KindText, KindSticky, KindImage:
 		e.Kind = k
-	case KindImage:
-		return e, Errorf(CodeBadRequest, "%s.kind: image elements need blobs, not supported yet", path)
 	default:
-		return e, Errorf(CodeBadRequest, "%s.kind %q is not one of stroke, rect, ellipse, diamond, line, arrow, text, sticky", path, *w.Kind)
+		return e, Errorf(CodeBadRequest, "%s.kind %q is not one of stroke, rect, ellipse, diamond, line, arrow, text, sticky, image", path, *w.Kind)
 	}
 	for _, f := range []struct {
 		name string
@@ -263,7 +263,29 @@ func (w *wireElement) toElement(path string) (Element, error) {
 	if w.Locked != nil {
 		e.Locked = *w.Locked
 	}
+	if e.Src, err = decodeSrc(w.Src, path, e.Kind); err != nil {
+		return e, err
+	}
 	return e, nil
+}
+
+// decodeSrc validates an image's src: required on images, refused on every
+// other kind. Whether the blob exists on the board is the room's question
+// (it needs the store), asked after this.
+func decodeSrc(src *string, path string, k Kind) (string, error) {
+	if k != KindImage {
+		if src != nil && *src != "" {
+			return "", Errorf(CodeBadRequest, "%s.src is only for image", path)
+		}
+		return "", nil
+	}
+	if src == nil {
+		return "", Errorf(CodeBadRequest, "%s.src is missing: an image needs \"blob:<sha256>\" of an uploaded blob", path)
+	}
+	if _, ok := BlobSHA(*src); !ok {
+		return "", Errorf(CodeBadRequest, "%s.src must be \"blob:\" and the 64 lowercase hex digits of a blob's SHA-256", path)
+	}
+	return *src, nil
 }
 
 // decodeBinding validates a start or end binding ({"id":"<element id>"});

@@ -71,7 +71,7 @@ func TestCleanChatIsCleanedAsNames(t *testing.T) {
 // A draft element is checked by the ops rules, with the draft's path in
 // its errors.
 func TestDecodeElementAsOps(t *testing.T) {
-	if _, err := DecodeElement([]byte(`{"id":"a","kind":"image"}`), "draft.el"); err == nil || !strings.Contains(err.Error(), "draft.el.kind") {
+	if _, err := DecodeElement([]byte(`{"id":"a","kind":"image"}`), "draft.el"); err == nil || !strings.Contains(err.Error(), "draft.el.src") {
 		t.Fatalf("image: %v", err)
 	}
 	if _, err := DecodeElement([]byte(`{"id":"a","kind":"rect","w":1} trailing`), "draft.el"); err == nil {

@@ -1,0 +1,84 @@
+package board
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Blob limits of the contract's defaults; the server's flags override the
+// byte limits (--max-blob-mib, --max-board-blob-mib).
+const (
+	DefaultMaxBlobBytes      = 8 << 20
+	DefaultMaxBoardBlobBytes = 256 << 20
+	MaxBlobPixels            = 40_000_000
+	// BlobGrace is how long a blob no element references is kept: an
+	// upload precedes the ops that place it, and undo may bring an
+	// erased image back.
+	BlobGrace = 24 * time.Hour
+)
+
+// BlobMIMEs are the image types a blob may have. SVG is not one: it can
+// carry script.
+var BlobMIMEs = []string{"image/png", "image/jpeg", "image/webp", "image/gif"}
+
+// BlobInfo describes one stored blob: an image of a board addressed by the
+// SHA-256 of its bytes. It is the body of the upload's answer.
+type BlobInfo struct {
+	SHA256 string `json:"sha256"` // 64 lowercase hex digits
+	MIME   string `json:"mime"`   // one of BlobMIMEs, read from the bytes
+	Size   int64  `json:"size"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	// Created is when the board first stored these bytes; the collector's
+	// grace period counts from it.
+	Created time.Time `json:"-"`
+}
+
+// BlobStore keeps a board's blobs beside its op log. Stores implement it
+// with board.Store.
+type BlobStore interface {
+	// PutBlob stores data (whose info the caller has checked) for the
+	// board unless the board holds that sha already; created says which.
+	// It fails with CodeTooLarge when the board's blobs would pass
+	// maxBoardBytes, and with ErrNotFound for an unknown board.
+	PutBlob(ctx context.Context, boardID string, info BlobInfo, data []byte, maxBoardBytes int64) (stored BlobInfo, created bool, err error)
+	// Blob returns a blob's info and bytes; ErrBlobNotFound if the board
+	// does not hold it.
+	Blob(ctx context.Context, boardID, sha string) (BlobInfo, []byte, error)
+	// BlobInfo is Blob without the bytes.
+	BlobInfo(ctx context.Context, boardID, sha string) (BlobInfo, error)
+	// Blobs lists the board's blobs (without bytes).
+	Blobs(ctx context.Context, boardID string) ([]BlobInfo, error)
+	// DeleteBlob removes one blob; deleting a missing one is no error.
+	DeleteBlob(ctx context.Context, boardID, sha string) error
+}
+
+// ErrBlobNotFound is returned for a blob the board does not hold.
+var ErrBlobNotFound = &Error{Code: CodeNotFound, Message: "no such blob on this board"}
+
+// BlobSrc is the src of an image element that shows blob sha.
+func BlobSrc(sha string) string { return "blob:" + sha }
+
+// BlobSHA reads the sha out of an image's src ("blob:<64 lowercase hex>").
+func BlobSHA(src string) (string, bool) {
+	sha, ok := strings.CutPrefix(src, "blob:")
+	if !ok || !ValidSHA256(sha) {
+		return "", false
+	}
+	return sha, true
+}
+
+// ValidSHA256 reports whether s is 64 lowercase hex digits.
+func ValidSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
