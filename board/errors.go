@@ -19,6 +19,9 @@ const (
 	CodeGone        Code = "gone"
 	CodeUnavailable Code = "unavailable"
 	CodeInternal    Code = "internal"
+	// CodeUnsupported is an upload that is not an image of an allowed,
+	// declared type (HTTP 415); only blob uploads answer it.
+	CodeUnsupported Code = "unsupported_media_type"
 )
 
 // Error is a failure a client can be told about: a code and a sentence.

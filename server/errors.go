@@ -20,6 +20,7 @@ var statusOf = map[board.Code]int{
 	board.CodeGone:        http.StatusGone,
 	board.CodeUnavailable: http.StatusServiceUnavailable,
 	board.CodeInternal:    http.StatusInternalServerError,
+	board.CodeUnsupported: http.StatusUnsupportedMediaType,
 }
 
 // plainError is an HTTP refusal with a plain-text reason (handshakes).
