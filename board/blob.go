@@ -30,8 +30,11 @@ type BlobInfo struct {
 	Size   int64  `json:"size"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	// Created is when the board first stored these bytes; the collector's
-	// grace period counts from it.
+	// Created is when the board last received these bytes: when it first
+	// stored them, renewed by every upload of them again (PutBlob with
+	// created false). The collector's grace period counts from it, so
+	// bytes just uploaded again are never collected before the ops that
+	// place them arrive.
 	Created time.Time `json:"-"`
 }
 
@@ -40,6 +43,7 @@ type BlobInfo struct {
 type BlobStore interface {
 	// PutBlob stores data (whose info the caller has checked) for the
 	// board unless the board holds that sha already; created says which.
+	// A repeat renews the blob's Created time.
 	// It fails with CodeTooLarge when the board's blobs would pass
 	// maxBoardBytes, and with ErrNotFound for an unknown board.
 	PutBlob(ctx context.Context, boardID string, info BlobInfo, data []byte, maxBoardBytes int64) (stored BlobInfo, created bool, err error)
