@@ -2,6 +2,7 @@ package board
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -86,3 +87,6 @@ func ValidSHA256(s string) bool {
 	}
 	return true
 }
+
+// MiB writes a byte count as refusals of blobs state it: "8.0 MiB".
+func MiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -50,7 +50,5 @@ func checkBlob(info board.BlobInfo, data []byte) error {
 // blobs past maxBoardBytes: nothing of it is stored.
 func errBoardBlobsFull(held, size, maxBoardBytes int64) error {
 	return board.Errorf(board.CodeTooLarge, "this board's images take %s; this one (%s) would pass the board's limit of %s",
-		mib(held), mib(size), mib(maxBoardBytes))
+		board.MiB(held), board.MiB(size), board.MiB(maxBoardBytes))
 }
-
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
