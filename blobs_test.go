@@ -112,3 +112,36 @@ func TestImageFromAKilledNodeServesFromTheOther(t *testing.T) {
 	mustGetImage(t, "http://"+b.addr+"/v/"+viewID+"/blobs/"+sha, data)
 	onB.placeImage("placed-on-b", sha)
 }
+
+// The image limits have their defaults, their EASEL_* twins (flags win)
+// and refuse values that make no sense.
+func TestImageFlags(t *testing.T) {
+	cfg, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.session
+	if s.MaxBlobBytes != 8<<20 || s.MaxBoardBlobBytes != 256<<20 || cfg.maxBlobUploads != 4 || s.BlobGrace != 24*time.Hour || s.BlobSweepEvery != 10*time.Minute {
+		t.Fatalf("defaults: blob %d, board %d, uploads %d, grace %v, sweep %v", s.MaxBlobBytes, s.MaxBoardBlobBytes, cfg.maxBlobUploads, s.BlobGrace, s.BlobSweepEvery)
+	}
+	env := map[string]string{"EASEL_MAX_BLOB_MIB": "2", "EASEL_MAX_BOARD_BLOB_MIB": "64", "EASEL_MAX_BLOB_UPLOADS_PER_ADDR": "2", "EASEL_BLOB_GRACE": "1h", "EASEL_BLOB_SWEEP_EVERY": "0"}
+	cfg, err = parseConfig([]string{"--max-blob-mib", "3"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = cfg.session
+	if s.MaxBlobBytes != 3<<20 || s.MaxBoardBlobBytes != 64<<20 || cfg.maxBlobUploads != 2 || s.BlobGrace != time.Hour || s.BlobSweepEvery != 0 {
+		t.Fatalf("from env and flags: blob %d, board %d, uploads %d, grace %v, sweep %v", s.MaxBlobBytes, s.MaxBoardBlobBytes, cfg.maxBlobUploads, s.BlobGrace, s.BlobSweepEvery)
+	}
+	for _, bad := range [][]string{
+		{"--max-blob-mib", "0"},
+		{"--max-blob-mib", "16", "--max-board-blob-mib", "8"},
+		{"--max-blob-uploads-per-addr", "0"},
+		{"--blob-grace", "0s"},
+		{"--blob-sweep-every", "-1m"},
+	} {
+		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

@@ -51,12 +51,10 @@ func (k *knownBlobs) add(sha string, now time.Time) {
 	k.seen[sha] = now
 }
 
-func (k *knownBlobs) forget(shas []string) {
+func (k *knownBlobs) forget(sha string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for _, sha := range shas {
-		delete(k.seen, sha)
-	}
+	delete(k.seen, sha)
 }
 
 // room is the board's live room on this node, if any.

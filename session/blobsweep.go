@@ -104,21 +104,25 @@ func (h *Hub) sweepBoard(ctx context.Context, id string, cutoff time.Time) (int,
 			shown[sha] = true
 		}
 	}
-	var gone []string
+	r := h.room(id)
+	gone := 0
 	for _, sha := range old {
 		if shown[sha] {
 			continue
 		}
+		// Forgotten first: once the bytes are gone, this node's room
+		// must not vouch for them (if they stay, a lookup brings them
+		// back).
+		if r != nil {
+			r.blobs.forget(sha)
+		}
 		deleted, err := h.store.DeleteBlobBefore(ctx, id, sha, cutoff)
 		if err != nil {
-			return len(gone), err
+			return gone, err
 		}
 		if deleted {
-			gone = append(gone, sha)
+			gone++
 		}
 	}
-	if r := h.room(id); r != nil && len(gone) > 0 {
-		r.blobs.forget(gone)
-	}
-	return len(gone), nil
+	return gone, nil
 }
