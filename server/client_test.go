@@ -3,43 +3,36 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/gorilla/websocket"
-
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
-// wsClient is a real WebSocket client that records every frame and message
-// it receives, for tests to poll.
+// wsClient is a real WebSocket client (protoclient's, as every Go client
+// of the protocol is) that records every frame and message it receives,
+// for tests to poll.
 type wsClient struct {
 	t    testing.TB
-	conn *websocket.Conn
+	conn *protoclient.Conn
 	name string
 	// clientID, when set before hello (joinWith's setup), is sent as
 	// hello.client: the secret that scopes this author's refs.
 	clientID string
 
-	writeMu sync.Mutex
-
 	mu       sync.Mutex
-	cond     *sync.Cond
+	waiter   *protoclient.Waiter // woken after each frame recorded under mu
 	frames   []recvFrame
 	msgs     []wireMsg
 	closeErr error // set when the read loop ends
 	you      string
 
-	resume chan struct{} // non-nil while paused: the read loop waits on it
-	done   chan struct{}
+	done <-chan struct{} // closed when the read loop has ended
 
 	// Export chunks: files assembled by transfer id, the contiguous bytes
 	// held, and whether the read loop acknowledges chunks as they come.
@@ -96,52 +89,42 @@ type wireMsg struct {
 	Frame     int                 `json:"-"`
 }
 
-func dialWS(t testing.TB, url string, header http.Header, subprotocols ...string) (*websocket.Conn, *http.Response, error) {
+// dialOption shapes how a test client dials.
+type dialOption func(*protoclient.Options)
+
+func dialWS(t testing.TB, url string, header http.Header, subprotocols ...string) (*protoclient.Conn, *http.Response, error) {
 	t.Helper()
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: subprotocols}
-	return d.Dial(url, header)
+	return protoclient.Dial(context.Background(), url, protoclient.Options{HandshakeTimeout: 5 * time.Second, Header: header, Subprotocols: subprotocols})
 }
 
-// smallReceiveBuffer makes a dialer whose socket has a 16 KiB receive
-// buffer, like a slow device's: the kernel then holds little of what the
-// server sends a client that stops reading.
-func smallReceiveBuffer(d *websocket.Dialer) {
-	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if tcp, ok := conn.(*net.TCPConn); ok {
-			tcp.SetReadBuffer(16 << 10)
-		}
-		return conn, err
-	}
-}
+// smallReceiveBuffer dials a socket with a 16 KiB receive buffer, like a
+// slow device's: the kernel then holds little of what the server sends a
+// client that stops reading.
+func smallReceiveBuffer(o *protoclient.Options) { o.ReceiveBuffer = 16 << 10 }
 
 // connect dials and starts recording, without saying hello.
-func connect(t testing.TB, url string, dialOpts ...func(*websocket.Dialer)) *wsClient {
+func connect(t testing.TB, url string, dialOpts ...dialOption) *wsClient {
 	t.Helper()
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{"easel.v1"}}
-	for _, o := range dialOpts {
-		o(&d)
+	o := protoclient.Options{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{protoclient.Subprotocol}}
+	for _, set := range dialOpts {
+		set(&o)
 	}
-	conn, res, err := d.Dial(url, nil)
+	conn, _, err := protoclient.Dial(context.Background(), url, o)
 	if err != nil {
-		status := 0
-		if res != nil {
-			status = res.StatusCode
-		}
-		t.Fatalf("dial %s: %v (status %d)", url, err, status)
+		t.Fatal(err)
 	}
-	if got := conn.Subprotocol(); got != "easel.v1" {
+	if got := conn.Subprotocol(); got != protoclient.Subprotocol {
 		t.Fatalf("server selected subprotocol %q, want easel.v1", got)
 	}
-	c := &wsClient{t: t, conn: conn, done: make(chan struct{}), files: map[string][]byte{}, contiguous: map[string]int64{}, autoAck: true}
-	c.cond = sync.NewCond(&c.mu)
-	go c.readLoop()
+	c := &wsClient{t: t, conn: conn, done: conn.Done(), files: map[string][]byte{}, contiguous: map[string]int64{}, autoAck: true}
+	c.waiter = protoclient.NewWaiter(&c.mu)
+	conn.Run(c.record, c.ended)
 	t.Cleanup(func() { c.close() })
 	return c
 }
 
 // join connects, says hello and waits for welcome.
-func join(t testing.TB, url, name string, dialOpts ...func(*websocket.Dialer)) *wsClient {
+func join(t testing.TB, url, name string, dialOpts ...dialOption) *wsClient {
 	t.Helper()
 	return joinWith(t, url, name, nil, nil, dialOpts...)
 }
@@ -157,77 +140,75 @@ func joinSince(t testing.TB, url, name, epoch string, seq uint64) *wsClient {
 	return c
 }
 
-func joinWith(t testing.TB, url, name string, since map[string]any, setup func(*wsClient), dialOpts ...func(*websocket.Dialer)) *wsClient {
+func joinWith(t testing.TB, url, name string, since map[string]any, setup func(*wsClient), dialOpts ...dialOption) *wsClient {
 	t.Helper()
 	c := connect(t, url, dialOpts...)
 	c.name = name
 	if setup != nil {
 		setup(c) // a room loading a large board may take a while to welcome
 	}
-	hello := map[string]any{"type": "hello", "name": name, "color": "#336699"}
+	c.hello(since)
+	return c
+}
+
+// hello says hello (with since unless nil) and waits for the welcome.
+func (c *wsClient) hello(since map[string]any) {
+	c.t.Helper()
+	hello := protoclient.Hello{Name: c.name, Color: "#336699", Client: c.clientID}
 	if since != nil {
-		hello["since"] = since
-	}
-	if c.clientID != "" {
-		hello["client"] = c.clientID
+		hello.Since = since
 	}
 	c.send(hello)
 	w := c.waitType("welcome")
 	c.mu.Lock()
 	c.you = w.You
 	c.mu.Unlock()
-	return c
 }
 
-func (c *wsClient) readLoop() {
-	defer close(c.done)
-	for {
-		c.mu.Lock()
-		resume := c.resume
+// record is the read loop's handler: every text line becomes a wireMsg,
+// every binary frame an export chunk.
+func (c *wsClient) record(typ int, data []byte, at time.Time) error {
+	c.mu.Lock()
+	if typ == protoclient.BinaryFrame {
+		ack := c.takeChunk(data, at)
 		c.mu.Unlock()
-		if resume != nil {
-			<-resume
+		c.waiter.Wake()
+		if ack != nil {
+			c.send(ack)
 		}
-		typ, data, err := c.conn.ReadMessage()
-		now := time.Now()
-		c.mu.Lock()
-		if err != nil {
-			c.closeErr = err
-			c.cond.Broadcast()
-			c.mu.Unlock()
-			return
-		}
-		if typ == websocket.BinaryMessage {
-			ack := c.takeChunk(data, now)
-			c.cond.Broadcast()
-			c.mu.Unlock()
-			if ack != nil {
-				c.send(ack)
-			}
-			continue
-		}
-		if typ != websocket.TextMessage {
-			c.mu.Unlock()
-			continue
-		}
-		f := recvFrame{at: now}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			var m wireMsg
-			if err := json.Unmarshal(line, &m); err != nil {
-				c.closeErr = fmt.Errorf("server sent a line that is not JSON: %q: %w", line, err)
-				c.cond.Broadcast()
-				c.mu.Unlock()
-				return
-			}
-			m.Raw = string(line)
-			m.Frame = len(c.frames)
-			f.types = append(f.types, m.Type)
-			c.msgs = append(c.msgs, m)
-		}
-		c.frames = append(c.frames, f)
-		c.cond.Broadcast()
-		c.mu.Unlock()
+		return nil
 	}
+	err := c.recordLines(data, at)
+	c.mu.Unlock()
+	c.waiter.Wake()
+	return err
+}
+
+// recordLines keeps each message of a text frame; a line that is not JSON
+// ends the read loop with closeErr.
+func (c *wsClient) recordLines(data []byte, at time.Time) error {
+	f := recvFrame{at: at}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var m wireMsg
+		if err := json.Unmarshal(line, &m); err != nil {
+			c.closeErr = fmt.Errorf("server sent a line that is not JSON: %q: %w", line, err)
+			return c.closeErr
+		}
+		m.Raw = string(line)
+		m.Frame = len(c.frames)
+		f.types = append(f.types, m.Type)
+		c.msgs = append(c.msgs, m)
+	}
+	c.frames = append(c.frames, f)
+	return nil
+}
+
+// ended records why the read loop ended.
+func (c *wsClient) ended(err error) {
+	c.mu.Lock()
+	c.closeErr = err
+	c.mu.Unlock()
+	c.waiter.Wake()
 }
 
 func (c *wsClient) send(v any) {
@@ -236,41 +217,21 @@ func (c *wsClient) send(v any) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	c.sendRaw(websocket.TextMessage, data)
+	c.conn.SendText(data)
 }
 
-func (c *wsClient) sendRaw(typ int, data []byte) error {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	return c.conn.WriteMessage(typ, data)
-}
+func (c *wsClient) sendRaw(typ int, data []byte) error { return c.conn.SendFrame(typ, data) }
 
 func (c *wsClient) moveTo(x, y float64) {
 	c.send(map[string]any{"type": "cursor", "x": x, "y": y})
 }
 
 // pause stops reading (the TCP buffers fill up); unpause resumes.
-func (c *wsClient) pause() {
-	c.mu.Lock()
-	c.resume = make(chan struct{})
-	c.mu.Unlock()
-}
+func (c *wsClient) pause() { c.conn.Pause() }
 
-func (c *wsClient) unpause() {
-	c.mu.Lock()
-	if c.resume != nil {
-		close(c.resume)
-		c.resume = nil
-	}
-	c.mu.Unlock()
-}
+func (c *wsClient) unpause() { c.conn.Unpause() }
 
-func (c *wsClient) close() {
-	c.unpause()
-	c.conn.Close()
-	<-c.done
-}
+func (c *wsClient) close() { c.conn.Close() }
 
 const waitTimeout = 5 * time.Second
 
@@ -290,18 +251,12 @@ func (c *wsClient) waitUntil(desc string, cond func(msgs []wireMsg) bool) {
 }
 
 func (c *wsClient) poll(timeout time.Duration, cond func(msgs []wireMsg) bool) bool {
-	deadline := time.Now().Add(timeout)
-	timer := time.AfterFunc(timeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
-	defer timer.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for !cond(c.msgs) {
-		if c.closeErr != nil || time.Now().After(deadline) {
-			return false
-		}
-		c.cond.Wait()
-	}
-	return true
+	held := false
+	c.waiter.Wait(timeout, func() bool {
+		held = cond(c.msgs)
+		return held || c.closeErr != nil
+	})
+	return held
 }
 
 func (c *wsClient) waitType(typ string) wireMsg {
@@ -331,11 +286,7 @@ func (c *wsClient) waitClosed(timeout time.Duration) (int, time.Duration) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var ce *websocket.CloseError
-	if errors.As(c.closeErr, &ce) {
-		return ce.Code, time.Since(start)
-	}
-	return 0, time.Since(start)
+	return protoclient.CloseCode(c.closeErr), time.Since(start)
 }
 
 func (c *wsClient) messages() []wireMsg {
@@ -404,37 +355,16 @@ func (b *syncBuffer) String() string {
 // takeChunk stores one export chunk (24-byte header: transfer id, offset)
 // and returns the export.ack to send, if the client acknowledges.
 func (c *wsClient) takeChunk(frame []byte, at time.Time) map[string]any {
-	if len(frame) < 24 {
-		c.closeErr = fmt.Errorf("binary frame of %d bytes is shorter than the chunk header", len(frame))
-		return nil
-	}
-	id, err := uuid.FromBytes(frame[:16])
+	chunk, err := protoclient.ParseChunk(frame)
 	if err != nil {
 		c.closeErr = err
 		return nil
 	}
-	key := id.String()
-	off := int64(binary.BigEndian.Uint64(frame[16:24]))
-	payload := frame[24:]
-	if c.discard {
-		if off <= c.contiguous[key] {
-			c.contiguous[key] = max(c.contiguous[key], off+int64(len(payload)))
-		}
-		c.chunkTimes = append(c.chunkTimes, at)
-		if !c.autoAck {
-			return nil
-		}
-		return map[string]any{"type": "export.ack", "id": key, "offset": c.contiguous[key]}
+	key := chunk.ID.String()
+	if !c.discard {
+		c.files[key] = chunk.Place(c.files[key])
 	}
-	buf := c.files[key]
-	if need := off + int64(len(payload)); int64(len(buf)) < need {
-		buf = append(buf, make([]byte, need-int64(len(buf)))...)
-	}
-	copy(buf[off:], payload)
-	c.files[key] = buf
-	if off <= c.contiguous[key] {
-		c.contiguous[key] = max(c.contiguous[key], off+int64(len(payload)))
-	}
+	c.contiguous[key] = chunk.Contiguous(c.contiguous[key])
 	c.chunkTimes = append(c.chunkTimes, at)
 	if !c.autoAck {
 		return nil

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/easel-app/easel/internal/protoclient"
 	"github.com/easel-app/easel/session"
 )
 
@@ -91,9 +93,8 @@ func TestHandshakeAccepts(t *testing.T) {
 			if ext := res.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
 				t.Errorf("server negotiated extensions %q; compression must not be negotiated", ext)
 			}
-			conn.WriteJSON(map[string]any{"type": "hello", "name": "w", "color": "#000000"})
-			conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-			_, data, err := conn.ReadMessage()
+			conn.Send(map[string]any{"type": "hello", "name": "w", "color": "#000000"})
+			_, data, err := conn.ReadFrame(time.Now().Add(5 * time.Second))
 			if err != nil || !bytes.Contains(data, []byte(`"type":"welcome"`)) {
 				t.Fatalf("after hello got %s, %v", data, err)
 			}
@@ -268,8 +269,9 @@ func hasLeave(msgs []wireMsg, id string) bool {
 func TestCompressionOfferedIsNotNegotiated(t *testing.T) {
 	app := newTestApp(t)
 	b := app.createBoard(t)
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: []string{"easel.v1"}, EnableCompression: true}
-	conn, res, err := d.Dial(app.wsURL(b.EditURL+"/ws"), http.Header{"Sec-WebSocket-Extensions": {"permessage-deflate; client_max_window_bits"}})
+	conn, res, err := protoclient.Dial(context.Background(), app.wsURL(b.EditURL+"/ws"), protoclient.Options{HandshakeTimeout: 5 * time.Second,
+		Subprotocols: []string{protoclient.Subprotocol}, Compression: true,
+		Header: http.Header{"Sec-WebSocket-Extensions": {"permessage-deflate; client_max_window_bits"}}})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -277,9 +279,8 @@ func TestCompressionOfferedIsNotNegotiated(t *testing.T) {
 	if ext := res.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
 		t.Fatalf("server accepted extensions %q", ext)
 	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "z", "color": "#000000"})
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, data, err := conn.ReadMessage(); err != nil || !bytes.Contains(data, []byte(`"welcome"`)) {
+	conn.Send(map[string]any{"type": "hello", "name": "z", "color": "#000000"})
+	if _, data, err := conn.ReadFrame(time.Now().Add(5 * time.Second)); err != nil || !bytes.Contains(data, []byte(`"welcome"`)) {
 		t.Fatalf("after hello: %s %v", data, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/easel-app/easel/internal/protoclient"
 	"github.com/easel-app/easel/session"
 )
 
@@ -184,16 +185,11 @@ func TestSilentPeerDroppedAfterPongWait(t *testing.T) {
 	// reading (to see the welcome and the close) but its ping handler
 	// swallows the pings instead of answering with a pong.
 	silentStart := time.Now()
-	conn, res, err := dialWS(t, edit, nil, "easel.v1")
-	if err != nil {
-		t.Fatalf("dial: %v (%v)", err, res)
-	}
 	var pings atomic.Int32
-	conn.SetPingHandler(func(string) error { pings.Add(1); return nil })
-	silent := &wsClient{t: t, conn: conn, name: "silent", done: make(chan struct{}), files: map[string][]byte{}, contiguous: map[string]int64{}, autoAck: true}
-	silent.cond = sync.NewCond(&silent.mu)
-	go silent.readLoop()
-	t.Cleanup(silent.close)
+	silent := connect(t, edit, func(o *protoclient.Options) {
+		o.OnPing = func(string) error { pings.Add(1); return nil }
+	})
+	silent.name = "silent"
 	silent.send(map[string]any{"type": "hello", "name": "silent", "color": "#654321"})
 	silent.you = silent.waitType("welcome").You
 
