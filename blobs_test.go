@@ -100,16 +100,16 @@ func TestImagesSurviveARestart(t *testing.T) {
 // placing it although its room never saw the upload: it looks in Redis.
 func TestImageFromAKilledNodeServesFromTheOther(t *testing.T) {
 	a, b := twoProcessesOnRedis(t)
-	defer b.stop(t)
-	id, viewID := createBoardAt(t, a.addr)
-	onB := connectMember(t, "ws://"+b.addr+"/b/"+id+"/ws", "on-b", nil) // B's room is live before the upload
+	defer stopProcess(t, b)
+	id, viewID := createBoardAt(t, a.Addr)
+	onB := connectMember(t, "ws://"+b.Addr+"/b/"+id+"/ws", "on-b", nil) // B's room is live before the upload
 
 	data := testPNG(t, 40, 30, 1536<<10) // three 512 KiB chunks and a bit
-	sha := uploadImage(t, a.addr, id, data)
-	a.kill9(t)
+	sha := uploadImage(t, a.Addr, id, data)
+	a.Kill()
 
-	mustGetImage(t, "http://"+b.addr+"/b/"+id+"/blobs/"+sha, data)
-	mustGetImage(t, "http://"+b.addr+"/v/"+viewID+"/blobs/"+sha, data)
+	mustGetImage(t, "http://"+b.Addr+"/b/"+id+"/blobs/"+sha, data)
+	mustGetImage(t, "http://"+b.Addr+"/v/"+viewID+"/blobs/"+sha, data)
 	onB.placeImage("placed-on-b", sha)
 }
 

@@ -1,147 +1,54 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
+	"github.com/easel-app/easel/internal/procs"
 	"github.com/easel-app/easel/store"
 )
 
-// buildBinary builds the real easel binary once for this test.
+// buildBinary builds the real easel binary for this test.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "easel")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := procs.Build(context.Background(), ".", bin); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
 
-// process is the binary running as a subprocess.
-type process struct {
-	cmd  *exec.Cmd
-	addr string
-	done chan struct{}
-}
-
-func startProcess(t *testing.T, bin, dataDir string, extra ...string) *process {
+// startProcess runs the binary on a free port with dataDir; it is killed
+// when the test ends, and its log shown if the test failed.
+func startProcess(t *testing.T, bin, dataDir string, extra ...string) *procs.Server {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--data", dataDir}, extra...)...)
-	stdout, err := cmd.StdoutPipe()
+	p, err := procs.Start(context.Background(), bin, append([]string{"--addr", "127.0.0.1:0", "--data", dataDir}, extra...), procs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &process{cmd: cmd, done: make(chan struct{})}
-	found := make(chan string, 1)
-	go func() {
-		defer close(p.done)
-		listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
+	t.Cleanup(func() {
+		p.Kill()
+		if t.Failed() {
+			t.Logf("log of the process on %s:\n%s", p.Addr, p.Log())
 		}
-		cmd.Wait()
-	}()
-	select {
-	case p.addr = <-found:
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("binary did not log its listening address within 10 s")
-	}
+	})
 	return p
 }
 
-func (p *process) kill9(t *testing.T) {
+// stopProcess ends p with SIGTERM and fails the test if it does not exit
+// within 15 s.
+func stopProcess(t *testing.T, p *procs.Server) {
 	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
-func (p *process) stop(t *testing.T) {
-	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(15 * time.Second):
-		p.cmd.Process.Kill()
-		t.Fatal("binary did not exit within 15 s of SIGTERM")
+	if err := p.Stop(); errors.Is(err, procs.ErrStuck) {
+		t.Fatal(err)
 	}
-}
-
-// editor streams ops messages, one new element per message with the ref as
-// its id, and records which refs were acknowledged.
-type editor struct {
-	conn *websocket.Conn
-	mu   sync.Mutex
-	sent map[string]bool // sent, not yet acked or refused
-	ack  map[string]bool
-	done chan struct{}
-}
-
-// newEditor connects with hello's client id: like a page, an editor keeps
-// it across reconnects so that its resent refs dedupe against the originals.
-func newEditor(t *testing.T, url, client string) *editor {
-	t.Helper()
-	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "editor", "color": "#000000", "client": client})
-	e := &editor{conn: conn, sent: map[string]bool{}, ack: map[string]bool{}, done: make(chan struct{})}
-	go e.read()
-	return e
-}
-
-func (e *editor) read() {
-	defer close(e.done)
-	for {
-		_, data, err := e.conn.ReadMessage()
-		if err != nil {
-			return
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			var m struct{ Type, Ref, Code string }
-			json.Unmarshal([]byte(line), &m)
-			e.mu.Lock()
-			switch {
-			case m.Type == "ops" && e.sent[m.Ref]:
-				delete(e.sent, m.Ref)
-				e.ack[m.Ref] = true
-			case m.Type == "error" && e.sent[m.Ref]:
-				delete(e.sent, m.Ref) // refused (rate limit): not committed
-			}
-			e.mu.Unlock()
-		}
-	}
-}
-
-func (e *editor) send(ref string) error {
-	e.mu.Lock()
-	e.sent[ref] = true
-	e.mu.Unlock()
-	return e.conn.WriteJSON(map[string]any{"type": "ops", "ref": ref, "ops": []any{
-		map[string]any{"op": "put", "el": map[string]any{"id": ref, "kind": "rect", "x": 1, "y": 2, "w": 3, "h": 4, "z": "a0"}},
-	}})
 }
 
 // Acceptance 2 (issue 3): edits stream in while the real binary is killed
@@ -162,7 +69,7 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 	for round := range 10 {
 		p := startProcess(t, bin, dir)
 		if boardID == "" {
-			res, err := http.Post("http://"+p.addr+"/api/boards", "application/json", nil)
+			res, err := http.Post("http://"+p.Addr+"/api/boards", "application/json", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,37 +78,40 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 			res.Body.Close()
 			boardID = b.ID
 		}
-		url := "ws://" + p.addr + "/b/" + boardID + "/ws"
-		editors := make([]*editor, 3)
+		url := "ws://" + p.Addr + "/b/" + boardID + "/ws"
+		// Like a page, an editor keeps its client id across reconnects so
+		// that its resent refs dedupe against the originals.
+		editors := make([]*member, 3)
 		for i := range editors {
-			editors[i] = newEditor(t, url, fmt.Sprintf("durability-editor-%d-0123456789", i))
+			editors[i] = connectClient(t, url, "editor", fmt.Sprintf("durability-editor-%d-0123456789", i), nil)
 		}
 		for ref, i := range pending { // resend what was never acknowledged, with the same client id
-			editors[i].send(ref)
+			editors[i].edit(ref)
 		}
 		stop := make(chan struct{})
 		senders := make([]func(string) error, len(editors))
 		for i, e := range editors {
-			senders[i] = e.send
+			senders[i] = e.edit
 		}
 		// ~66 messages/s per editor, within the budget.
 		wg := streamEdits(senders, fmt.Sprintf("r%d", round), 15*time.Millisecond, stop)
 		time.Sleep(time.Duration(100+rng.IntN(500)) * time.Millisecond) // the random moment
-		p.kill9(t)
+		p.Kill()
 		close(stop)
 		wg.Wait()
 		pending = map[string]int{}
 		for i, e := range editors {
-			e.conn.Close()
-			<-e.done
-			for ref := range e.ack {
+			e.close()
+			e.mu.Lock()
+			for ref := range e.acked {
 				acked[ref] = true
 			}
-			for ref := range e.sent {
+			for ref := range e.pending { // sent, neither acked nor refused
 				if !acked[ref] {
 					pending[ref] = i
 				}
 			}
+			e.mu.Unlock()
 		}
 		for ref := range acked {
 			delete(pending, ref)
@@ -224,21 +134,15 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 
 	// Restart once more and read the board as a new member does.
 	p := startProcess(t, bin, dir)
-	conn, _, err := websocket.DefaultDialer.Dial("ws://"+p.addr+"/b/"+boardID+"/ws", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "auditor", "color": "#000000"})
+	auditor := connectMember(t, "ws://"+p.Addr+"/b/"+boardID+"/ws", "auditor", nil)
 	var welcome struct {
 		Type     string
 		Seq      uint64
 		Elements []struct{ ID string }
 	}
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if err := conn.ReadJSON(&welcome); err != nil || welcome.Type != "welcome" {
-		t.Fatalf("welcome: %v %+v", err, welcome.Type)
-	}
-	conn.Close()
+	line, _ := json.Marshal(auditor.wait("the welcome", func(m map[string]any) bool { return m["type"] == "welcome" }))
+	json.Unmarshal(line, &welcome)
+	auditor.close()
 	onBoard := map[string]int{}
 	for _, el := range welcome.Elements {
 		onBoard[el.ID]++
@@ -253,7 +157,7 @@ func TestAckedEditsSurviveKill9(t *testing.T) {
 	if uint64(len(welcome.Elements)) != welcome.Seq {
 		t.Errorf("board at seq %d holds %d elements: some message was committed twice or lost", welcome.Seq, len(welcome.Elements))
 	}
-	p.stop(t)
+	stopProcess(t, p)
 	st, err := store.OpenBolt(dir)
 	if err != nil {
 		t.Fatal(err)

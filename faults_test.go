@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -12,175 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/gorilla/websocket"
+	"github.com/easel-app/easel/internal/procs"
 )
-
-// member is a protocol client for the fault tests: it streams edits, keeps
-// what a real client keeps (epoch, the last contiguous seq, which refs were
-// acknowledged or refused) and reassembles downloads.
-type member struct {
-	t    *testing.T
-	name string
-	conn *websocket.Conn
-	wmu  sync.Mutex
-	done chan struct{}
-
-	mu        sync.Mutex
-	you       string
-	epoch     string
-	seq       uint64
-	recovered bool
-	caughtUp  []uint64 // seqs of the ops after the welcome, in order
-	acked     map[string]bool
-	pending   map[string]bool // sent, not acked
-	refused   map[string]string
-	leaves    map[string]bool
-	elements  map[string]bool // from the welcome snapshot and ops
-	msgs      []map[string]any
-	file      []byte
-	have      int64 // contiguous download bytes
-	readErr   error // why the connection ended (a *websocket.CloseError for a close frame)
-}
-
-func connectMember(t *testing.T, url, name string, since map[string]any) *member {
-	t.Helper()
-	return connectClient(t, url, name, "", since)
-}
-
-// connectClient is connectMember with hello's client id (none when empty).
-func connectClient(t *testing.T, url, name, client string, since map[string]any) *member {
-	t.Helper()
-	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
-	if err != nil {
-		t.Fatalf("%s: dial %s: %v", name, url, err)
-	}
-	m := &member{t: t, name: name, conn: conn, done: make(chan struct{}), acked: map[string]bool{},
-		pending: map[string]bool{}, refused: map[string]string{}, leaves: map[string]bool{}, elements: map[string]bool{}}
-	go m.read()
-	t.Cleanup(func() { conn.Close(); <-m.done })
-	hello := map[string]any{"type": "hello", "name": name, "color": "#123456"}
-	if since != nil {
-		hello["since"] = since
-	}
-	if client != "" {
-		hello["client"] = client
-	}
-	m.send(hello)
-	m.waitFor("welcome", 20*time.Second, func() bool { return m.you != "" })
-	return m
-}
-
-func (m *member) send(v any) error {
-	m.wmu.Lock()
-	defer m.wmu.Unlock()
-	m.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	return m.conn.WriteJSON(v)
-}
-
-func (m *member) read() {
-	defer close(m.done)
-	for {
-		typ, data, err := m.conn.ReadMessage()
-		if err != nil {
-			m.mu.Lock()
-			m.readErr = err
-			m.mu.Unlock()
-			return
-		}
-		m.mu.Lock()
-		if typ == websocket.BinaryMessage {
-			off := int64(binary.BigEndian.Uint64(data[16:24]))
-			if need := off + int64(len(data)-24); int64(len(m.file)) < need {
-				m.file = append(m.file, make([]byte, need-int64(len(m.file)))...)
-			}
-			copy(m.file[off:], data[24:])
-			if off <= m.have {
-				m.have = max(m.have, off+int64(len(data)-24))
-			}
-			m.mu.Unlock()
-			continue
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			var msg map[string]any
-			if json.Unmarshal([]byte(line), &msg) != nil {
-				continue
-			}
-			m.msgs = append(m.msgs, msg)
-			m.apply(msg)
-		}
-		m.mu.Unlock()
-	}
-}
-
-func (m *member) apply(msg map[string]any) {
-	switch msg["type"] {
-	case "welcome":
-		m.you, m.epoch = msg["you"].(string), msg["epoch"].(string)
-		m.seq = uint64(msg["seq"].(float64))
-		m.recovered = msg["recovered"].(bool)
-		if els, ok := msg["elements"].([]any); ok {
-			m.elements = map[string]bool{}
-			for _, e := range els {
-				m.elements[e.(map[string]any)["id"].(string)] = true
-			}
-		}
-	case "ops":
-		seq := uint64(msg["seq"].(float64))
-		ref := msg["ref"].(string)
-		if m.pending[ref] {
-			delete(m.pending, ref)
-			m.acked[ref] = true
-		}
-		if seq != m.seq+1 {
-			return // a resent ref's original (seq ≤ ours): an ack, not news
-		}
-		m.seq = seq
-		m.caughtUp = append(m.caughtUp, seq)
-		for _, op := range msg["ops"].([]any) {
-			op := op.(map[string]any)
-			switch op["op"] {
-			case "put":
-				m.elements[op["el"].(map[string]any)["id"].(string)] = true
-			case "del":
-				delete(m.elements, op["id"].(string))
-			}
-		}
-	case "error":
-		if ref, _ := msg["ref"].(string); m.pending[ref] {
-			delete(m.pending, ref)
-			m.refused[ref] = msg["code"].(string)
-		}
-	case "leave":
-		m.leaves[msg["id"].(string)] = true
-	}
-}
-
-// edit sends one ops message that adds the element named by its ref.
-func (m *member) edit(ref string) error {
-	m.mu.Lock()
-	m.pending[ref] = true
-	m.mu.Unlock()
-	return m.send(map[string]any{"type": "ops", "ref": ref, "ops": []any{
-		map[string]any{"op": "put", "el": map[string]any{"id": ref, "kind": "rect", "w": 5, "h": 5, "z": "a0"}}}})
-}
-
-func (m *member) waitFor(what string, timeout time.Duration, ok func() bool) {
-	m.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		m.mu.Lock()
-		done := ok()
-		m.mu.Unlock()
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			m.t.Fatalf("%s: timed out after %v waiting for %s", m.name, timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // stream edits from every member until stop closes.
 func stream(members []*member, prefix string, stop chan struct{}) *sync.WaitGroup {
@@ -238,7 +70,7 @@ func finalBoard(t *testing.T, addr, id string) (map[string]bool, uint64) {
 
 // twoProcessesOnRedis starts the real binary twice, as two nodes on one
 // Redis (a key space of the test's own), for tests that kill one.
-func twoProcessesOnRedis(t *testing.T) (a, b *process) {
+func twoProcessesOnRedis(t *testing.T) (a, b *procs.Server) {
 	t.Helper()
 	bin := buildBinary(t)
 	extra := []string{"--redis", testRedisURL(), "--redis-prefix", redisPrefix(t)}
@@ -251,22 +83,22 @@ func twoProcessesOnRedis(t *testing.T) (a, b *process) {
 // members leave the others' presence within 30 s.
 func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 	a, b := twoProcessesOnRedis(t)
-	defer b.stop(t)
-	id, _ := createBoardAt(t, a.addr)
+	defer stopProcess(t, b)
+	id, _ := createBoardAt(t, a.Addr)
 
 	// Refs belong to their author: a member that resends after moving to
 	// the other node says it is the same client, as the bundled page does.
 	clientOf := func(name string) string { return "node-kill-client-" + name }
 	onA := []*member{
-		connectClient(t, "ws://"+a.addr+"/b/"+id+"/ws", "a1", clientOf("a1"), nil),
-		connectClient(t, "ws://"+a.addr+"/b/"+id+"/ws", "a2", clientOf("a2"), nil),
+		connectClient(t, "ws://"+a.Addr+"/b/"+id+"/ws", "a1", clientOf("a1"), nil),
+		connectClient(t, "ws://"+a.Addr+"/b/"+id+"/ws", "a2", clientOf("a2"), nil),
 	}
-	onB := connectMember(t, "ws://"+b.addr+"/b/"+id+"/ws", "b1", nil)
+	onB := connectMember(t, "ws://"+b.Addr+"/b/"+id+"/ws", "b1", nil)
 	stop := make(chan struct{})
 	wg := stream(append(onA, onB), "k", stop)
 	time.Sleep(400 * time.Millisecond) // edits flow from both nodes
 	killedAt := time.Now()
-	a.kill9(t)
+	a.Kill()
 	time.Sleep(200 * time.Millisecond) // b1 keeps editing while a's members are away
 	close(stop)
 	wg.Wait()
@@ -287,8 +119,7 @@ func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 		acked[k] = true
 	}
 	for _, old := range onA {
-		old.conn.Close()
-		<-old.done
+		old.close()
 		old.mu.Lock()
 		since := map[string]any{"epoch": old.epoch, "seq": old.seq}
 		from := old.seq
@@ -300,7 +131,7 @@ func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 			resend = append(resend, k)
 		}
 		old.mu.Unlock()
-		back := connectClient(t, "ws://"+b.addr+"/b/"+id+"/ws", old.name+"-back", clientOf(old.name), since)
+		back := connectClient(t, "ws://"+b.Addr+"/b/"+id+"/ws", old.name+"-back", clientOf(old.name), since)
 		back.waitFor("the missed ops", 10*time.Second, func() bool { return back.seq >= boardSeq })
 		back.mu.Lock()
 		if !back.recovered {
@@ -320,7 +151,7 @@ func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
 			acked[k] = true
 		}
 	}
-	elements, seq := finalBoard(t, b.addr, id)
+	elements, seq := finalBoard(t, b.Addr, id)
 	for ref := range acked {
 		if !elements[ref] {
 			t.Errorf("acknowledged edit %s is missing", ref)
@@ -572,5 +403,4 @@ func TestExportResumesOnAnotherNode(t *testing.T) {
 	if string(dlB.file) != string(whole) || res.Header.Get("ETag") != `"`+meta["sha256"].(string)+`"` {
 		t.Fatalf("file resumed on node B (%d bytes) differs from node B's HTTP export (%d bytes)", len(dlB.file), len(whole))
 	}
-	_ = uuid.Nil
 }

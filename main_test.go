@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	"go.uber.org/goleak"
 
+	"github.com/easel-app/easel/internal/procs"
 	"github.com/easel-app/easel/store"
 )
 
@@ -38,55 +38,26 @@ func startRunLogging(t *testing.T, args []string, env map[string]string, onLine 
 		}
 		env["EASEL_NO_SYSTEM_FONTS"] = "true"
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, args, func(k string) string { return env[k] }, pw)
-		pw.Close()
-	}()
-	found := make(chan string, 1)
-	go func() {
-		listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			t.Log(sc.Text())
-			if onLine != nil {
-				onLine(sc.Text())
-			}
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
+	srv, err := procs.Run(func(ctx context.Context, log io.Writer) error {
+		return run(ctx, args, func(k string) string { return env[k] }, log)
+	}, procs.Options{Timeout: 10 * time.Second, OnLine: func(line string) {
+		t.Log(line)
+		if onLine != nil {
+			onLine(line)
 		}
-	}()
-	select {
-	case addr = <-found:
-	case err := <-done:
-		cancel()
-		t.Fatalf("run returned before listening: %v", err)
-	case <-time.After(10 * time.Second):
-		cancel()
-		t.Fatal("no listening line within 10 s")
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	var stopped bool
-	var result error
 	stop = func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(15 * time.Second):
-				t.Fatal("run did not return within 15 s of cancel")
-			}
+		err := srv.Stop()
+		if errors.Is(err, procs.ErrStuck) {
+			t.Fatal(err)
 		}
-		return result
+		return err
 	}
 	t.Cleanup(func() { stop() })
-	return addr, stop
+	return srv.Addr, stop
 }
 
 func TestRunServesAndShutsDownGracefully(t *testing.T) {
@@ -103,37 +74,14 @@ func TestRunServesAndShutsDownGracefully(t *testing.T) {
 		t.Fatalf("create board: %d %q", res.StatusCode, loc)
 	}
 
-	conn, _, err := websocket.DefaultDialer.Dial("ws://"+addr+loc+"/ws", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "n", "color": "#000000"})
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, data, err := conn.ReadMessage(); err != nil || !strings.Contains(string(data), "welcome") {
-		t.Fatalf("no welcome: %s %v", data, err)
-	}
+	m := connectMember(t, "ws://"+addr+loc+"/ws", "n", nil)
 
 	// SIGTERM (here: ctx cancelled) closes sockets with 1001 and returns.
-	closed := make(chan error, 1)
-	go func() {
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				closed <- err
-				return
-			}
-		}
-	}()
 	if err := stop(); err != nil {
 		t.Fatalf("run returned %v after shutdown", err)
 	}
-	select {
-	case err := <-closed:
-		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
-			t.Fatalf("socket ended with %v, want close 1001", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("socket still open after shutdown")
+	if err := m.closedWithin(5 * time.Second); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("socket ended with %v, want close 1001", err)
 	}
 
 	// The store was closed and the board survives: reopen the file.

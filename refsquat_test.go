@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // Issue 10, fault 10: refs are broadcast to every member, so an editor can
@@ -91,25 +93,33 @@ func TestHelloRejectsABadClientID(t *testing.T) {
 	addr, _ := startRun(t, []string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, nil)
 	t.Cleanup(http.DefaultClient.CloseIdleConnections)
 	id, _ := createBoardAt(t, addr)
-	conn, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/b/"+id+"/ws", nil)
+	conn, _, err := protoclient.Dial(context.Background(), "ws://"+addr+"/b/"+id+"/ws", protoclient.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	for _, bad := range []any{"too-short", strings.Repeat("a", 65), "has spaces and is long enough", "ünïcödé-client-id-123"} {
-		conn.WriteJSON(map[string]any{"type": "hello", "name": "x", "color": "#123456", "client": bad})
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	// readMessage reads the first message of the next frame.
+	readMessage := func() (map[string]any, error) {
+		_, data, err := conn.ReadFrame(time.Now().Add(5 * time.Second))
+		if err != nil {
+			return nil, err
+		}
 		var msg map[string]any
-		if err := conn.ReadJSON(&msg); err != nil {
+		line, _, _ := bytes.Cut(data, []byte("\n"))
+		return msg, json.Unmarshal(line, &msg)
+	}
+	for _, bad := range []any{"too-short", strings.Repeat("a", 65), "has spaces and is long enough", "ünïcödé-client-id-123"} {
+		conn.Send(map[string]any{"type": "hello", "name": "x", "color": "#123456", "client": bad})
+		msg, err := readMessage()
+		if err != nil {
 			t.Fatalf("client %v: %v", bad, err)
 		}
 		if msg["type"] != "error" || msg["code"] != "bad_request" || !strings.Contains(msg["message"].(string), "client") {
 			t.Errorf("client %v: got %v, want error bad_request naming client", bad, msg)
 		}
 	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "x", "color": "#123456", "client": "good_client-id-0123456789"})
-	var msg map[string]any
-	if err := conn.ReadJSON(&msg); err != nil || msg["type"] != "welcome" {
+	conn.Send(protoclient.Hello{Name: "x", Color: "#123456", Client: "good_client-id-0123456789"})
+	if msg, err := readMessage(); err != nil || msg["type"] != "welcome" {
 		t.Fatalf("a good client id: %v, %v; want welcome", msg, err)
 	}
 }

@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // selfSignedCert writes a fresh ECDSA certificate for 127.0.0.1 and its key
@@ -122,26 +122,22 @@ func TestTLSServesHTTPSAndWSS(t *testing.T) {
 	}
 
 	// WSS: handshake, hello, welcome.
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, TLSClientConfig: &tls.Config{RootCAs: pool}, Subprotocols: []string{"easel.v1"}}
-	conn, wsRes, err := d.Dial("wss://"+addr+created.EditURL+"/ws", nil)
+	conn, _, err := protoclient.Dial(context.Background(), "wss://"+addr+created.EditURL+"/ws", protoclient.Options{HandshakeTimeout: 5 * time.Second,
+		TLS: &tls.Config{RootCAs: pool}, Subprotocols: []string{protoclient.Subprotocol}})
 	if err != nil {
-		status := 0
-		if wsRes != nil {
-			status = wsRes.StatusCode
-		}
-		t.Fatalf("dial wss: %v (status %d)", err, status)
+		t.Fatalf("dial wss: %v", err)
 	}
 	defer conn.Close()
 	if conn.Subprotocol() != "easel.v1" {
 		t.Errorf("subprotocol %q, want easel.v1", conn.Subprotocol())
 	}
-	if err := conn.WriteJSON(map[string]any{"type": "hello", "name": "tls", "color": "#123456"}); err != nil {
+	if err := conn.Send(protoclient.Hello{Name: "tls", Color: "#123456"}); err != nil {
 		t.Fatal(err)
 	}
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	deadline := time.Now().Add(5 * time.Second)
 	welcomed := false
 	for !welcomed {
-		_, data, err := conn.ReadMessage()
+		_, data, err := conn.ReadFrame(deadline)
 		if err != nil {
 			t.Fatalf("no welcome over wss: %v", err)
 		}

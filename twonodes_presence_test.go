@@ -4,24 +4,12 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 )
 
-// until polls cond (which may lock p) with a deadline, as wait does.
-func (p *peer) until(what string, cond func() bool) {
-	p.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 // presenceDraft is peer's latest draft as p saw it in presence messages:
-// the element's JSON, "null" once cleared, "" never seen.
-func (p *peer) presenceDraft(peerID string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// the element's JSON, "null" once cleared, "" never seen. Call it with
+// p.mu held (as until's condition runs).
+func (p *member) presenceDraft(peerID string) string {
 	latest := ""
 	for _, m := range p.msgs {
 		if m["type"] != "presence" {
@@ -70,20 +58,20 @@ func TestTwoNodesSharePresence(t *testing.T) {
 	addrA, addrB, b := twoNodesWithABoard(t)
 
 	// Alice draws and looks around on node A before node B serves the board.
-	alice := joinNode(t, "ws://"+addrA+"/b/"+b.ID+"/ws", "alice")
+	alice := connectMember(t, "ws://"+addrA+"/b/"+b.ID+"/ws", "alice", nil)
 	alice.send(map[string]any{"type": "draft", "el": map[string]any{"id": "a1", "kind": "stroke", "points": [][2]float64{{0, 0}, {5, 5}}}})
 	alice.send(map[string]any{"type": "view", "x": 10, "y": 20, "w": 800, "h": 600})
 	// Once a member on node A sees them, node A has published them — to
 	// nobody else yet: node B subscribes only when its first member joins.
-	dave := joinNode(t, "ws://"+addrA+"/v/"+b.ViewID+"/ws", "dave")
+	dave := connectMember(t, "ws://"+addrA+"/v/"+b.ViewID+"/ws", "dave", nil)
 	dave.wait("alice's draft", presenceHas("drafts", alice.you, `"id":"a1"`))
 	dave.wait("alice's view", presenceHas("views", alice.you, `,10,20,800,600]`))
 
-	bob := joinNode(t, "ws://"+addrB+"/b/"+b.ID+"/ws", "bob")
+	bob := connectMember(t, "ws://"+addrB+"/b/"+b.ID+"/ws", "bob", nil)
 	bob.wait("alice's draft from node A", presenceHas("drafts", alice.you, `"id":"a1"`))
 	bob.wait("alice's view from node A", presenceHas("views", alice.you, `,10,20,800,600]`))
 	// Node B knows them now: a joiner's first presence holds them.
-	carol := joinNode(t, "ws://"+addrB+"/v/"+b.ViewID+"/ws", "carol")
+	carol := connectMember(t, "ws://"+addrB+"/v/"+b.ViewID+"/ws", "carol", nil)
 	first := carol.wait("carol's first presence", func(m map[string]any) bool { return m["type"] == "presence" })
 	if !presenceHas("drafts", alice.you, `"id":"a1"`)(first) || !presenceHas("views", alice.you, "800,600")(first) {
 		t.Fatalf("carol's first presence lacks alice's draft or view: %v", first)
@@ -126,11 +114,11 @@ func TestTwoNodesSharePresence(t *testing.T) {
 	alice.send(map[string]any{"type": "draft", "el": map[string]any{"id": "a2", "kind": "ellipse", "w": 9, "h": 9}})
 	carol.wait("alice's new draft", presenceHas("drafts", alice.you, `"id":"a2"`))
 	alice.conn.Close()
-	for _, p := range []*peer{bob, carol} {
+	for _, p := range []*member{bob, carol} {
 		p.until("alice's draft cleared at her leave", func() bool { return p.presenceDraft(alice.you) == "null" })
 	}
 
-	for _, p := range []*peer{bob, carol} {
+	for _, p := range []*member{bob, carol} {
 		p.mu.Lock()
 		perFrame := map[any]int{}
 		for _, m := range p.msgs {

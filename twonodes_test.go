@@ -7,12 +7,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -45,97 +41,6 @@ func redisPrefix(t *testing.T) string {
 	return prefix
 }
 
-// peer is a minimal protocol client for node tests. Each message it
-// records carries the number of the frame it came in as "_frame".
-type peer struct {
-	t      *testing.T
-	conn   *websocket.Conn
-	you    string
-	mu     sync.Mutex
-	msgs   []map[string]any
-	frames int
-	wmu    sync.Mutex
-	done   chan struct{}
-}
-
-func joinNode(t *testing.T, url, name string) *peer {
-	t.Helper()
-	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
-	if err != nil {
-		t.Fatalf("dial %s: %v", url, err)
-	}
-	p := &peer{t: t, conn: conn, done: make(chan struct{})}
-	t.Cleanup(func() { conn.Close(); <-p.done })
-	go func() {
-		defer close(p.done)
-		for {
-			_, data, err := conn.ReadMessage()
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			p.frames++
-			for _, line := range strings.Split(string(data), "\n") {
-				var m map[string]any
-				if json.Unmarshal([]byte(line), &m) == nil {
-					m["_frame"] = p.frames
-					p.msgs = append(p.msgs, m)
-				}
-			}
-			p.mu.Unlock()
-		}
-	}()
-	p.send(map[string]any{"type": "hello", "name": name, "color": "#224466"})
-	w := p.wait("welcome", func(m map[string]any) bool { return m["type"] == "welcome" })
-	p.you = w["you"].(string)
-	return p
-}
-
-func (p *peer) send(v any) {
-	p.wmu.Lock()
-	defer p.wmu.Unlock()
-	p.conn.WriteJSON(v)
-}
-
-// wait polls for a message matching ok, with a deadline.
-func (p *peer) wait(what string, ok func(map[string]any) bool) map[string]any {
-	p.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		p.mu.Lock()
-		for _, m := range p.msgs {
-			if ok(m) {
-				p.mu.Unlock()
-				return m
-			}
-		}
-		p.mu.Unlock()
-		if time.Now().After(deadline) {
-			p.mu.Lock()
-			var last []string
-			for _, m := range p.msgs[max(0, len(p.msgs)-6):] {
-				b, _ := json.Marshal(m)
-				last = append(last, string(b))
-			}
-			p.mu.Unlock()
-			p.t.Fatalf("timed out waiting for %s; last messages: %s", what, strings.Join(last, " | "))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (p *peer) seqs() []uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var out []uint64
-	for _, m := range p.msgs {
-		if m["type"] == "ops" {
-			out = append(out, uint64(m["seq"].(float64)))
-		}
-	}
-	return out
-}
-
 func hasCursor(id string, x float64) func(map[string]any) bool {
 	return func(m map[string]any) bool {
 		if m["type"] != "cursors" {
@@ -159,8 +64,8 @@ func TestTwoNodesShareABoard(t *testing.T) {
 		t.Fatalf("node B does not know the board node A created: %d", status)
 	}
 
-	alice := joinNode(t, "ws://"+addrA+"/b/"+b.ID+"/ws", "alice")
-	bob := joinNode(t, "ws://"+addrB+"/b/"+b.ID+"/ws", "bob")
+	alice := connectMember(t, "ws://"+addrA+"/b/"+b.ID+"/ws", "alice", nil)
+	bob := connectMember(t, "ws://"+addrB+"/b/"+b.ID+"/ws", "bob", nil)
 	alice.wait("bob's join from node B", func(m map[string]any) bool {
 		p, _ := m["peer"].(map[string]any)
 		return m["type"] == "join" && p["id"] == bob.you
@@ -187,14 +92,14 @@ func TestTwoNodesShareABoard(t *testing.T) {
 	bob.wait("alice's cursor", hasCursor(alice.you, 11))
 	alice.wait("bob's cursor", hasCursor(bob.you, 22))
 
-	viewer := joinNode(t, "ws://"+addrB+"/v/"+b.ViewID+"/ws", "viewer")
+	viewer := connectMember(t, "ws://"+addrB+"/v/"+b.ViewID+"/ws", "viewer", nil)
 	put := func(id string) []any {
 		return []any{map[string]any{"op": "put", "el": map[string]any{"id": id, "kind": "rect", "w": 10, "h": 10, "z": "a0"}}}
 	}
-	for i, p := range []*peer{alice, bob, alice, bob, alice} {
+	for i, p := range []*member{alice, bob, alice, bob, alice} {
 		p.send(map[string]any{"type": "ops", "ref": p.you + "-" + string(rune('0'+i)), "ops": put("e" + string(rune('0'+i)))})
 	}
-	for _, p := range []*peer{alice, bob, viewer} {
+	for _, p := range []*member{alice, bob, viewer} {
 		p.wait("seq 5", func(m map[string]any) bool { return m["type"] == "ops" && m["seq"] == 5.0 })
 		seqs := p.seqs()
 		for i, s := range seqs {
