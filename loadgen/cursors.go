@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -246,37 +245,4 @@ func (m *Member) latestOf(p int) float64 {
 	m.latestMu.Lock()
 	defer m.latestMu.Unlock()
 	return m.Latest[p]
-}
-
-// slowDialer makes connections that read at most rate bytes/s through a
-// 16 KiB receive buffer: a phone on a bad link.
-func slowDialer(rate int) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		if tcp, ok := c.(*net.TCPConn); ok {
-			tcp.SetReadBuffer(16 << 10)
-		}
-		return &throttledConn{Conn: c, rate: rate, start: time.Now()}, nil
-	}
-}
-
-type throttledConn struct {
-	net.Conn
-	rate  int
-	start time.Time
-	read  int
-}
-
-func (c *throttledConn) Read(p []byte) (int, error) {
-	// Never ahead of rate × elapsed: wait, then read at most 1 KiB.
-	allowed := int(time.Since(c.start).Seconds()*float64(c.rate)) - c.read
-	if allowed < 1024 {
-		time.Sleep(time.Duration(float64(1024-allowed) / float64(c.rate) * float64(time.Second)))
-	}
-	n, err := c.Conn.Read(p[:min(len(p), 1024)])
-	c.read += n
-	return n, err
 }

@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // rateLimited stands for a rate_limited answer among BuildBigBoard's acks.
@@ -161,15 +162,16 @@ func (d *download) onMessage(typ string, line []byte) {
 func (d *download) digest() string { return hex.EncodeToString(d.sum.Sum(nil)) }
 
 func (d *download) onBinary(frame []byte) {
+	chunk, err := protoclient.ParseChunk(frame)
 	d.mu.Lock()
-	if len(frame) < 24 || binary.BigEndian.Uint64(frame[16:24]) != uint64(d.got) {
+	if err != nil || chunk.Offset != d.got {
 		d.mu.Unlock()
 		return
 	}
 	if d.sum != nil {
-		d.sum.Write(frame[24:])
+		d.sum.Write(chunk.Data)
 	}
-	d.got += int64(len(frame) - 24)
+	d.got = chunk.End()
 	ack := d.ack[:0]
 	ack = append(ack, `{"type":"export.ack","id":"`...)
 	ack = append(ack, d.id...)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // s9BoardMiB is S9's board byte limit: smaller than the 64 MiB default so
@@ -101,12 +101,11 @@ func fillBoard(ctx context.Context, url string) (int, error) {
 		for i := range 4 {
 			ops = append(ops, map[string]any{"op": "put", "el": map[string]any{"id": fmt.Sprint("s", msg, "-", i), "kind": "stroke", "x": 0, "y": 0, "points": points, "stroke": "#336699", "width": 2, "z": "a0"}})
 		}
-		if err := conn.WriteJSON(map[string]any{"type": "ops", "ref": ref, "ops": ops}); err != nil {
+		if err := conn.Send(map[string]any{"type": "ops", "ref": ref, "ops": ops}); err != nil {
 			return msg, err
 		}
 		for {
-			conn.SetReadDeadline(time.Now().Add(60 * time.Second))
-			_, data, err := conn.ReadMessage()
+			_, data, err := conn.ReadFrame(time.Now().Add(60 * time.Second))
 			if err != nil {
 				return msg, fmt.Errorf("S9 fill: %w", err)
 			}
@@ -130,25 +129,18 @@ func fillBoard(ctx context.Context, url string) (int, error) {
 }
 
 // helloWelcome joins url and returns the connection and its welcome line.
-func helloWelcome(ctx context.Context, url string) (*websocket.Conn, []byte, error) {
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, Subprotocols: []string{"easel.v1"}}
-	conn, _, err := d.DialContext(ctx, url, nil)
+func helloWelcome(ctx context.Context, url string) (*protoclient.Conn, []byte, error) {
+	conn, _, err := protoclient.Dial(ctx, url, protoclient.Options{Subprotocols: []string{protoclient.Subprotocol}, WriteTimeout: 60 * time.Second})
 	if err != nil {
 		return nil, nil, err
 	}
-	conn.WriteJSON(map[string]any{"type": "hello", "name": "s9", "color": "#336699"})
-	conn.SetReadDeadline(time.Now().Add(60 * time.Second))
-	_, data, err := conn.ReadMessage()
+	conn.Send(protoclient.Hello{Name: "s9", Color: "#336699"})
+	welcome, _, err := conn.ReadWelcome(60 * time.Second)
 	if err != nil {
 		conn.Close()
-		return nil, nil, fmt.Errorf("no welcome: %w", err)
+		return nil, nil, err
 	}
-	line, _, _ := strings.Cut(string(data), "\n")
-	if !strings.Contains(line, `"type":"welcome"`) {
-		conn.Close()
-		return nil, nil, fmt.Errorf("expected welcome, got %.200s", line)
-	}
-	return conn, []byte(line), nil
+	return conn, welcome, nil
 }
 
 // hwmRSS reads a process's peak resident set size (VmHWM) from /proc.

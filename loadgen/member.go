@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -13,7 +12,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/gorilla/websocket"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // Clock is the generator's one clock: cursor send times travel as
@@ -35,10 +34,8 @@ type Member struct {
 	Epoch string
 	Seq   uint64
 
-	conn  *websocket.Conn
-	wmu   sync.Mutex
+	conn  *protoclient.Conn
 	clock Clock
-	done  chan struct{}
 
 	// OnMessage sees every message that is not a cursors message (its type
 	// and raw line), and OnBinary every binary frame, on the reader
@@ -84,7 +81,9 @@ type JoinOptions struct {
 		Epoch string
 		Seq   uint64
 	}
-	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// ReadRate, when set, makes a slow member: a 16 KiB socket receive
+	// buffer read at most that many bytes a second (a phone on a bad link).
+	ReadRate int
 	// Nodes > 1: members were spread over that many servers by index, and
 	// latency from senders on another node goes to CrossLatency.
 	Nodes int
@@ -102,21 +101,21 @@ func Join(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOp
 // joinHooked is Join with the message hooks in place before the read loop
 // starts.
 func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOptions, onMessage func(string, []byte), onBinary func([]byte)) (*Member, error) {
-	d := websocket.Dialer{
+	o := protoclient.Options{
+		Subprotocols:     []string{protoclient.Subprotocol},
 		HandshakeTimeout: 10 * time.Second,
-		Subprotocols:     []string{"easel.v1"},
 		ReadBufferSize:   16 << 10,
 		WriteBufferSize:  4 << 10,
-		NetDialContext:   opts.Dial,
+		WriteTimeout:     10 * time.Second,
 	}
-	conn, res, err := d.DialContext(ctx, wsURL, nil)
+	if opts.ReadRate > 0 {
+		o.ReceiveBuffer, o.ReadRate = 16<<10, opts.ReadRate
+	}
+	conn, _, err := protoclient.Dial(ctx, wsURL, o)
 	if err != nil {
-		if res != nil {
-			return nil, fmt.Errorf("dial member %d: %w (status %d)", index, err, res.StatusCode)
-		}
-		return nil, fmt.Errorf("dial member %d: %w", index, err)
+		return nil, fmt.Errorf("member %d: %w", index, err)
 	}
-	m := &Member{Index: index, conn: conn, clock: clock, done: make(chan struct{}), Errors: map[string]int{}, OnMessage: onMessage, OnBinary: onBinary}
+	m := &Member{Index: index, conn: conn, clock: clock, Errors: map[string]int{}, OnMessage: onMessage, OnBinary: onBinary}
 	m.nodes = max(opts.Nodes, 1)
 	m.Latest = make([]float64, opts.Peers)
 	for i := range m.Latest {
@@ -129,21 +128,19 @@ func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts 
 			m.LatestDraft[i] = -1
 		}
 	}
-	hello := map[string]any{"type": "hello", "name": fmt.Sprintf("load-%d", index), "color": "#336699"}
+	hello := protoclient.Hello{Name: fmt.Sprintf("load-%d", index), Color: "#336699"}
 	if opts.Since != nil {
-		hello["since"] = map[string]any{"epoch": opts.Since.Epoch, "seq": opts.Since.Seq}
+		hello.Since = protoclient.Since{Epoch: opts.Since.Epoch, Seq: opts.Since.Seq}
 	}
 	if err := m.WriteJSON(hello); err != nil {
 		conn.Close()
 		return nil, err
 	}
-	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-	_, data, err := conn.ReadMessage()
+	line, rest, err := conn.ReadWelcome(30 * time.Second)
 	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("member %d: no welcome: %w", index, err)
+		return nil, fmt.Errorf("member %d: %w", index, err)
 	}
-	line, rest, _ := bytes.Cut(data, []byte("\n"))
 	var w struct {
 		Type, You, Epoch string
 		Seq              uint64
@@ -153,8 +150,12 @@ func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts 
 		return nil, fmt.Errorf("member %d: expected welcome, got %.200s", index, line)
 	}
 	m.You, m.Epoch, m.Seq = w.You, w.Epoch, w.Seq
-	conn.SetReadDeadline(time.Time{})
-	go m.readLoop(rest)
+	// What shared the welcome's frame comes first; then the read loop,
+	// whose goroutine alone owns the statistics from here on.
+	if len(rest) > 0 {
+		m.frame(rest, time.Now())
+	}
+	conn.Run(m.read, m.ended)
 	return m, nil
 }
 
@@ -171,12 +172,7 @@ func (m *Member) WriteJSON(v any) error {
 }
 
 // WriteText sends one text frame.
-func (m *Member) WriteText(data []byte) error {
-	m.wmu.Lock()
-	defer m.wmu.Unlock()
-	m.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	return m.conn.WriteMessage(websocket.TextMessage, data)
-}
+func (m *Member) WriteText(data []byte) error { return m.conn.SendText(data) }
 
 // Move sends a cursor at (x = this member's index, y = now on the clock).
 func (m *Member) Move() (float64, error) {
@@ -191,63 +187,35 @@ func (m *Member) Move() (float64, error) {
 }
 
 // Done is closed when the read loop has ended.
-func (m *Member) Done() <-chan struct{} { return m.done }
+func (m *Member) Done() <-chan struct{} { return m.conn.Done() }
 
-// Close closes the connection and waits for the read loop.
-func (m *Member) Close() {
-	m.wmu.Lock()
-	m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, ""), time.Now().Add(time.Second))
-	m.wmu.Unlock()
-	select {
-	case <-m.done:
-	case <-time.After(2 * time.Second):
+// Close says goodbye (a close frame) and waits for the read loop.
+func (m *Member) Close() { m.conn.CloseNormally() }
+
+// read is the read loop's handler. The frame's bytes are the loop's
+// reused buffer, valid during the call only: hooks see a frame only
+// during theirs. (A new buffer per frame would be, at S2's rates and S5's
+// 128 KiB chunks, the generator's own bottleneck.)
+func (m *Member) read(typ int, data []byte, now time.Time) error {
+	if typ == protoclient.BinaryFrame {
+		if m.OnBinary != nil {
+			m.OnBinary(data)
+		}
+		return nil
 	}
-	m.conn.Close()
-	<-m.done
+	m.textFrames.Add(1)
+	m.bytesIn.Add(uint64(len(data)))
+	m.frame(data, now)
+	return nil
 }
 
-func (m *Member) readLoop(first []byte) {
-	defer close(m.done)
-	if len(first) > 0 {
-		m.frame(first, time.Now())
+// ended records how the read loop ended.
+func (m *Member) ended(err error) {
+	m.readErr = err
+	m.CloseCode = protoclient.CloseCode(err)
+	if !m.gapsFrom.IsZero() {
+		m.CloseAfter = time.Since(m.gapsFrom)
 	}
-	// One buffer reused for every message: hooks see a frame only during
-	// their call. (ReadMessage would allocate each one, which at S2's
-	// rates and S5's 128 KiB chunks is the generator's own bottleneck.)
-	var buf bytes.Buffer
-	for {
-		typ, data, err := m.readMessage(&buf)
-		if err != nil {
-			m.readErr = err
-			if ce, ok := err.(*websocket.CloseError); ok {
-				m.CloseCode = ce.Code
-			}
-			if !m.gapsFrom.IsZero() {
-				m.CloseAfter = time.Since(m.gapsFrom)
-			}
-			return
-		}
-		now := time.Now()
-		if typ == websocket.BinaryMessage {
-			if m.OnBinary != nil {
-				m.OnBinary(data)
-			}
-			continue
-		}
-		m.textFrames.Add(1)
-		m.bytesIn.Add(uint64(len(data)))
-		m.frame(data, now)
-	}
-}
-
-func (m *Member) readMessage(buf *bytes.Buffer) (int, []byte, error) {
-	typ, r, err := m.conn.NextReader()
-	if err != nil {
-		return 0, nil, err
-	}
-	buf.Reset()
-	_, err = buf.ReadFrom(r)
-	return typ, buf.Bytes(), err
 }
 
 var cursorsPrefix = []byte(`{"type":"cursors"`)

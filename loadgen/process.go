@@ -6,15 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/easel-app/easel/internal/procs"
 )
 
 // Server is an Easel process under load: one the generator started, or
@@ -24,12 +22,8 @@ type Server struct {
 	Addr string // host:port
 	Pid  int
 
-	cmd    *exec.Cmd
-	output *bytes.Buffer
-	exited chan struct{}
+	proc *procs.Server // nil for a server the generator was pointed at
 }
-
-var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
 // StartServer runs bin with args (plus --addr 127.0.0.1:0 and a fresh
 // --data directory unless args set them) and waits for its listening line.
@@ -45,61 +39,17 @@ func StartServer(ctx context.Context, bin string, args ...string) (*Server, erro
 		}
 		args = append(args, "--data", dir)
 	}
-	cmd := exec.Command(bin, args...)
-	stdout, err := cmd.StdoutPipe()
+	p, err := procs.Start(ctx, bin, args, procs.Options{})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
-	cmd.Stderr = s.output
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	s.Pid = cmd.Process.Pid
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			if !sent {
-				s.output.WriteString(line + "\n")
-				if m := listeningRE.FindStringSubmatch(line); m != nil {
-					found <- m[1]
-					sent = true
-				}
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		cmd.Wait()
-		close(s.exited)
-	}()
-	select {
-	case s.Addr = <-found:
-		return s, nil
-	case <-s.exited:
-		return nil, fmt.Errorf("%s exited before listening: %s", bin, s.output.String())
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		return nil, fmt.Errorf("%s did not log listening within 15 s: %s", bin, s.output.String())
-	case <-ctx.Done():
-		cmd.Process.Kill()
-		return nil, ctx.Err()
-	}
+	return &Server{Addr: p.Addr, Pid: p.Pid, proc: p}, nil
 }
 
 // Stop ends a server the generator started (SIGTERM, then SIGKILL).
 func (s *Server) Stop() {
-	if s.cmd == nil {
-		return
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
+	if s.proc != nil {
+		s.proc.Stop()
 	}
 }
 

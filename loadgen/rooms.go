@@ -62,7 +62,7 @@ func joinRooms(ctx context.Context, l CursorLoad, nodes cluster, boards []Board,
 	}
 	for i := range l.Slow {
 		wg.Go(func() {
-			opts := JoinOptions{Peers: l.PerRoom, Since: l.Since, Dial: slowDialer(l.SlowRate)}
+			opts := JoinOptions{Peers: l.PerRoom, Since: l.Since, ReadRate: l.SlowRate}
 			m, err := Join(ctx, wsURL(nodes[0].URL(), boards[0].EditURL), l.PerRoom+i, clock, opts)
 			keep(err, func() { slow = append(slow, m) })
 		})
