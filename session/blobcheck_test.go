@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // lookupCounter counts the store's blob lookups.
@@ -46,9 +45,9 @@ func TestImageDraftsAndOpsLookUpTheBlobOnce(t *testing.T) {
 		return map[string]any{"id": "img", "kind": "image", "x": x, "y": 0, "w": 4, "h": 3, "z": "a0", "src": "blob:" + sha}
 	}
 	for x := range 30 {
-		c.WriteJSON(map[string]any{"type": "draft", "el": image(x, info.SHA256)})
+		c.Send(map[string]any{"type": "draft", "el": image(x, info.SHA256)})
 	}
-	c.WriteJSON(map[string]any{"type": "ops", "ref": "place", "ops": []any{map[string]any{"op": "put", "el": image(30, info.SHA256)}}})
+	c.Send(map[string]any{"type": "ops", "ref": "place", "ops": []any{map[string]any{"op": "put", "el": image(30, info.SHA256)}}})
 	ack := readUntil(t, c, func(m map[string]any) bool { return m["type"] == "ops" || m["type"] == "error" })
 	if ack["type"] != "ops" || ack["ref"] != "place" {
 		t.Fatalf("placing an image the board holds: %v", ack)
@@ -58,22 +57,22 @@ func TestImageDraftsAndOpsLookUpTheBlobOnce(t *testing.T) {
 	}
 
 	unknown := strings.Repeat("f", 64)
-	c.WriteJSON(map[string]any{"type": "draft", "el": image(0, unknown)})
+	c.Send(map[string]any{"type": "draft", "el": image(0, unknown)})
 	if e := readUntil(t, c, func(m map[string]any) bool { return m["type"] == "error" }); e["code"] != "bad_request" || !strings.Contains(e["message"].(string), "draft.el.src") {
 		t.Fatalf("a draft of an image the board does not hold: %v, want bad_request", e)
 	}
-	c.WriteJSON(map[string]any{"type": "ops", "ref": "ghost", "ops": []any{map[string]any{"op": "put", "el": image(0, unknown)}}})
+	c.Send(map[string]any{"type": "ops", "ref": "ghost", "ops": []any{map[string]any{"op": "put", "el": image(0, unknown)}}})
 	if e := readUntil(t, c, func(m map[string]any) bool { return m["type"] == "error" || m["type"] == "ops" }); e["code"] != "bad_request" || e["ref"] != "ghost" {
 		t.Fatalf("ops placing an image the board does not hold: %v, want bad_request", e)
 	}
 }
 
 // readUntil reads messages until one matches, with a deadline.
-func readUntil(t *testing.T, c *websocket.Conn, match func(map[string]any) bool) map[string]any {
+func readUntil(t *testing.T, c *protoclient.Conn, match func(map[string]any) bool) map[string]any {
 	t.Helper()
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	deadline := time.Now().Add(5 * time.Second)
 	for {
-		_, data, err := c.ReadMessage()
+		_, data, err := c.ReadFrame(deadline)
 		if err != nil {
 			t.Fatalf("no matching message: %v", err)
 		}

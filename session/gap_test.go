@@ -25,11 +25,11 @@ func TestRoomFillsAGapFromTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// seq 2 comes through the member as usual.
-	c.WriteJSON(map[string]any{"type": "ops", "ref": "mine", "ops": []any{map[string]any{"op": "del", "id": "x"}}})
+	c.Send(map[string]any{"type": "ops", "ref": "mine", "ops": []any{map[string]any{"op": "del", "id": "x"}}})
 
 	var seqs []string
 	for len(seqs) < 2 {
-		_, data, err := c.ReadMessage()
+		_, data, err := c.ReadFrame(time.Now().Add(5 * time.Second))
 		if err != nil {
 			t.Fatalf("waiting for ops: %v (got %v)", err, seqs)
 		}

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/broker"
+	"github.com/easel-app/easel/internal/protoclient"
 	"github.com/easel-app/easel/store"
 )
 
@@ -62,7 +62,7 @@ func newTestHub(t *testing.T, cfg Config, prepare func(*Hub)) *testHub {
 }
 
 // join connects a member that has said hello and read its welcome.
-func (th *testHub) join(t *testing.T, name string) *websocket.Conn {
+func (th *testHub) join(t *testing.T, name string) *protoclient.Conn {
 	t.Helper()
 	_, c := joinWelcome(t, th, name)
 	return c

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // Fault 4 of issue 10: board loads are bounded per node. With one load
@@ -51,14 +52,16 @@ func TestBoardLoadsAreBoundedPerNode(t *testing.T) {
 	t.Cleanup(ts.Close)
 	otherURL := "ws" + strings.TrimPrefix(ts.URL, "http")
 
-	hello := func(url, name string) *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	deadlines := map[*protoclient.Conn]time.Time{} // 10 s after each hello, for all its reads
+	read := func(c *protoclient.Conn) (int, []byte, error) { return c.ReadFrame(deadlines[c]) }
+	hello := func(url, name string) *protoclient.Conn {
+		c, _, err := protoclient.Dial(context.Background(), url, protoclient.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		c.Send(map[string]any{"type": "hello", "name": name, "color": "#123456"})
+		deadlines[c] = time.Now().Add(10 * time.Second)
 		return c
 	}
 	first := hello(th.url, "first")
@@ -69,13 +72,13 @@ func TestBoardLoadsAreBoundedPerNode(t *testing.T) {
 	}
 
 	second := hello(otherURL, "second")
-	_, data, err := second.ReadMessage()
+	_, data, err := read(second)
 	var msg struct{ Type, Code, Message string }
 	json.Unmarshal(data, &msg)
 	if err != nil || msg.Type != "error" || msg.Code != string(board.CodeUnavailable) {
 		t.Fatalf("joining another board while the only load slot is held: %s %v; want error unavailable", data, err)
 	}
-	if _, _, err := second.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+	if _, _, err := read(second); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
 		t.Fatalf("after unavailable the connection ended with %v, want 1013", err)
 	}
 	if _, err := th.Snapshot(context.Background(), other.ID); board.ErrorCode(err) != board.CodeUnavailable {
@@ -83,11 +86,11 @@ func TestBoardLoadsAreBoundedPerNode(t *testing.T) {
 	}
 
 	close(release)
-	if _, data, err := first.ReadMessage(); err != nil || !strings.Contains(string(data), `"welcome"`) {
+	if _, data, err := read(first); err != nil || !strings.Contains(string(data), `"welcome"`) {
 		t.Fatalf("the first member after its load finished: %s %v; want its welcome", data, err)
 	}
 	third := hello(otherURL, "third")
-	if _, data, err := third.ReadMessage(); err != nil || !strings.Contains(string(data), `"welcome"`) {
+	if _, data, err := read(third); err != nil || !strings.Contains(string(data), `"welcome"`) {
 		t.Fatalf("joining the other board once the slot is free: %s %v; want a welcome", data, err)
 	}
 }

@@ -28,9 +28,9 @@ func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
 	witness := th.join(t, "witness")
 	victim := th.join(t, "victim")
 
-	victim.WriteJSON(map[string]any{"type": "cursor", "x": 1, "y": 1})
+	victim.Send(map[string]any{"type": "cursor", "x": 1, "y": 1})
 	for {
-		_, _, err := victim.ReadMessage()
+		_, _, err := victim.ReadFrame(time.Now().Add(5 * time.Second))
 		if err == nil {
 			continue
 		}
@@ -43,7 +43,7 @@ func TestPanicInHandlerLeavesNoGhost(t *testing.T) {
 
 	// The witness is told the victim left, and the room holds one member.
 	for {
-		_, data, err := witness.ReadMessage()
+		_, data, err := witness.ReadFrame(time.Now().Add(5 * time.Second))
 		if err != nil {
 			t.Fatalf("witness: %v", err)
 		}
@@ -92,8 +92,7 @@ func TestPanicInATickKeepsTheRoomTicking(t *testing.T) {
 	received := make(chan string, 1)
 	go func() {
 		for {
-			watcher.SetReadDeadline(deadline)
-			_, data, err := watcher.ReadMessage()
+			_, data, err := watcher.ReadFrame(deadline)
 			if err != nil {
 				received <- ""
 				return
@@ -105,7 +104,7 @@ func TestPanicInATickKeepsTheRoomTicking(t *testing.T) {
 		}
 	}()
 	for x := 1; ; x++ {
-		mover.WriteJSON(map[string]any{"type": "cursor", "x": x, "y": 1})
+		mover.Send(map[string]any{"type": "cursor", "x": x, "y": 1})
 		select {
 		case data := <-received:
 			if data == "" {

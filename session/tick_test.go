@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/broker"
+	"github.com/easel-app/easel/internal/protoclient"
 	"github.com/easel-app/easel/store"
 )
 
@@ -54,12 +54,12 @@ func TestMoveDuringATicksPublishIsNotLost(t *testing.T) {
 	defer ts.Close()
 	defer h.Shutdown(context.Background())
 
-	dial := func(name string) *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http"), nil)
+	dial := func(name string) *protoclient.Conn {
+		c, _, err := protoclient.Dial(context.Background(), "ws"+strings.TrimPrefix(ts.URL, "http"), protoclient.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#000000"})
+		c.Send(map[string]any{"type": "hello", "name": name, "color": "#000000"})
 		return c
 	}
 	mover, watcher := dial("mover"), dial("watcher")
@@ -97,9 +97,9 @@ func TestMoveDuringATicksPublishIsNotLost(t *testing.T) {
 	brk.hook.Store(&hook)
 	room.setCursor(m, 1, 1, false)
 
-	watcher.SetReadDeadline(time.Now().Add(5 * time.Second))
+	deadline = time.Now().Add(5 * time.Second)
 	for {
-		_, data, err := watcher.ReadMessage()
+		_, data, err := watcher.ReadFrame(deadline)
 		if err != nil {
 			t.Fatalf("the last move (2,2) never reached the other member: %v", err)
 		}

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/protoclient"
 )
 
 // The welcome's elements are written straight into the welcome and the
@@ -47,10 +46,9 @@ func TestWelcomesCarryTheBoardAfterTheCachedEncoding(t *testing.T) {
 		}
 	}
 
-	c.WriteJSON(map[string]any{"type": "ops", "ref": "edit", "ops": []any{map[string]any{"op": "del", "id": "b"}}})
+	c.Send(map[string]any{"type": "ops", "ref": "edit", "ops": []any{map[string]any{"op": "del", "id": "b"}}})
 	for acked := false; !acked; {
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		_, data, err := c.ReadMessage()
+		_, data, err := c.ReadFrame(time.Now().Add(5 * time.Second))
 		if err != nil {
 			t.Fatalf("waiting for the edit's ops: %v", err)
 		}
@@ -64,16 +62,15 @@ func TestWelcomesCarryTheBoardAfterTheCachedEncoding(t *testing.T) {
 
 // joinWelcome joins as name and returns its welcome's elements, exactly as
 // sent, and the connection.
-func joinWelcome(t *testing.T, th *testHub, name string) (json.RawMessage, *websocket.Conn) {
+func joinWelcome(t *testing.T, th *testHub, name string) (json.RawMessage, *protoclient.Conn) {
 	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial(th.url, nil)
+	c, _, err := protoclient.Dial(context.Background(), th.url, protoclient.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	c.WriteJSON(map[string]any{"type": "hello", "name": name, "color": "#123456"})
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, data, err := c.ReadMessage()
+	c.Send(map[string]any{"type": "hello", "name": name, "color": "#123456"})
+	_, data, err := c.ReadFrame(time.Now().Add(5 * time.Second))
 	if err != nil {
 		t.Fatalf("%s: no welcome: %v", name, err)
 	}
@@ -121,17 +118,16 @@ func TestCatchUpFromTheTailReadAtLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			c, _, err := websocket.DefaultDialer.Dial(th.url, nil)
+			c, _, err := protoclient.Dial(context.Background(), th.url, protoclient.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			c.WriteJSON(map[string]any{"type": "hello", "name": "back", "color": "#123456",
+			c.Send(map[string]any{"type": "hello", "name": "back", "color": "#123456",
 				"since": map[string]any{"epoch": epoch, "seq": 1}})
 			var got []string
 			for len(got) < 3 {
-				c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				_, data, err := c.ReadMessage()
+				_, data, err := c.ReadFrame(time.Now().Add(5 * time.Second))
 				if err != nil {
 					t.Fatalf("waiting for the welcome and the missed ops: %v (got %q)", err, got)
 				}
