@@ -16,7 +16,7 @@ import (
 
 // testServer upgrades every request and hands the connection, with the
 // handshake's request, to serve; the test ends after every serve.
-func testServer(t *testing.T, serve func(ws *websocket.Conn, r *http.Request)) string {
+func testServer(t testing.TB, serve func(ws *websocket.Conn, r *http.Request)) string {
 	t.Helper()
 	up := websocket.Upgrader{Subprotocols: []string{Subprotocol}, CheckOrigin: func(*http.Request) bool { return true }}
 	var mu sync.Mutex
