@@ -11,21 +11,22 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/broker"
-	"github.com/easel-app/easel/session"
 	"github.com/easel-app/easel/store"
+	"github.com/easel-app/easel/transfers"
+	"github.com/easel-app/easel/transfers/redistransfers"
 )
 
 // transferTTL is how long a rendered download stays resumable.
 const transferTTL = 15 * time.Minute
 
-// backends are the concrete Store, Broker and TransferStore this node runs
-// on: embedded (bbolt, in-process broker, files in the data directory), or
-// Redis, shared by every node. Only main chooses.
+// backends are the concrete Store, Broker and transfers.Store this node
+// runs on: embedded (bbolt, in-process broker, files in the data
+// directory), or Redis, shared by every node. Only main chooses.
 type backends struct {
 	node      string // this node's id in broker events, shared by broker and hub
 	store     board.Store
 	broker    board.Broker
-	transfers session.TransferStore
+	transfers transfers.Store
 	checks    map[string]func(context.Context) error // for /readyz
 	closers   []func() error
 }
@@ -41,7 +42,7 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	if err != nil {
 		return nil, err
 	}
-	transfers, err := session.OpenTransfers(filepath.Join(cfg.data, "exports"), transferTTL, 2<<30)
+	xfers, err := transfers.OpenDisk(filepath.Join(cfg.data, "exports"), transferTTL, 2<<30)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -49,7 +50,7 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	brk := broker.NewMemory()
 	return &backends{
 		node:  board.NewPeerID(),
-		store: st, broker: brk, transfers: transfers,
+		store: st, broker: brk, transfers: xfers,
 		checks:  map[string]func(context.Context) error{"store": st.Ping},
 		closers: []func() error{brk.Close, st.Close},
 	}, nil
@@ -75,7 +76,7 @@ func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*back
 	return &backends{
 		node:  node,
 		store: st, broker: brk,
-		transfers: session.NewRedisTransfers(rdb, cfg.redisPrefix, transferTTL),
+		transfers: redistransfers.New(rdb, cfg.redisPrefix, transferTTL),
 		checks:    map[string]func(context.Context) error{"store": st.Ping, "broker": brk.Ping},
 		closers:   []func() error{brk.Close, st.Close, rdb.Close},
 	}, nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
+	"github.com/easel-app/easel/transfers"
 )
 
 // Export renders board b in format f with options o (scale, background,
@@ -15,7 +16,7 @@ import (
 // loading the board (its seq comes from the live room or the store's
 // head); identical requests in flight share one render (renderflight.go),
 // which stops when the last of them leaves (ctx done).
-func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o export.Options, ref string) (*Transfer, error) {
+func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o export.Options, ref string) (*transfers.Transfer, error) {
 	opts, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
@@ -158,7 +159,7 @@ func (m *Member) export(msg inbound) {
 	}()
 }
 
-func (m *Member) startDownload(t *Transfer, ref string, offset int64) {
+func (m *Member) startDownload(t *transfers.Transfer, ref string, offset int64) {
 	if !m.send(m.downloads.meta(t, ref)) {
 		return // the member is gone
 	}
