@@ -61,7 +61,7 @@ func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*back
 	if err != nil {
 		return nil, fmt.Errorf("--redis: %w", err)
 	}
-	st, err := store.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, store.DefaultBoltOptions())
+	st, err := store.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, store.DefaultOptions())
 	if err != nil {
 		return nil, err
 	}

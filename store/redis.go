@@ -33,7 +33,7 @@ import (
 type Redis struct {
 	rdb    *redis.Client
 	prefix string
-	opts   BoltOptions // the same compaction knobs as the embedded store
+	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
 	mu          sync.Mutex
@@ -45,7 +45,7 @@ var _ board.Store = (*Redis)(nil)
 
 // OpenRedis connects with a redis:// URL. prefix namespaces every key
 // (tests use one per test).
-func OpenRedis(ctx context.Context, url, prefix string, opts BoltOptions) (*Redis, error) {
+func OpenRedis(ctx context.Context, url, prefix string, opts Options) (*Redis, error) {
 	opts, err := opts.normalize()
 	if err != nil {
 		return nil, err

@@ -59,9 +59,9 @@ func cleanRedis(t *testing.T, prefix string) {
 }
 
 func TestRedisConformance(t *testing.T) {
-	opts := BoltOptions{CompactEvery: 10, Retain: 5}
+	opts := Options{CompactEvery: 10, Retain: 5}
 	prefixes := map[board.Store]string{}
-	openWith := func(t *testing.T, opts BoltOptions) board.Store {
+	openWith := func(t *testing.T, opts Options) board.Store {
 		prefix := randomPrefix(t)
 		s, err := OpenRedis(context.Background(), testRedisURL(), prefix, opts)
 		if err != nil {
@@ -90,7 +90,7 @@ func TestRedisConformance(t *testing.T) {
 	testStoreBlobs(t, open, reopen, func(t *testing.T, s board.Store) map[string]int64 {
 		return redisValues(t, prefixes[s])
 	})
-	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
 }
@@ -130,7 +130,7 @@ func TestRedisLostHistoryStartsANewEpoch(t *testing.T) {
 func redisWithBoard(t *testing.T, title string) (*Redis, board.Board) {
 	t.Helper()
 	prefix := randomPrefix(t)
-	s, err := OpenRedis(context.Background(), testRedisURL(), prefix, BoltOptions{CompactEvery: 1000, Retain: 1000})
+	s, err := OpenRedis(context.Background(), testRedisURL(), prefix, Options{CompactEvery: 1000, Retain: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
