@@ -5,6 +5,6 @@
 // client. Its tests are transfers' conformance suite.
 //
 // Concurrency: Store is safe for concurrent use; its state is Redis's. Every
-// call has its own deadline (10 s). The client is main's; Store never
-// closes it.
+// call has its own deadline (10 s). The client is main's, shared with the
+// store and the broker; Store never closes it.
 package redistransfers
