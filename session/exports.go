@@ -208,24 +208,3 @@ func (m *Member) exportCancel(msg inbound) {
 	}
 	m.downloads.cancel(msg.ID)
 }
-
-// Commit appends a server-made ops message (an import) and publishes it to
-// the board, like an editor's edit.
-func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
-	snap, err := h.Snapshot(ctx, boardID)
-	if err != nil {
-		return board.OpsMessage{}, err
-	}
-	if err := snap.CheckLimits(m.Ops, h.cfg.Board); err != nil {
-		return board.OpsMessage{}, err
-	}
-	committed, _, err := h.store.Append(ctx, boardID, m)
-	if err != nil {
-		return committed, err
-	}
-	ev := board.Event{Kind: board.EventOps, Node: h.node, Ops: &committed}
-	if err := h.broker.Publish(ctx, boardID, ev); err != nil {
-		h.log.Warn("publish committed ops", "board", shortID(boardID), "err", err)
-	}
-	return committed, nil
-}

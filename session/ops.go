@@ -64,31 +64,21 @@ func (m *Member) commitOps() {
 	defer m.hub.active.Done()
 	defer m.hub.recoverPanic(m, "commit")
 	for req := range m.opsQueue {
-		// Checked here, just before the commit, against the room's board:
-		// as fresh as it gets without a lock across the store round trip.
-		if err := m.room.Load().checkLimits(req.ops); err != nil {
-			m.sendError(err, req.ref)
-			continue
-		}
-		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope})
+		// Checked just before the commit, against the room's board: as
+		// fresh as it gets without a lock across the store round trip.
+		r := m.room.Load()
+		committed, dup, err := m.hub.commit(context.Background(), m.board.ID, edit{
+			msg:   board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
+			check: r.checkLimits, draftGen: req.draftGen, room: r, log: m.log,
+		})
 		switch {
 		case err != nil:
-			m.log.Warn("commit ops", "ref", req.ref, "err", err)
-			if board.ErrorCode(err) == board.CodeInternal {
+			if board.ErrorCode(err) == board.CodeInternal { // never a refusal: those say why
 				err = board.Errorf(board.CodeUnavailable, "the edit could not be saved; retry")
 			}
 			m.sendError(err, req.ref)
 		case dup:
 			m.answerResent(&committed, req.draftGen)
-		default:
-			r := m.room.Load()
-			if r.commitLost(&committed) {
-				r.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
-			}
-			// Published even then: the other nodes' rooms see the
-			// contradiction too and reload. Every room clears the draft
-			// the ops commit as it applies them.
-			r.publish(board.Event{Kind: board.EventOps, Ops: &committed, DraftGen: req.draftGen})
 		}
 	}
 }

@@ -1,0 +1,89 @@
+package session
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/easel-app/easel/board"
+)
+
+// edit is an ops message on its way into its board, with what its sender
+// knows of the board.
+type edit struct {
+	msg board.OpsMessage
+	// check refuses ops the board cannot take (its limits), as the sender
+	// knows the board: the member's room, or a snapshot.
+	check func([]board.Op) error
+	// draftGen is the author's draft the ops commit (0: none), which every
+	// room clears as it applies them.
+	draftGen uint64
+	// room is the author's room when the author is a member: a new commit
+	// at a seq the room has already applied means the store lost writes.
+	room *Room
+	// log, when set, hears of a failed append.
+	log *slog.Logger
+}
+
+// commit is the one path of an ops message into its board, an editor's
+// (Member.commitOps) and the server's own (Hub.Commit: imports). A message
+// check refuses comes back with its error, not stored. The store appends
+// the rest, acknowledging once it is durable and giving it the board's next
+// seq; a ref it had committed before comes back as the original with dup
+// set, unpublished, for the sender to answer. A new commit is published to
+// the board's rooms on every node (the author's copy is its ack), after
+// the author's room, if any, has checked it for lost writes.
+func (h *Hub) commit(ctx context.Context, boardID string, e edit) (committed board.OpsMessage, dup bool, err error) {
+	if err := e.check(e.msg.Ops); err != nil {
+		return board.OpsMessage{}, false, err
+	}
+	committed, dup, err = h.store.Append(ctx, boardID, e.msg)
+	if err != nil {
+		if e.log != nil {
+			e.log.Warn("commit ops", "ref", e.msg.Ref, "err", err)
+		}
+		return committed, dup, err
+	}
+	if dup {
+		return committed, true, nil
+	}
+	if e.room != nil && e.room.commitLost(&committed) {
+		e.room.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
+	}
+	// Published even then: the other nodes' rooms see the contradiction
+	// too and reload. Every room clears the draft the ops commit as it
+	// applies them.
+	h.publish(ctx, boardID, board.Event{Kind: board.EventOps, Ops: &committed, DraftGen: e.draftGen})
+	return committed, false, nil
+}
+
+// Commit appends a server-made ops message (an import) and publishes it to
+// the board, like an editor's edit, checked against the board as it is now.
+func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
+	snap, err := h.Snapshot(ctx, boardID)
+	if err != nil {
+		return board.OpsMessage{}, err
+	}
+	limits := func(ops []board.Op) error { return snap.CheckLimits(ops, h.cfg.Board) }
+	committed, dup, err := h.commit(ctx, boardID, edit{msg: m, check: limits})
+	if err == nil && dup {
+		// The store had the ref already (an append go-redis retried after a
+		// stall finds its first attempt's commit), which nobody may have
+		// seen: published all the same, as every room drops a seq it has.
+		h.publish(ctx, boardID, board.Event{Kind: board.EventOps, Ops: &committed})
+	}
+	return committed, err
+}
+
+// publish hands ev, stamped with this node, to the Broker: every room event
+// and every commit goes out this way. A failure is logged (at debug level
+// for cursors and presence: every tick fails while the broker is down).
+func (h *Hub) publish(ctx context.Context, boardID string, ev board.Event) {
+	ev.Node = h.node
+	if err := h.broker.Publish(ctx, boardID, ev); err != nil {
+		level := slog.LevelWarn
+		if ev.Kind == board.EventCursors || ev.Kind == board.EventPresence {
+			level = slog.LevelDebug // every tick while the broker is down: not news each time
+		}
+		h.log.Log(ctx, level, "publish room event", "board", shortID(boardID), "kind", ev.Kind, "err", err)
+	}
+}
