@@ -7,44 +7,40 @@ import (
 	"github.com/easel-app/easel/board"
 )
 
+// Every edit takes one path into its board, an editor's (Member.commitOps)
+// and the server's own (Hub.Commit: imports) alike: checkEdit, then commit.
+
 // edit is an ops message on its way into its board, with what its sender
 // knows of the board.
 type edit struct {
 	msg board.OpsMessage
-	// check refuses ops the board cannot take (its limits), as the sender
-	// knows the board: the member's room, or a snapshot.
-	check func([]board.Op) error
+	// limits refuses ops that would take the board past its limits, as the
+	// sender knows the board: the member's room, or a snapshot.
+	limits func([]board.Op) error
 	// draftGen is the author's draft the ops commit (0: none), which every
 	// room clears as it applies them.
 	draftGen uint64
 	// room is the author's room when the author is a member: a new commit
 	// at a seq the room has already applied means the store lost writes.
 	room *Room
-	// log, when set, hears of a failed append.
-	log *slog.Logger
 }
 
-// commit is the one path of an ops message into its board, an editor's
-// (Member.commitOps) and the server's own (Hub.Commit: imports). A message
-// check refuses comes back with its error, not stored. The store appends
-// the rest, acknowledging once it is durable and giving it the board's next
-// seq; a ref it had committed before comes back as the original with dup
-// set, unpublished, for the sender to answer. A new commit is published to
-// the board's rooms on every node (the author's copy is its ack), after
-// the author's room, if any, has checked it for lost writes.
+// checkEdit runs the checks an edit passes before it is stored; its error
+// says why the board cannot take it.
+func (h *Hub) checkEdit(e edit) error {
+	return e.limits(e.msg.Ops)
+}
+
+// commit appends a checked edit to the store, which acknowledges once it
+// is durable and gives it the board's next seq, and publishes it to the
+// board's rooms on every node (the author's copy is its ack), after the
+// author's room, if any, has checked it for lost writes. A ref the store
+// had committed before comes back as the original with dup set,
+// unpublished, for the sender to answer.
 func (h *Hub) commit(ctx context.Context, boardID string, e edit) (committed board.OpsMessage, dup bool, err error) {
-	if err := e.check(e.msg.Ops); err != nil {
-		return board.OpsMessage{}, false, err
-	}
 	committed, dup, err = h.store.Append(ctx, boardID, e.msg)
-	if err != nil {
-		if e.log != nil {
-			e.log.Warn("commit ops", "ref", e.msg.Ref, "err", err)
-		}
+	if err != nil || dup {
 		return committed, dup, err
-	}
-	if dup {
-		return committed, true, nil
 	}
 	if e.room != nil && e.room.commitLost(&committed) {
 		e.room.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
@@ -63,8 +59,11 @@ func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (b
 	if err != nil {
 		return board.OpsMessage{}, err
 	}
-	limits := func(ops []board.Op) error { return snap.CheckLimits(ops, h.cfg.Board) }
-	committed, dup, err := h.commit(ctx, boardID, edit{msg: m, check: limits})
+	e := edit{msg: m, limits: func(ops []board.Op) error { return snap.CheckLimits(ops, h.cfg.Board) }}
+	if err := h.checkEdit(e); err != nil {
+		return board.OpsMessage{}, err
+	}
+	committed, dup, err := h.commit(ctx, boardID, e)
 	if err == nil && dup {
 		// The store had the ref already (an append go-redis retried after a
 		// stall finds its first attempt's commit), which nobody may have

@@ -67,13 +67,19 @@ func (m *Member) commitOps() {
 		// Checked just before the commit, against the room's board: as
 		// fresh as it gets without a lock across the store round trip.
 		r := m.room.Load()
-		committed, dup, err := m.hub.commit(context.Background(), m.board.ID, edit{
-			msg:   board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
-			check: r.checkLimits, draftGen: req.draftGen, room: r, log: m.log,
-		})
+		e := edit{
+			msg:    board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
+			limits: r.checkLimits, draftGen: req.draftGen, room: r,
+		}
+		if err := m.hub.checkEdit(e); err != nil {
+			m.sendError(err, req.ref)
+			continue
+		}
+		committed, dup, err := m.hub.commit(context.Background(), m.board.ID, e)
 		switch {
 		case err != nil:
-			if board.ErrorCode(err) == board.CodeInternal { // never a refusal: those say why
+			m.log.Warn("commit ops", "ref", req.ref, "err", err)
+			if board.ErrorCode(err) == board.CodeInternal {
 				err = board.Errorf(board.CodeUnavailable, "the edit could not be saved; retry")
 			}
 			m.sendError(err, req.ref)
