@@ -25,10 +25,20 @@ type edit struct {
 	room *Room
 }
 
-// checkEdit runs the checks an edit passes before it is stored; its error
-// says why the board cannot take it.
-func (h *Hub) checkEdit(e edit) error {
-	return e.limits(e.msg.Ops)
+// checkEdit runs the checks an edit passes before it is stored: the
+// board's limits, then that every image it places is one the board holds
+// (asking the room's memory first: the author's room, or the board's room
+// on this node; then the store). Its error says why the board cannot take
+// the edit.
+func (h *Hub) checkEdit(ctx context.Context, boardID string, e edit) error {
+	if err := e.limits(e.msg.Ops); err != nil {
+		return err
+	}
+	known := e.room
+	if known == nil {
+		known = h.room(boardID)
+	}
+	return h.checkImages(ctx, boardID, known, e.msg.Ops)
 }
 
 // commit appends a checked edit to the store, which acknowledges once it
@@ -53,14 +63,16 @@ func (h *Hub) commit(ctx context.Context, boardID string, e edit) (committed boa
 }
 
 // Commit appends a server-made ops message (an import) and publishes it to
-// the board, like an editor's edit, checked against the board as it is now.
+// the board, like an editor's edit, with the same checks (limits against
+// the board as it is now, images the board holds: put them with PutBlob
+// first).
 func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
 	snap, err := h.Snapshot(ctx, boardID)
 	if err != nil {
 		return board.OpsMessage{}, err
 	}
 	e := edit{msg: m, limits: func(ops []board.Op) error { return snap.CheckLimits(ops, h.cfg.Board) }}
-	if err := h.checkEdit(e); err != nil {
+	if err := h.checkEdit(ctx, boardID, e); err != nil {
 		return board.OpsMessage{}, err
 	}
 	committed, dup, err := h.commit(ctx, boardID, e)

@@ -71,7 +71,9 @@ func (m *Member) commitOps() {
 			msg:    board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
 			limits: r.checkLimits, draftGen: req.draftGen, room: r,
 		}
-		if err := m.hub.checkEdit(e); err != nil {
+		// A blob lookup may go to the store: here, off the read loop and
+		// every lock, and also for messages queued before a disconnect.
+		if err := m.hub.checkEdit(context.Background(), m.board.ID, e); err != nil {
 			m.sendError(err, req.ref)
 			continue
 		}
