@@ -10,6 +10,11 @@
 // from the position alone, with no peer-id lookups and no clock but the
 // generator's.
 //
+// Members speak through internal/protoclient, the one Go client of the
+// protocol (a Member decides only what to measure of each frame), and
+// StartServer starts the binary through internal/procs, as the system
+// tests do.
+//
 // Concurrency: each Member has one reader goroutine, which alone owns its
 // statistics until Close returns; senders write through the Member's
 // write lock. Scenario functions own their members and merge statistics
