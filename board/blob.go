@@ -2,6 +2,7 @@ package board
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -30,8 +31,11 @@ type BlobInfo struct {
 	Size   int64  `json:"size"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	// Created is when the board first stored these bytes; the collector's
-	// grace period counts from it.
+	// Created is when the board last received these bytes: when it first
+	// stored them, renewed by every upload of them again (PutBlob with
+	// created false). The collector's grace period counts from it, so
+	// bytes just uploaded again are never collected before the ops that
+	// place them arrive.
 	Created time.Time `json:"-"`
 }
 
@@ -40,6 +44,7 @@ type BlobInfo struct {
 type BlobStore interface {
 	// PutBlob stores data (whose info the caller has checked) for the
 	// board unless the board holds that sha already; created says which.
+	// A repeat renews the blob's Created time.
 	// It fails with CodeTooLarge when the board's blobs would pass
 	// maxBoardBytes, and with ErrNotFound for an unknown board.
 	PutBlob(ctx context.Context, boardID string, info BlobInfo, data []byte, maxBoardBytes int64) (stored BlobInfo, created bool, err error)
@@ -82,3 +87,6 @@ func ValidSHA256(s string) bool {
 	}
 	return true
 }
+
+// MiB writes a byte count as refusals of blobs state it: "8.0 MiB".
+func MiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -116,6 +116,10 @@ type Config struct {
 	// gets `unavailable` (an HTTP export 503).
 	MaxLoads int
 	LoadWait time.Duration
+	// MaxBlobBytes bounds one image (a blob) and MaxBoardBlobBytes all of
+	// one board's images together; uploads and imports past them get
+	// too_large (HTTP 413). Pixels are bounded by board.MaxBlobPixels.
+	MaxBlobBytes, MaxBoardBlobBytes int64
 }
 
 // DefaultConfig returns the production defaults.
@@ -154,6 +158,8 @@ func DefaultConfig() Config {
 		RenderQueue:        16,
 		MaxLoads:           4,
 		LoadWait:           10 * time.Second,
+		MaxBlobBytes:       board.DefaultMaxBlobBytes,
+		MaxBoardBlobBytes:  board.DefaultMaxBoardBlobBytes,
 		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,
 		PresenceInterval:   5 * time.Second,

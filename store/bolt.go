@@ -19,7 +19,8 @@ import (
 // Buckets. Boards are keyed by edit id; views maps view id → edit id so that
 // a view capability finds its board without revealing the edit id. Each
 // board has a head (where its log stands), a snapshot, and nested log and
-// refs buckets: seq → message, and ref → seq for dedupe.
+// refs buckets: seq → message, and ref → seq for dedupe. Blobs hold a
+// bucket per board that has images (bolt_blobs.go).
 var (
 	bucketBoards    = []byte("boards")
 	bucketViews     = []byte("views")
@@ -27,7 +28,8 @@ var (
 	bucketSnapshots = []byte("snapshots")
 	bucketLogs      = []byte("logs")
 	bucketRefs      = []byte("refs")
-	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs}
+	bucketBlobs     = []byte("blobs")
+	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs}
 )
 
 // BoltFile is the store's file name inside the data directory.

@@ -1,7 +1,14 @@
 // Package store holds the implementations of board.Store: Bolt, the embedded
 // default (one bbolt file in the data directory, fsync'd on every commit),
 // and later Redis for scale-out. conformance_test.go is the one suite every
-// implementation must pass.
+// implementation must pass (with conformance_ops_test.go and
+// conformance_blobs_test.go).
+//
+// Blobs (a board's images) live beside its op log: in a bucket per board
+// in the bbolt file (bolt_blobs.go), and under the board's hash tag on
+// Redis, in chunks of at most 512 KiB, recorded by one script once every
+// chunk is written (redis_blobs.go). Both check the board's blob quota
+// atomically with the write.
 //
 // Concurrency: every Store here is safe for concurrent use. Bolt serialises
 // writers inside bbolt (one read-write transaction at a time) and lets

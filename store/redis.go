@@ -23,6 +23,8 @@ import (
 //	<p>{id}:title  the current title (set by title ops)
 //	<p>{id}:logbytes  the bytes the log's entries hold (by+ref+ops), for
 //	               its byte budget (absent on boards from before: 0)
+//	<p>{id}:blobs, <p>{id}:blobbytes, <p>{id}:blob:<sha>:<n>
+//	               the board's images (redis_blobs.go)
 //
 // plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack

@@ -30,23 +30,31 @@ func randomPrefix(t *testing.T) string {
 	return "easeltest:" + hex.EncodeToString(b) + ":"
 }
 
-// cleanRedis deletes every key under prefix.
-func cleanRedis(t *testing.T, prefix string) {
+// keysUnder opens a client of the test Redis and lists every key under
+// prefix; the caller closes the client.
+func keysUnder(t *testing.T, prefix string) (*redis.Client, []string) {
 	t.Helper()
 	opts, err := redis.ParseURL(testRedisURL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rdb := redis.NewClient(opts)
-	defer rdb.Close()
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
 	var keys []string
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())
 	}
+	return rdb, keys
+}
+
+// cleanRedis deletes every key under prefix.
+func cleanRedis(t *testing.T, prefix string) {
+	t.Helper()
+	rdb, keys := keysUnder(t, prefix)
+	defer rdb.Close()
 	if len(keys) > 0 {
-		rdb.Del(ctx, keys...)
+		rdb.Del(context.Background(), keys...)
 	}
 }
 
@@ -79,6 +87,9 @@ func TestRedisConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
+	testStoreBlobs(t, open, reopen, func(t *testing.T, s board.Store) map[string]int64 {
+		return redisValues(t, prefixes[s])
+	})
 	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
@@ -129,4 +140,25 @@ func redisWithBoard(t *testing.T, title string) (*Redis, board.Board) {
 		t.Fatal(err)
 	}
 	return s, b
+}
+
+// redisValues lists every string and every hash field under prefix with
+// its size: what a single Redis value holds.
+func redisValues(t *testing.T, prefix string) map[string]int64 {
+	t.Helper()
+	rdb, keys := keysUnder(t, prefix)
+	defer rdb.Close()
+	ctx := context.Background()
+	out := map[string]int64{}
+	for _, k := range keys {
+		switch rdb.Type(ctx, k).Val() {
+		case "string":
+			out[k] = rdb.StrLen(ctx, k).Val()
+		case "hash":
+			for field, v := range rdb.HGetAll(ctx, k).Val() {
+				out[k+"/"+field] = int64(len(v))
+			}
+		}
+	}
+	return out
 }
