@@ -68,6 +68,9 @@ func blobBytes(ctx context.Context, src BlobSource, sha string) (board.BlobInfo,
 	if err = blobError(ctx, sha, err); err != nil {
 		return info, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return info, nil, err
+	}
 	checked, err := blobs.Inspect(data, info.MIME, board.MaxBlobPixels)
 	if err != nil || checked.SHA256 != sha {
 		return info, nil, errNoBlob

@@ -178,12 +178,18 @@ type plan struct {
 	hide  []box // per shape, board area a later shape paints over
 	skip  []bool
 	costs []cost
-	fixed float64 // work at any scale: decoding the images
+	// decode is the work of decoding the images, the same at any scale:
+	// part of the estimate (EstimateWork), not of the budget the scale is
+	// chosen for. Lowering the scale would not lessen it; what bounds it
+	// is the blobs' limits (pixels per image, bytes per board) and, past
+	// them, the render's deadline.
+	decode float64
 }
 
-// work is the estimated work of the scene at k, canvas included.
+// work is the estimated work of the scene's drawing at k, canvas
+// included.
 func (pl *plan) work(k float64, page box) float64 {
-	total := pl.fixed + 2*math.Max(page.w()*k, 1)*math.Max(page.h()*k, 1)
+	total := 2 * math.Max(page.w()*k, 1) * math.Max(page.h()*k, 1)
 	for i := range pl.costs {
 		if !pl.skip[i] {
 			total += pl.costs[i].at(k)
@@ -205,12 +211,8 @@ func planPNG(sc *scene, scale int, budget float64) (*plan, error) {
 	if sc.images != nil {
 		for _, im := range sc.images.order {
 			if im.ok {
-				pl.fixed += float64(im.info.Width) * float64(im.info.Height) * imageDecodeWork
+				pl.decode += float64(im.info.Width) * float64(im.info.Height) * imageDecodeWork
 			}
-		}
-		if pl.fixed > budget {
-			return nil, board.Errorf(board.CodeTooLarge,
-				"this board's images hold too many pixels to decode for a PNG within the server's budget; export it as SVG or PDF")
 		}
 	}
 	k, _, _ := pngScale(sc.Page, scale)
@@ -280,13 +282,16 @@ func EstimateWork(snap *board.Snapshot, f Format, o Options) (float64, error) {
 
 // pdfImageWork is what a PDF pays per pixel of an image it decodes and
 // compresses (every type but a JPEG, which it carries as it is).
-const pdfImageWork = 8
+const pdfImageWork = imageDecodeWork + 16
 
 // EstimateWorkWithBlobs is EstimateWork for RenderWithBlobs: it adds
 // what the images cost, from their infos in src: the PNG decodes each
 // (imageDecodeWork a pixel) and samples it (imageDrawWork a pixel drawn),
 // the PDF decodes and compresses each (pdfImageWork a pixel) unless it is
-// a JPEG, the SVG and the JSON copy their bytes.
+// a JPEG, the SVG and the JSON copy their bytes. Only the PNG's drawing is
+// held to MaxRenderWork (its scale is lowered to fit); decoding costs the
+// same at any scale, and is bounded by the blobs' own limits and the
+// render's deadline.
 func EstimateWorkWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, o Options, src BlobSource) (float64, error) {
 	o, err := o.Normalize(f)
 	if err != nil {
@@ -320,5 +325,5 @@ func EstimateWorkWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, 
 	if err != nil {
 		return 0, err
 	}
-	return pl.work(pl.k, sc.Page), nil
+	return pl.work(pl.k, sc.Page) + pl.decode, nil
 }

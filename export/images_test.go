@@ -26,7 +26,8 @@ type memBlobs struct {
 	blobs   map[string][]byte
 	info    map[string]board.BlobInfo
 	fetches map[string]int
-	fail    error // every call fails with it when set
+	fail    error  // every call fails with it when set
+	onBlob  func() // called by each Blob, when set
 }
 
 func newMemBlobs() *memBlobs {
@@ -61,6 +62,9 @@ func (m *memBlobs) Blob(ctx context.Context, sha string) (board.BlobInfo, []byte
 	info, err := m.BlobInfo(ctx, sha)
 	if err != nil {
 		return info, nil, err
+	}
+	if m.onBlob != nil {
+		m.onBlob()
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -343,4 +347,50 @@ func TestPDFDrawsImages(t *testing.T) {
 			checkQuadrants(t, pdfPixels(t, pdf, "72"), rot, 1.5, c.tol)
 		}
 	}
+}
+
+// An image's drawing is within its estimate, like every shape's; its
+// decoding is in the estimate but never lowers the scale; a render
+// cancelled while it fetches or decodes an image stops with ctx's error.
+func TestImageWorkAndCancellation(t *testing.T) {
+	src := newMemBlobs()
+	sha := src.add(t, encodePNG(t, quadrantImage(500, 400)), "image/png")
+	for _, rot := range []float64{0, 0.3, math.Pi / 2} {
+		snap := snapshotOf("W", []board.Element{{ID: "i", Kind: board.KindImage, X: 0, Y: 0, W: 1200, H: 800, Rot: rot, Src: board.BlobSrc(sha), Z: "a"}})
+		sc := newScene(snap)
+		if err := sc.loadImages(context.Background(), src); err != nil {
+			t.Fatal(err)
+		}
+		p, err := drawPNG(context.Background(), sc, 1, MaxRenderWork)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decode := int64(500 * 400 * imageDecodeWork)
+		drawn := p.work - int64(p.img.Rect.Dx()*p.img.Rect.Dy()) - decode
+		if est := costOf(&sc.Shapes[0], box{}); drawn <= 0 || est.at(1) < float64(drawn) {
+			t.Errorf("rot %.2f: estimate %.0f for %d of drawing", rot, est.at(1), drawn)
+		}
+		work, err := EstimateWorkWithBlobs(context.Background(), snap, PNG, Options{Scale: 4}, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, _ := planPNG(sc, 4, MaxRenderWork)
+		if pl.k != 4*pngScaleFactor(sc.Page, 4) || work < float64(decode) {
+			t.Errorf("rot %.2f: scale %.2f, estimate %.0f", rot, pl.k, work)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	src.onBlob = cancel
+	for _, f := range []Format{PNG, PDF, SVG, JSON} {
+		if _, err := RenderWithBlobs(ctx, imageBoard(sha, 0), f, Options{}, src); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: a render cancelled while it reads an image: %v", f, err)
+		}
+	}
+}
+
+// pngScaleFactor is the share of scale the PNG's pixel caps allow for
+// page (1 when they allow it all).
+func pngScaleFactor(page box, scale int) float64 {
+	k, _, _ := pngScale(page, scale)
+	return k / float64(scale)
 }
