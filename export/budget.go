@@ -281,7 +281,8 @@ func EstimateWork(snap *board.Snapshot, f Format, o Options) (float64, error) {
 }
 
 // pdfImageWork is what a PDF pays per pixel of an image it decodes and
-// compresses (every type but a JPEG, which it carries as it is).
+// compresses (every type but a JPEG, which it carries as it is): writing
+// it takes about as long as decoding it (0.78 s of CPU for 12 megapixels).
 const pdfImageWork = imageDecodeWork + 16
 
 // EstimateWorkWithBlobs is EstimateWork for RenderWithBlobs: it adds

@@ -11,9 +11,9 @@ import (
 
 // photoImage is a w×h image of smooth gradients with noise, which
 // compresses about as a photo or a busy screenshot does.
-func photoImage(w, h int) *image.NRGBA {
+func photoImage(w, h int, seed uint64) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	rng := rand.New(rand.NewPCG(3, 4))
+	rng := rand.New(rand.NewPCG(3, seed))
 	for y := range h {
 		for x := range w {
 			i := img.PixOffset(x, y)
@@ -31,9 +31,9 @@ func imagesBoard(tb testing.TB, n, w, h int, mime string) (*board.Snapshot, *mem
 	src := newMemBlobs()
 	var sha string
 	if mime == "image/jpeg" {
-		sha = src.add(tb, encodeJPEG(tb, photoImage(w, h)), mime)
+		sha = src.add(tb, encodeJPEG(tb, photoImage(w, h, 4)), mime)
 	} else {
-		sha = src.add(tb, encodePNG(tb, photoImage(w, h)), mime)
+		sha = src.add(tb, encodePNG(tb, photoImage(w, h, 4)), mime)
 	}
 	els := make([]board.Element, n)
 	for i := range els {
@@ -43,14 +43,12 @@ func imagesBoard(tb testing.TB, n, w, h int, mime string) (*board.Snapshot, *mem
 	return snapshotOf("Images", els), src
 }
 
-// distinctImagesBoard is imagesBoard with n different blobs.
+// distinctImagesBoard is imagesBoard with n different JPEG blobs.
 func distinctImagesBoard(tb testing.TB, n, w, h int) (*board.Snapshot, *memBlobs) {
 	src := newMemBlobs()
 	els := make([]board.Element, n)
 	for i := range els {
-		img := photoImage(w, h)
-		img.Pix[0] = uint8(i) // a blob of its own
-		sha := src.add(tb, encodeJPEG(tb, img), "image/jpeg")
+		sha := src.add(tb, encodeJPEG(tb, photoImage(w, h, uint64(i))), "image/jpeg")
 		els[i] = board.Element{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), Kind: board.KindImage,
 			X: float64(i%5) * 1700, Y: float64(i/5) * 1300, W: 1600, H: 1200, Src: board.BlobSrc(sha), Z: "a0"}
 	}

@@ -394,3 +394,30 @@ func pngScaleFactor(page box, scale int) float64 {
 	k, _, _ := pngScale(page, scale)
 	return k / float64(scale)
 }
+
+// An image's alpha shows what lies under it, in the PNG as in the PDF:
+// a transparent quadrant the rect below, a half-transparent one a mix.
+func TestPNGImageAlpha(t *testing.T) {
+	img := quadrantImage(20, 20)
+	for y := range 10 {
+		for x := range 20 {
+			c := img.NRGBAAt(x, y)
+			c.A = map[bool]uint8{true: 0, false: 128}[x < 10]
+			img.SetNRGBA(x, y, c)
+		}
+	}
+	src := newMemBlobs()
+	sha := src.add(t, encodePNG(t, img), "image/png")
+	snap := imageBoard(sha, 0)
+	snap.Elements["under"] = &board.Element{ID: "under", Kind: board.KindRect, X: 100, Y: 100, W: 200, H: 100, Fill: ptr("#ffffff"), Stroke: "#ffffff", Z: "a05"}
+	out := decodePNG(t, renderBlobs(t, snap, PNG, 1, src))
+	mix := color.NRGBA{uint8((0x2f*128 + 255*127 + 127) / 255), uint8((0x9e*128 + 255*127 + 127) / 255), uint8((0x44*128 + 255*127 + 127) / 255), 255}
+	for _, c := range []struct {
+		p    [2]float64
+		want color.NRGBA
+	}{{[2]float64{150, 125}, color.NRGBA{255, 255, 255, 255}}, {[2]float64{250, 125}, mix}, {[2]float64{150, 175}, quadrants[2]}} {
+		if got := out.At(int(c.p[0]+33), int(c.p[1]+33)); !nearColour(got, c.want, 2) {
+			t.Errorf("board %v is %v, want %v", c.p, got, c.want)
+		}
+	}
+}

@@ -24,12 +24,13 @@ import (
 // to 400 million a second on one core of this project's CI machine).
 const (
 	// imageDecodeWork is what one pixel of a blob costs to decode and
-	// reduce to its levels, counted once per blob and render: measured
-	// at 12 to 20 million pixels a second (a noisy 12-megapixel PNG in
-	// 1.0 s; a JPEG of it in 0.6 s, and 0.2 s to make it RGBA).
-	imageDecodeWork = 24
+	// reduce to its levels, counted once per blob and render: about 20
+	// million pixels a second of CPU (a noisy 12-megapixel PNG in 0.51 s
+	// and 0.06 s more to premultiply and halve it; a JPEG of it in 0.29 s
+	// and 0.30 s to make it RGBA).
+	imageDecodeWork = 16
 	// imageDrawWork is what one pixel an image covers costs to sample
-	// and blend: about 30 million a second.
+	// and blend: 50 to 60 million a second.
 	imageDrawWork = 8
 )
 
