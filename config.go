@@ -119,6 +119,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
 	num(&blobMiB, "max-blob-mib", int(s.MaxBlobBytes>>20), "largest image one upload may carry, in MiB (413 beyond)")
 	num(&boardBlobMiB, "max-board-blob-mib", int(s.MaxBoardBlobBytes>>20), "images one board may hold together, in MiB (413 beyond)")
+	dur(&s.BlobGrace, "blob-grace", s.BlobGrace, "how long an image no element shows is kept after its last upload")
+	dur(&s.BlobSweepEvery, "blob-sweep-every", s.BlobSweepEvery, "how often this node deletes images unused past --blob-grace (a few boards per pass); 0 = never")
 	num(&s.MaxLoads, "max-loads", s.MaxLoads, "boards loaded from the store at once on this node (each load holds a whole board in memory)")
 	dur(&s.LoadWait, "load-wait", s.LoadWait, "how long a board load may wait for a load slot before the client gets unavailable (HTTP 503)")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
@@ -178,6 +180,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--max-board-elements must be at least 1 and --max-board-mib at least 1")
 	case s.MaxBlobBytes < 1<<20 || s.MaxBoardBlobBytes < s.MaxBlobBytes:
 		return fmt.Errorf("--max-blob-mib must be at least 1 and --max-board-blob-mib at least --max-blob-mib")
+	case s.BlobGrace <= 0 || s.BlobSweepEvery < 0:
+		return fmt.Errorf("--blob-grace must be positive and --blob-sweep-every not negative")
 	case s.MaxMembersPerBoard < 1:
 		return fmt.Errorf("--max-members must be at least 1")
 	case s.MaxLoads < 1 || s.LoadWait <= 0:

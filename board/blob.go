@@ -59,6 +59,23 @@ type BlobStore interface {
 	DeleteBlob(ctx context.Context, boardID, sha string) error
 }
 
+// BlobCollector is what the collector of unreferenced blobs, and the
+// deletion of a board, need beyond BlobStore. Stores implement it with
+// board.Store.
+type BlobCollector interface {
+	// BlobBoards pages through the boards that hold blobs (and perhaps
+	// some that held them): at most limit ids after `after` ("": from
+	// the first), in id order.
+	BlobBoards(ctx context.Context, after string, limit int) ([]string, error)
+	// DeleteBlobBefore deletes the blob only if its Created time is
+	// before cutoff, so that bytes uploaded again meanwhile (which
+	// renews Created) survive a collector that judged them unused.
+	DeleteBlobBefore(ctx context.Context, boardID, sha string, cutoff time.Time) (deleted bool, err error)
+	// DeleteBlobs deletes every blob of the board and its place in
+	// BlobBoards: for deleting a board (issue 17).
+	DeleteBlobs(ctx context.Context, boardID string) error
+}
+
 // ErrBlobNotFound is returned for a blob the board does not hold.
 var ErrBlobNotFound = &Error{Code: CodeNotFound, Message: "no such blob on this board"}
 

@@ -249,9 +249,9 @@ func TestBlobDownloadHeaders(t *testing.T) {
 			"ETag":                   `"` + sha + `"`,
 			"Cache-Control":          "private, max-age=31536000, immutable",
 			"X-Content-Type-Options": "nosniff",
-			"Content-Disposition":    `inline; filename=` + sha + `.png`,
+			"Content-Disposition":    `inline; filename="` + sha + `.png"`,
 		} {
-			if got := res.Header.Get(name); got != want && !(name == "Content-Disposition" && got == `inline; filename="`+sha+`.png"`) {
+			if got := res.Header.Get(name); got != want {
 				t.Errorf("%s: %s %q, want %q", path, name, got, want)
 			}
 		}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"time"
 
 	"github.com/easel-app/easel/blobs"
 	"github.com/easel-app/easel/board"
@@ -22,7 +23,13 @@ func (h *Hub) PutBlob(ctx context.Context, boardID string, data []byte, declared
 	if err != nil {
 		return info, false, err
 	}
-	return h.store.PutBlob(ctx, boardID, info, data, h.cfg.MaxBoardBlobBytes)
+	info, created, err = h.store.PutBlob(ctx, boardID, info, data, h.cfg.MaxBoardBlobBytes)
+	if err == nil {
+		if r := h.room(boardID); r != nil {
+			r.blobs.add(info.SHA256, time.Now()) // the ops placing it are next
+		}
+	}
+	return info, created, err
 }
 
 // MaxBlobBytes is the largest image the hub stores (Config.MaxBlobBytes),

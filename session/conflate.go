@@ -19,8 +19,14 @@ package session
 // Everything here is guarded by the room's mu.
 
 const (
-	lagTicks  = 30  // the moving average's span, in ticks (~1 s at 33 ms)
-	slowLag   = 0.8 // 4 ticks in 5 skipped, sustained: ~1.6 s of none taken
+	// lagTicks is the moving average's span, in ticks (0.8 s at 33 ms).
+	lagTicks = 24
+	// slowLag: 3 ticks in 4 skipped, sustained (a stalled member gets
+	// there after 33 ticks, 1.1 s). A reader a tenth as fast as its room
+	// (S6: 10 KB/s where the room sends 150 KB/s) skips 80–95 % of the
+	// ticks, depending on how fast the room ticks; one starved of CPU now
+	// and then (S10's) skips fewer than one in five.
+	slowLag   = 0.75
 	maxMissed = 512 // gone cursors, cleared drafts and events kept
 )
 

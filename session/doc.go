@@ -32,6 +32,12 @@
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
 //
+// Images (blobcheck.go): ops and drafts that place an image are checked
+// against the blobs the board holds, first in the room's memory of them
+// (knownBlobs, whose mutex is a leaf taken alone), then in the store, off
+// Room.mu: on the member's commit worker for ops, on its read loop for a
+// draft (one lookup per unknown blob; known ones cost none).
+//
 // Budgets (budgets.go): every line a member sends is counted on its read
 // loop against per-connection budgets, which need no lock. The one shared
 // budget, a room's ops bytes per second (Room.opsBytes), has its own mutex,

@@ -209,13 +209,17 @@ func (m *Member) exportCancel(msg inbound) {
 }
 
 // Commit appends a server-made ops message (an import) and publishes it to
-// the board, like an editor's edit.
+// the board, like an editor's edit, with the same checks (limits, images
+// the board holds: put them with PutBlob first).
 func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
 	snap, err := h.Snapshot(ctx, boardID)
 	if err != nil {
 		return board.OpsMessage{}, err
 	}
 	if err := snap.CheckLimits(m.Ops, h.cfg.Board); err != nil {
+		return board.OpsMessage{}, err
+	}
+	if err := h.checkImages(ctx, boardID, h.room(boardID), m.Ops); err != nil {
 		return board.OpsMessage{}, err
 	}
 	committed, _, err := h.store.Append(ctx, boardID, m)

@@ -146,6 +146,10 @@ func NewHub(o Options) *Hub {
 	h.stopHeartbeat = make(chan struct{})
 	h.heartbeatDone.Add(1)
 	go h.heartbeat(h.stopHeartbeat)
+	if o.Config.BlobSweepEvery > 0 {
+		h.heartbeatDone.Add(1) // Shutdown stops and waits for it as for the heartbeat
+		go h.sweepLoop(h.stopHeartbeat)
+	}
 	return h
 }
 

@@ -70,6 +70,12 @@ func (m *Member) commitOps() {
 			m.sendError(err, req.ref)
 			continue
 		}
+		// A blob lookup may go to the store: here, off the read loop and
+		// every lock, and also for messages queued before a disconnect.
+		if err := m.hub.checkImages(context.Background(), m.board.ID, m.room.Load(), req.ops); err != nil {
+			m.sendError(err, req.ref)
+			continue
+		}
 		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope})
 		switch {
 		case err != nil:

@@ -58,6 +58,9 @@ type Room struct {
 	// opsBytes is the board's ops bytes budget on this node, shared by
 	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
 	opsBytes sharedBucket
+	// blobs are the images the board is known to hold (blobcheck.go);
+	// their own leaf lock.
+	blobs knownBlobs
 }
 
 func newRoom(id string, h *Hub) *Room {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/easel-app/easel/board"
 )
@@ -188,6 +190,19 @@ func (s *Bolt) Blobs(_ context.Context, id string) ([]board.BlobInfo, error) {
 // DeleteBlob removes the blob's bytes and record and gives its size back
 // to the board's quota.
 func (s *Bolt) DeleteBlob(_ context.Context, id, sha string) error {
+	_, err := s.deleteBlob(id, sha, time.Time{})
+	return err
+}
+
+// DeleteBlobBefore is DeleteBlob for a blob created before cutoff only.
+func (s *Bolt) DeleteBlobBefore(_ context.Context, id, sha string, cutoff time.Time) (bool, error) {
+	return s.deleteBlob(id, sha, cutoff)
+}
+
+// deleteBlob deletes the blob if it was created before cutoff (any time,
+// for a zero cutoff).
+func (s *Bolt) deleteBlob(id, sha string, cutoff time.Time) (bool, error) {
+	deleted := false
 	err := s.update(func(tx *bolt.Tx) error {
 		b, _ := boardBlobs(tx, id, false)
 		if b == nil {
@@ -201,16 +216,53 @@ func (s *Bolt) DeleteBlob(_ context.Context, id, sha string) error {
 		if err != nil {
 			return err
 		}
+		if !cutoff.IsZero() && rec.Created >= cutoff.UnixMilli() {
+			return nil
+		}
 		if err := b.Bucket(blobMeta).Delete([]byte(sha)); err != nil {
 			return err
 		}
 		if err := b.Bucket(blobData).Delete([]byte(sha)); err != nil {
 			return err
 		}
+		deleted = true
 		return putBlobTotal(b, blobTotal(b)-rec.Size)
 	})
 	if err != nil {
-		return fmt.Errorf("delete blob of board %.8s: %w", id, err)
+		return false, fmt.Errorf("delete blob of board %.8s: %w", id, err)
+	}
+	return deleted, nil
+}
+
+// BlobBoards pages through the boards with a blob bucket. A board keeps
+// its (perhaps empty) bucket until DeleteBlobs.
+func (s *Bolt) BlobBoards(_ context.Context, after string, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketBlobs).Cursor()
+		k, _ := c.Seek([]byte(after))
+		if k != nil && string(k) == after {
+			k, _ = c.Next()
+		}
+		for ; k != nil && len(ids) < limit; k, _ = c.Next() {
+			ids = append(ids, string(k))
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// DeleteBlobs deletes the board's blob bucket: every blob of it.
+func (s *Bolt) DeleteBlobs(_ context.Context, id string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketBlobs).DeleteBucket([]byte(id))
+		if errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete the blobs of board %.8s: %w", id, err)
 	}
 	return nil
 }

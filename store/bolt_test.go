@@ -48,6 +48,7 @@ func TestBoltConformance(t *testing.T) {
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
 	testStoreBlobs(t, open, reopen, nil)
+	testStoreBlobCollection(t, open, nil)
 	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,14 +23,6 @@ import (
 func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen func(t *testing.T, s board.Store) board.Store, values func(t *testing.T, s board.Store) map[string]int64) {
 	ctx := context.Background()
 	const unlimited = 1 << 40
-	newBoard := func(t *testing.T, s board.Store) board.Board {
-		t.Helper()
-		b := mustNewBoard(t, "blobs")
-		if err := s.CreateBoard(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
 	put := func(t *testing.T, s board.Store, id string, data []byte, maxBoard int64) (board.BlobInfo, bool, error) {
 		t.Helper()
 		return s.PutBlob(ctx, id, blobInfoOf(data), data, maxBoard)
@@ -48,7 +41,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("put, read back, list", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		data := randomBytes(t, 3000)
 		before := time.Now().Add(-time.Second)
 		info, created, err := put(t, s, b.ID, data, unlimited)
@@ -74,7 +67,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("a 5 MiB blob comes back byte-identical, in chunks of at most 512 KiB", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		data := randomBytes(t, 5<<20)
 		info, created, err := put(t, s, b.ID, data, unlimited)
 		if err != nil || !created {
@@ -107,7 +100,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("the same bytes again are not stored twice and renew the blob", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		data := randomBytes(t, 1000)
 		first, _, err := put(t, s, b.ID, data, 1500)
 		if err != nil {
@@ -132,7 +125,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("concurrent puts of the same bytes store one blob", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		data := randomBytes(t, 700<<10) // two chunks on Redis
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -165,7 +158,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("past the board's quota nothing is stored", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		first, _, err := put(t, s, b.ID, randomBytes(t, 600<<10), 1<<20)
 		if err != nil {
 			t.Fatal(err)
@@ -196,7 +189,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("unknown boards and other boards' blobs are not found", func(t *testing.T) {
 		s := open(t)
-		b, other := newBoard(t, s), newBoard(t, s)
+		b, other := createdBoard(t, s), createdBoard(t, s)
 		data := randomBytes(t, 100)
 		info, _, err := put(t, s, b.ID, data, unlimited)
 		if err != nil {
@@ -224,7 +217,7 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 
 	t.Run("delete", func(t *testing.T) {
 		s := open(t)
-		b := newBoard(t, s)
+		b := createdBoard(t, s)
 		data := randomBytes(t, 600<<10)
 		info, _, err := put(t, s, b.ID, data, unlimited)
 		if err != nil {
@@ -262,6 +255,101 @@ func testStoreBlobs(t *testing.T, open func(t *testing.T) board.Store, reopen fu
 			}
 		}
 	})
+}
+
+// testStoreBlobCollection is the conformance suite of what the collector
+// of unreferenced blobs and the deletion of boards use.
+func testStoreBlobCollection(t *testing.T, open func(t *testing.T) board.Store, values func(t *testing.T, s board.Store) map[string]int64) {
+	ctx := context.Background()
+	put := func(t *testing.T, s board.Store, id string, data []byte) board.BlobInfo {
+		t.Helper()
+		info, _, err := s.PutBlob(ctx, id, blobInfoOf(data), data, 1<<30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+
+	t.Run("a conditional delete spares bytes uploaded again since its cutoff", func(t *testing.T) {
+		s := open(t)
+		b := createdBoard(t, s)
+		data := randomBytes(t, 700<<10)
+		put(t, s, b.ID, data)
+		time.Sleep(5 * time.Millisecond)
+		cutoff := time.Now()
+		time.Sleep(5 * time.Millisecond)
+		info := put(t, s, b.ID, data) // renewed after the cutoff
+		if deleted, err := s.DeleteBlobBefore(ctx, b.ID, info.SHA256, cutoff); err != nil || deleted {
+			t.Fatalf("DeleteBlobBefore a cutoff older than the renewal: deleted %v, %v; want kept", deleted, err)
+		}
+		if _, _, err := s.Blob(ctx, b.ID, info.SHA256); err != nil {
+			t.Fatalf("the renewed blob: %v", err)
+		}
+		if deleted, err := s.DeleteBlobBefore(ctx, b.ID, info.SHA256, time.Now().Add(time.Second)); err != nil || !deleted {
+			t.Fatalf("DeleteBlobBefore a later cutoff: deleted %v, %v; want deleted", deleted, err)
+		}
+		if _, _, err := s.Blob(ctx, b.ID, info.SHA256); board.ErrorCode(err) != board.CodeNotFound {
+			t.Fatalf("after the delete: %v", err)
+		}
+		if deleted, err := s.DeleteBlobBefore(ctx, b.ID, info.SHA256, time.Now()); err != nil || deleted {
+			t.Fatalf("deleting it again: %v, %v", deleted, err)
+		}
+	})
+
+	t.Run("boards with blobs page in id order; DeleteBlobs empties one", func(t *testing.T) {
+		s := open(t)
+		var ids []string
+		var shas []string
+		for range 3 {
+			b := createdBoard(t, s)
+			ids = append(ids, b.ID)
+			shas = append(shas, put(t, s, b.ID, randomBytes(t, 600<<10)).SHA256)
+		}
+		createdBoard(t, s) // a board without blobs is not listed
+		sorted := slices.Clone(ids)
+		slices.Sort(sorted)
+		if got, err := s.BlobBoards(ctx, "", 2); err != nil || !slices.Equal(got, sorted[:2]) {
+			t.Fatalf("BlobBoards from the start: %v, %v; want %v", got, err, sorted[:2])
+		}
+		if got, err := s.BlobBoards(ctx, sorted[1], 2); err != nil || !slices.Equal(got, sorted[2:]) {
+			t.Fatalf("BlobBoards after %s: %v, %v; want %v", sorted[1], got, err, sorted[2:])
+		}
+		if err := s.DeleteBlobs(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := s.Blobs(ctx, ids[0]); err != nil || len(list) != 0 {
+			t.Fatalf("Blobs after DeleteBlobs: %v, %v", list, err)
+		}
+		if _, _, err := s.Blob(ctx, ids[0], shas[0]); board.ErrorCode(err) != board.CodeNotFound {
+			t.Fatalf("a blob after DeleteBlobs: %v", err)
+		}
+		if got, _ := s.BlobBoards(ctx, "", 10); slices.Contains(got, ids[0]) || len(got) != 2 {
+			t.Fatalf("BlobBoards after DeleteBlobs of %s: %v", ids[0], got)
+		}
+		if values != nil {
+			for k := range values(t, s) {
+				if strings.Contains(k, ids[0]) && strings.Contains(k, "blob") {
+					t.Errorf("DeleteBlobs left %s", k)
+				}
+			}
+		}
+		if _, _, err := s.Blob(ctx, ids[1], shas[1]); err != nil {
+			t.Fatalf("another board's blob after DeleteBlobs: %v", err)
+		}
+		if err := s.DeleteBlobs(ctx, ids[0]); err != nil {
+			t.Fatalf("DeleteBlobs again: %v", err)
+		}
+	})
+}
+
+// createdBoard creates a new board in s.
+func createdBoard(t *testing.T, s board.Store) board.Board {
+	t.Helper()
+	b := mustNewBoard(t, "blobs")
+	if err := s.CreateBoard(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // blobInfoOf describes data as an upload's inspection would (a 3×2 PNG:

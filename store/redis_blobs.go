@@ -19,6 +19,11 @@ import (
 //	<p>{id}:blobbytes       the sum of the board's blob sizes
 //	<p>{id}:blob:<sha>:<n>  chunk n of the bytes, at most blobChunk long
 //
+// and <p>blobboards, a sorted set (all scores 0, so ordered by id) of the
+// boards that hold blobs, for the collector to page through; a board
+// joins it before its first blob's chunks are written and leaves it when
+// DeleteBlobs deletes its blobs.
+//
 // No single value is larger than a chunk, so one blob never stalls Redis
 // (or a replica, or a cluster migration) with a many-megabyte value. A put
 // writes the chunks first, with a TTL, then one script checks the quota,
@@ -107,6 +112,9 @@ func (s *Redis) PutBlob(ctx context.Context, id string, info board.BlobInfo, dat
 	for attempt := 1; err == nil && res[0].(int64) == -3; attempt++ {
 		if attempt > blobCommitAttempts {
 			return board.BlobInfo{}, false, fmt.Errorf("put blob on board %.8s: its chunks kept disappearing", id)
+		}
+		if err = s.rdb.ZAdd(ctx, s.blobBoardsKey(), redis.Z{Member: id}).Err(); err != nil {
+			break
 		}
 		if err = s.writeChunks(ctx, keys[2:], data); err == nil {
 			res, err = commitBlobScript.Run(ctx, s.rdb, keys, args...).Slice()
@@ -226,6 +234,51 @@ return 1
 func (s *Redis) DeleteBlob(ctx context.Context, id, sha string) error {
 	_, err := s.deleteBlob(ctx, id, sha, time.Time{})
 	return err
+}
+
+// DeleteBlobBefore removes the blob if it was created before cutoff.
+func (s *Redis) DeleteBlobBefore(ctx context.Context, id, sha string, cutoff time.Time) (bool, error) {
+	return s.deleteBlob(ctx, id, sha, cutoff)
+}
+
+func (s *Redis) blobBoardsKey() string { return s.prefix + "blobboards" }
+
+// BlobBoards pages through the set of boards with blobs.
+func (s *Redis) BlobBoards(ctx context.Context, after string, limit int) ([]string, error) {
+	start := "-"
+	if after != "" {
+		start = "(" + after
+	}
+	ids, err := s.rdb.ZRangeByLex(ctx, s.blobBoardsKey(), &redis.ZRangeBy{Min: start, Max: "+", Count: int64(limit)}).Result()
+	if err != nil {
+		return nil, unavailable("list boards with blobs", err)
+	}
+	return ids, nil
+}
+
+// DeleteBlobs deletes each of the board's blobs (chunks and record, as
+// DeleteBlob does), then its records, count and place among the boards
+// with blobs. Chunks of a put in flight expire on their own.
+func (s *Redis) DeleteBlobs(ctx context.Context, id string) error {
+	list, err := s.Blobs(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, info := range list {
+		if err := s.DeleteBlob(ctx, id, info.SHA256); err != nil {
+			return err
+		}
+	}
+	// Not MULTI: the set of boards is not in the board's hash slot.
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, s.key(id, "blobs"), s.key(id, "blobbytes"))
+		p.ZRem(ctx, s.blobBoardsKey(), id)
+		return nil
+	})
+	if err != nil {
+		return unavailable("delete the blobs of a board", err)
+	}
+	return nil
 }
 
 // deleteBlob runs deleteBlobScript for the blob's current record; a zero

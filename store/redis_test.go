@@ -87,9 +87,9 @@ func TestRedisConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
-	testStoreBlobs(t, open, reopen, func(t *testing.T, s board.Store) map[string]int64 {
-		return redisValues(t, prefixes[s])
-	})
+	values := func(t *testing.T, s board.Store) map[string]int64 { return redisValues(t, prefixes[s]) }
+	testStoreBlobs(t, open, reopen, values)
+	testStoreBlobCollection(t, open, values)
 	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
