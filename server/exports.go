@@ -236,7 +236,7 @@ func topZ(snap *board.Snapshot) string {
 }
 
 // skippedNote tells, after "no elements Easel can draw", what the file
-// held instead: " (2 image: not supported yet)".
+// held instead: " (skipped 2 image: its file is not in the import)".
 func skippedNote(skips []export.Skip) string {
 	if len(skips) == 0 {
 		return ""
