@@ -298,11 +298,11 @@ func EstimateWorkWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, 
 	if err != nil {
 		return 0, err
 	}
-	sc := newScene(snap)
-	if err := sc.loadImages(ctx, src); err != nil {
-		return 0, err
-	}
 	if f != PNG {
+		sc := imageScene(snap)
+		if err := sc.loadImages(ctx, src); err != nil {
+			return 0, err
+		}
 		work := float64(len(snap.Elements)) * elementWork
 		if o.EmbedFonts {
 			for _, e := range snap.Elements {
@@ -321,6 +321,10 @@ func EstimateWorkWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, 
 			}
 		}
 		return work, nil
+	}
+	sc := newScene(snap)
+	if err := sc.loadImages(ctx, src); err != nil {
+		return 0, err
 	}
 	pl, err := planPNG(sc, o.Scale, MaxRenderWork)
 	if err != nil {

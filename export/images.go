@@ -55,6 +55,20 @@ type sceneImages struct {
 	order []*sceneImage // first use in drawing order
 }
 
+// imageScene is a scene of snap's images alone, not laid out: what the
+// JSON and the estimates of the formats without a raster need.
+func imageScene(snap *board.Snapshot) *scene {
+	sc := &scene{}
+	for _, e := range snap.Elements {
+		if e.Kind == board.KindImage {
+			if sha, ok := board.BlobSHA(e.Src); ok {
+				sc.Shapes = append(sc.Shapes, shape{Kind: board.KindImage, Blob: sha})
+			}
+		}
+	}
+	return sc
+}
+
 // loadImages looks up the info of every blob the scene's images show
 // (src nil: none is available; every image is a placeholder). It fails
 // only when the source fails (blobError); a blob the board lacks is a

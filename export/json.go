@@ -35,14 +35,7 @@ type FileBlob struct {
 }
 
 func renderJSON(ctx context.Context, snap *board.Snapshot, src BlobSource) ([]byte, error) {
-	sc := &scene{}
-	for _, e := range snap.Elements {
-		if e.Kind == board.KindImage {
-			if sha, ok := board.BlobSHA(e.Src); ok {
-				sc.Shapes = append(sc.Shapes, shape{Kind: board.KindImage, Blob: sha})
-			}
-		}
-	}
+	sc := imageScene(snap)
 	if err := sc.loadImages(ctx, src); err != nil {
 		return nil, err
 	}
