@@ -30,7 +30,8 @@ var excalidrawKinds = map[string]board.Kind{
 // Elements keep the scene's order through z keys "x0000", "x0001", …
 // Text bound to a rectangle, ellipse or diamond (its containerId) becomes
 // that shape's label rather than an element of its own. An image shows
-// the scene's file of its fileId (importfiles.go), unflipped and uncropped.
+// the scene's file of its fileId (importfiles.go), mirrored as its scale
+// says, uncropped.
 func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 	raws, err := elementsField(top)
 	if err != nil {
@@ -321,6 +322,7 @@ func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel, 
 			return el, reason, nil
 		}
 		el.Src = board.BlobSrc(sha)
+		excalidrawFlip(f, &el)
 	case "text":
 		s, err := f.str("text")
 		if err != nil {
@@ -433,6 +435,22 @@ func excalidrawStyle(f xfields, el *board.Element, typ string) error {
 		el.Round = f.has("roundness") || sharpness == "round"
 	}
 	return nil
+}
+
+// excalidrawFlip maps an image's scale ([-1, 1]: mirrored left to
+// right, [1, -1]: upside down) to a negative w or h over the same box,
+// which Easel draws mirrored. A scale it cannot read is no flip.
+func excalidrawFlip(f xfields, el *board.Element) {
+	var scale []float64
+	if !f.has("scale") || json.Unmarshal(f.obj["scale"], &scale) != nil || len(scale) != 2 {
+		return
+	}
+	if scale[0] < 0 && el.W > 0 {
+		el.X, el.W = el.X+el.W, -el.W
+	}
+	if scale[1] < 0 && el.H > 0 {
+		el.Y, el.H = el.Y+el.H, -el.H
+	}
 }
 
 // excalidrawArrowheads makes an arrow whose only head is at its start

@@ -421,3 +421,54 @@ func TestPNGImageAlpha(t *testing.T) {
 		}
 	}
 }
+
+// An image of negative w or h is mirrored across its box, as the
+// canvas's drawImage draws it, in every format; its turn is about the
+// same centre.
+func TestFlippedImages(t *testing.T) {
+	poppler(t, "pdftoppm")
+	src := newMemBlobs()
+	sha := src.add(t, encodePNG(t, quadrantImage(40, 40)), "image/png")
+	for _, c := range []struct {
+		name   string
+		flipX  bool
+		flipY  bool
+		matrix string
+	}{{"left to right", true, false, "matrix(-1 0 0 1 400 0)"}, {"upside down", false, true, "matrix(1 0 0 -1 0 300)"}, {"both", true, true, "matrix(-1 0 0 -1 400 300)"}} {
+		for _, rot := range []float64{0, math.Pi / 2} {
+			snap := imageBoard(sha, rot)
+			el := snap.Elements["img"]
+			if c.flipX {
+				el.X, el.W = el.X+el.W, -el.W
+			}
+			if c.flipY {
+				el.Y, el.H = el.Y+el.H, -el.H
+			}
+			// Mirrored, quadrant q shows where quadrant q^1 (q^2) was.
+			want := make([][2]float64, 4)
+			for q := range 4 {
+				m := q
+				if c.flipX {
+					m ^= 1
+				}
+				if c.flipY {
+					m ^= 2
+				}
+				want[m] = quadrantPoints[rot][q]
+			}
+			check := func(format string, img image.Image, k float64, tol int) {
+				for q, p := range want {
+					x, y := int((p[0]+33)*k), int((p[1]+33)*k)
+					if got := img.At(x, y); !nearColour(got, quadrants[q], tol) {
+						t.Errorf("%s %s rot %.2f: quadrant %d at %v is %v", format, c.name, rot, q, p, got)
+					}
+				}
+			}
+			check("PNG", decodePNG(t, renderBlobs(t, snap, PNG, 1, src)), 1, 2)
+			check("PDF", pdfPixels(t, renderBlobs(t, snap, PDF, 2, src), "72"), 1.5, 3)
+			if svg := renderBlobs(t, snap, SVG, 1, src); !bytes.Contains(svg, []byte(`<g transform="`+c.matrix+`"><image `)) {
+				t.Errorf("SVG %s: no mirroring group: %s", c.name, svg)
+			}
+		}
+	}
+}

@@ -167,8 +167,8 @@ func TestEaselFilesAreCheckedLikeUploads(t *testing.T) {
 }
 
 // Acceptance 3 (Excalidraw, in the package): the fixture's images come
-// with their files, at their place, size and angle; one file shown twice
-// is one blob; an SVG file and an image whose file is not saved yet are
+// with their files, at their place, size and angle, mirrored as their
+// scale says; one file shown three times is one blob; an SVG file and an image whose file is not saved yet are
 // skipped with their reasons.
 func TestExcalidrawImages(t *testing.T) {
 	data, err := os.ReadFile("testdata/images.excalidraw")
@@ -201,6 +201,10 @@ func TestExcalidrawImages(t *testing.T) {
 	}
 	if photo.X != 500 || photo.W != 240 || photo.H != 160 || thumb.Src != shot.Src || thumb.Group == "" || thumb.Group != byID["x-frame-rect"].Group {
 		t.Errorf("photo %+v, thumb %+v", photo, thumb)
+	}
+	// Mirrored left to right (scale [-1, 1]): the same box, w negative.
+	if m := byID["x-img-mirror"]; m.X != 680 || m.W != -80 || m.Y != 380 || m.H != 60 || m.Src != shot.Src {
+		t.Errorf("mirrored image %+v", m)
 	}
 	for _, e := range []board.Element{shot, photo} {
 		sha, _ := board.BlobSHA(e.Src)

@@ -187,9 +187,17 @@ func (r *pdfRenderer) shape(s *shape) {
 		r.text(s)
 	case board.KindImage:
 		// The image fills the unit square, its first row at the top:
-		// mapped onto the box, with the page's y down.
-		p := r.at(pt{s.Box.MinX, s.Box.MaxY})
-		fmt.Fprintf(&r.out, "q %s 0 0 %s %s %s cm /%s Do Q\n", pdfNum(s.Box.w()*r.k, 4), pdfNum(-s.Box.h()*r.k, 4),
+		// mapped onto the box, with the page's y down (and mirrored for
+		// a negative w or h).
+		w, h, p := s.Box.w(), -s.Box.h(), pt{s.Box.MinX, s.Box.MaxY}
+		if s.FlipX {
+			w, p.X = -w, s.Box.MaxX
+		}
+		if s.FlipY {
+			h, p.Y = -h, s.Box.MinY
+		}
+		p = r.at(p)
+		fmt.Fprintf(&r.out, "q %s 0 0 %s %s %s cm /%s Do Q\n", pdfNum(w*r.k, 4), pdfNum(h*r.k, 4),
 			pdfNum(p.X, 3), pdfNum(p.Y, 3), image)
 	}
 }

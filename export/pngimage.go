@@ -177,7 +177,14 @@ func (r *pngRenderer) drawImage(level *image.RGBA, s *shape) {
 	// across it: affine in the pixel's position.
 	uv := func(x, y float64) pt {
 		q := rotateAbout(pt{x, y}.mul(1/r.k).add(r.origin), s.Center, -s.Rot)
-		return pt{(q.X - b.MinX) / b.w(), (q.Y - b.MinY) / b.h()}
+		u, v := (q.X-b.MinX)/b.w(), (q.Y-b.MinY)/b.h()
+		if s.FlipX {
+			u = 1 - u
+		}
+		if s.FlipY {
+			v = 1 - v
+		}
+		return pt{u, v}
 	}
 	o := uv(0, 0)
 	dx, dy := uv(1, 0).sub(o), uv(0, 1).sub(o)

@@ -46,6 +46,9 @@ type shape struct {
 	Dash   []float64  // on/off lengths (dashPattern); nil: solid
 	Round  bool       // rect, diamond: rounded corners
 	Blob   string     // image: the sha of its blob ("" for a bad src)
+	// FlipX, FlipY: an image of negative w (h) is drawn mirrored across
+	// its box, as the canvas's drawImage draws it.
+	FlipX, FlipY bool
 }
 
 // scene is a board ready to draw: shapes in drawing order and the page.
@@ -161,6 +164,7 @@ func resolve(e *board.Element, face *textShaper) (s shape, ok bool) {
 		// its style is the placeholder's.
 		s.Box = boxOf(x, y, x+w, y+h)
 		s.Blob, _ = board.BlobSHA(e.Src)
+		s.FlipX, s.FlipY = w < 0, h < 0
 		fill := placeholderFill
 		s.Fill, s.Stroke, s.Width = &fill, placeholderStroke, placeholderWidth
 		s.Paint = s.Box.pad(s.Width / 2)

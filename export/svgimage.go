@@ -18,9 +18,23 @@ import (
 // file has and the first 16 hex digits of its sha.
 func svgImageID(sha string) string { return "blob-" + sha[:16] }
 
-// image writes an image shape whose blob is available (svgImages).
+// image writes an image shape whose blob is available (svgImages); one
+// of negative w or h mirrored across its box by a group around it.
 func (w *svgWriter) image(s *shape, im *sceneImage) {
 	b := s.Box
+	if s.FlipX || s.FlipY {
+		sx, sy, c := 1.0, 1.0, b.center()
+		if s.FlipX {
+			sx = -1
+		}
+		if s.FlipY {
+			sy = -1
+		}
+		w.str(`<g transform="matrix(`)
+		w.nums(sx, 0, 0, sy, c.X-sx*c.X, c.Y-sy*c.Y)
+		w.str(`)">`)
+		defer w.str("</g>")
+	}
 	if first, seen := w.imageBoxes[im.sha]; seen {
 		sx, sy := b.w()/first.w(), b.h()/first.h()
 		w.str(`<use xlink:href="#` + svgImageID(im.sha) + `" transform="matrix(`)

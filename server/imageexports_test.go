@@ -157,8 +157,8 @@ func TestImageBoardExportsAndReimports(t *testing.T) {
 }
 
 // Acceptance 3 (issue 14): the Excalidraw fixture with embedded images
-// imports them as blobs of the board, each at its place, size and angle,
-// one file shown twice stored once; its SVG file and its image whose file
+// imports them as blobs of the board, each at its place, size and angle
+// (one mirrored), one file shown three times stored once; its SVG file and its image whose file
 // was never saved are skipped with their reasons.
 func TestImportExcalidrawImages(t *testing.T) {
 	app := newTestApp(t)
@@ -175,12 +175,12 @@ func TestImportExcalidrawImages(t *testing.T) {
 	var out importResponse
 	json.Unmarshal([]byte(body), &out)
 	wantSkips := `[{"kind":"image","count":1,"reason":"its file is not in the import"},{"kind":"image","count":1,"reason":"SVG images are not supported (they can carry script)"}]`
-	if skips, _ := json.Marshal(out.Skipped); out.Added != 4 || string(skips) != wantSkips {
-		t.Fatalf("import answered %s; want 4 added and skipped %s", body, wantSkips)
+	if skips, _ := json.Marshal(out.Skipped); out.Added != 5 || string(skips) != wantSkips {
+		t.Fatalf("import answered %s; want 5 added and skipped %s", body, wantSkips)
 	}
 	watcher.waitUntil("the import", func(msgs []wireMsg) bool {
 		for _, m := range msgs {
-			if m.Type == "ops" && len(m.Ops) == 4 {
+			if m.Type == "ops" && len(m.Ops) == 5 {
 				return true
 			}
 		}
@@ -204,7 +204,8 @@ func TestImportExcalidrawImages(t *testing.T) {
 		shots[[4]float64{im.X, im.Y, im.W, im.H}] = im
 	}
 	shot, photo, thumb := shots[[4]float64{100, 100, 320, 240}], shots[[4]float64{500, 120, 240, 160}], shots[[4]float64{520, 320, 64, 48}]
-	if len(images) != 3 || shot.Rot != 0.5 || photo.Src == "" || thumb.Src != shot.Src || thumb.Group == "" {
+	mirror := shots[[4]float64{680, 380, -80, 60}]
+	if len(images) != 4 || shot.Rot != 0.5 || photo.Src == "" || thumb.Src != shot.Src || mirror.Src != shot.Src || thumb.Group == "" {
 		t.Fatalf("images %+v", images)
 	}
 	for _, im := range []image{shot, photo} {
