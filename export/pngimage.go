@@ -67,8 +67,8 @@ func planImages(sc *scene, k float64, skip []bool) {
 	for i := range sc.Shapes {
 		s := &sc.Shapes[i]
 		im := sc.images.image(s.Blob)
-		if s.Kind != board.KindImage || im == nil || skip[i] || !im.ok {
-			continue
+		if s.Kind != board.KindImage || im == nil || skip[i] || !im.ok || s.Box.w() <= 0 || s.Box.h() <= 0 {
+			continue // not drawn: no use
 		}
 		im.uses++
 		im.finest = min(im.finest, mipIndex(drawnScale(s, im, k)))
