@@ -27,7 +27,14 @@
 //
 // Locks, always taken in this order (never the reverse):
 //
-//	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu
+//	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu → downloads.mu
+//
+// A member's downloads.mu (downloads.go) is taken under Outbox.mu when the
+// outbox pulls the next chunk, which happens only when no text waits (from
+// Kick and Sent, so never inside an Enqueue made under Room.mu), and alone
+// by the read loop and export goroutines (start, ack, cancel, count). A
+// pull reads the chunk's bytes (from a file, or from Redis) holding both;
+// nothing is taken under downloads.mu.
 //
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
@@ -63,5 +70,10 @@
 // blobs (export.BoardBlobs), under the render's own context. Its thread
 // runs at a lower priority (renice_linux.go).
 // It stops at Config.RenderTimeout, when its last waiter leaves, or at
-// Shutdown, which waits for it.
+// Shutdown, which waits for it. The rendered file goes into the
+// transfers.Store main chose (package transfers: on disk, or in Redis);
+// session knows only the interface.
+//
+// Every edit takes one path (commit.go): an editor's on its commit worker,
+// and the server's own (Hub.Commit, imports) on the request's goroutine.
 package session

@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -261,16 +260,7 @@ func (r *Room) cursorGone(m *Member) {
 // delivers to this node synchronously, so it must not be called with r.mu
 // held. A failure means only that other nodes may miss the event; local
 // members were served.
-func (r *Room) publish(ev board.Event) {
-	ev.Node = r.hub.node
-	if err := r.hub.broker.Publish(context.Background(), r.id, ev); err != nil {
-		level := slog.LevelWarn
-		if ev.Kind == board.EventCursors || ev.Kind == board.EventPresence {
-			level = slog.LevelDebug // every tick while the broker is down: not news each time
-		}
-		r.hub.log.Log(context.Background(), level, "publish room event", "board", shortID(r.id), "kind", ev.Kind, "err", err)
-	}
-}
+func (r *Room) publish(ev board.Event) { r.hub.publish(context.Background(), r.id, ev) }
 
 // onEvent applies an event from the Broker (from this node or another).
 func (r *Room) onEvent(ev board.Event) {

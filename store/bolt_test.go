@@ -13,8 +13,8 @@ import (
 
 func TestBoltConformance(t *testing.T) {
 	dirs := map[board.Store]string{}
-	opts := BoltOptions{CompactEvery: 10, Retain: 5}
-	openWith := func(t *testing.T, opts BoltOptions) *Bolt {
+	opts := Options{CompactEvery: 10, Retain: 5}
+	openWith := func(t *testing.T, opts Options) *Bolt {
 		dir := t.TempDir()
 		s, err := OpenBoltWith(dir, opts)
 		if err != nil {
@@ -49,7 +49,7 @@ func TestBoltConformance(t *testing.T) {
 	testStoreOps(t, open, reopen)
 	testStoreBlobs(t, open, reopen, nil)
 	testStoreBlobCollection(t, open, nil)
-	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {
 			fi, err := os.Stat(filepath.Join(dirs[s], BoltFile))
