@@ -12,6 +12,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -470,5 +471,28 @@ func TestFlippedImages(t *testing.T) {
 				t.Errorf("SVG %s: no mirroring group: %s", c.name, svg)
 			}
 		}
+	}
+}
+
+// A WebP blob (the upload tests' 3×2 orange one) is decoded and drawn
+// like the others, in the PNG and the PDF.
+func TestWebPImages(t *testing.T) {
+	data, err := os.ReadFile("../server/testdata/orange-3x2.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := decode(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := color.NRGBAModel.Convert(img.At(1, 1)).(color.NRGBA)
+	src := newMemBlobs()
+	sha := src.add(t, data, "image/webp")
+	out := decodePNG(t, renderBlobs(t, imageBoard(sha, 0.4), PNG, 1, src))
+	if got := out.At(200+33, 150+33); !nearColour(got, want, 2) {
+		t.Errorf("PNG: the WebP's centre is %v, want %v", got, want)
+	}
+	if pdf := renderBlobs(t, imageBoard(sha, 0.4), PDF, 1, src); !bytes.Contains(pdf, []byte("/Subtype /Image /Width 3 /Height 2")) {
+		t.Error("the PDF holds no 3×2 image")
 	}
 }
