@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"image"
 	"math"
 	"unicode/utf8"
@@ -46,12 +47,18 @@ type cost struct {
 	text    bool
 	verts   int     // joins and caps (a dashed line: two per dash)
 	label   float64 // area of a shape's label, drawn over it like text
+	image   box     // an image's bounds: every pixel of them is sampled
 }
 
 // at is the estimated work of the shape at k pixels per board unit: at
 // most its bounds, which fill never exceeds (its regions are disjoint and
 // inside them).
 func (c *cost) at(k float64) float64 {
+	if c.image.ok {
+		// Its pixels' coverage, sampled and blended (a placeholder, a
+		// filled outline, costs less), a pixel more on each side.
+		return (c.image.w()*k+2)*(c.image.h()*k+2)*imageDrawWork + shapeOverhead
+	}
 	bounds := c.area * k * k
 	if c.text {
 		return bounds + shapeOverhead
@@ -121,6 +128,8 @@ func costOf(s *shape, hide box) cost {
 	switch s.Kind {
 	case board.KindText:
 		c.text = true
+	case board.KindImage:
+		c.image = s.Paint
 	case board.KindSticky:
 		// Fill, then text over it: both within the box.
 		c.text = true
@@ -169,9 +178,16 @@ type plan struct {
 	hide  []box // per shape, board area a later shape paints over
 	skip  []bool
 	costs []cost
+	// decode is the work of decoding the images, the same at any scale:
+	// part of the estimate (EstimateWork), not of the budget the scale is
+	// chosen for. Lowering the scale would not lessen it; what bounds it
+	// is the blobs' limits (pixels per image, bytes per board) and, past
+	// them, the render's deadline.
+	decode float64
 }
 
-// work is the estimated work of the scene at k, canvas included.
+// work is the estimated work of the scene's drawing at k, canvas
+// included.
 func (pl *plan) work(k float64, page box) float64 {
 	total := 2 * math.Max(page.w()*k, 1) * math.Max(page.h()*k, 1)
 	for i := range pl.costs {
@@ -191,6 +207,13 @@ func planPNG(sc *scene, scale int, budget float64) (*plan, error) {
 		h := pl.hide[i]
 		pl.skip[i] = h.ok && s.Paint.MinX >= h.MinX && s.Paint.MaxX <= h.MaxX && s.Paint.MinY >= h.MinY && s.Paint.MaxY <= h.MaxY
 		pl.costs[i] = costOf(s, h)
+	}
+	if sc.images != nil {
+		for _, im := range sc.images.order {
+			if im.ok {
+				pl.decode += float64(im.info.Width) * float64(im.info.Height) * imageDecodeWork
+			}
+		}
 	}
 	k, _, _ := pngScale(sc.Page, scale)
 	if pl.work(k, sc.Page) > budget {
@@ -251,25 +274,61 @@ const embedRuneWork = 16 << 10
 // MaxRenderWork (pixels touched), without drawing: for a PNG its plan
 // (and the too_large refusal of a board beyond the budget), for the
 // other formats a fixed cost per element, and for an SVG with embedded
-// fonts a cost per character of text.
+// fonts a cost per character of text. Images count as placeholders
+// (EstimateWorkWithBlobs counts them).
 func EstimateWork(snap *board.Snapshot, f Format, o Options) (float64, error) {
+	return EstimateWorkWithBlobs(context.Background(), snap, f, o, nil)
+}
+
+// pdfImageWork is what a PDF pays per pixel of an image it decodes and
+// compresses (every type but a JPEG, which it carries as it is): writing
+// it takes about as long as decoding it (0.78 s of CPU for 12 megapixels).
+const pdfImageWork = imageDecodeWork + 16
+
+// EstimateWorkWithBlobs is EstimateWork for RenderWithBlobs: it adds
+// what the images cost, from their infos in src: the PNG decodes each
+// (imageDecodeWork a pixel) and samples it (imageDrawWork a pixel drawn),
+// the PDF decodes and compresses each (pdfImageWork a pixel) unless it is
+// a JPEG, the SVG and the JSON copy their bytes. Only the PNG's drawing is
+// held to MaxRenderWork (its scale is lowered to fit); decoding costs the
+// same at any scale, and is bounded by the blobs' own limits and the
+// render's deadline.
+func EstimateWorkWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, o Options, src BlobSource) (float64, error) {
 	o, err := o.Normalize(f)
 	if err != nil {
 		return 0, err
 	}
 	if f != PNG {
+		sc := imageScene(snap)
+		if err := sc.loadImages(ctx, src); err != nil {
+			return 0, err
+		}
 		work := float64(len(snap.Elements)) * elementWork
 		if o.EmbedFonts {
 			for _, e := range snap.Elements {
 				work += float64(utf8.RuneCountInString(e.Text)) * embedRuneWork
 			}
 		}
+		if sc.images != nil {
+			for _, im := range sc.images.order {
+				switch {
+				case !im.ok:
+				case f == PDF && im.info.MIME != "image/jpeg":
+					work += float64(im.info.Width) * float64(im.info.Height) * pdfImageWork
+				default:
+					work += float64(im.info.Size)
+				}
+			}
+		}
 		return work, nil
 	}
 	sc := newScene(snap)
+	if err := sc.loadImages(ctx, src); err != nil {
+		return 0, err
+	}
 	pl, err := planPNG(sc, o.Scale, MaxRenderWork)
 	if err != nil {
 		return 0, err
 	}
-	return pl.work(pl.k, sc.Page), nil
+	return pl.work(pl.k, sc.Page) + pl.decode, nil
 }

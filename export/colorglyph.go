@@ -20,6 +20,11 @@ func mipmaps(img image.Image) []*image.RGBA {
 	b := img.Bounds()
 	base := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(base, base.Rect, img, b.Min, draw.Src)
+	return mipmapsOf(base)
+}
+
+// mipmapsOf is the levels of base, premultiplied, at 0, 0: base first.
+func mipmapsOf(base *image.RGBA) []*image.RGBA {
 	levels := []*image.RGBA{base}
 	for l := base; l.Rect.Dx() > 1 && l.Rect.Dy() > 1; {
 		w, h := l.Rect.Dx()/2, l.Rect.Dy()/2

@@ -30,16 +30,24 @@
 // lowered to fit, down to MinBudgetSide pixels, beyond which the render is
 // refused with too_large. RenderContext stops a render (PNG inside the
 // rasterizer, PDF between shapes) once its context is done.
-// docs/exports.md describes the formats, the Excalidraw mapping and the
-// limits.
+// Image elements show blobs of their board, which a render reads through
+// a BlobSource (images.go): each blob's info once before drawing, its bytes
+// once when first drawn; the PNG and the PDF decode each at most once, the
+// SVG inlines it once, the JSON carries it in its files; a blob that is
+// missing or does not decode is a placeholder, a failing source fails the
+// render. docs/exports.md describes the formats, the Excalidraw mapping and
+// the limits.
 //
 // Every import is checked element by element with board.DecodeOps, the
-// server's own validation of a client's ops. Imported.Place
+// server's own validation of a client's ops. An import's image files
+// (importfiles.go) are stored through the caller's BlobPut, with an
+// upload's limits, before its elements are committed (StoreFiles). Imported.Place
 // (importplace.go, importz.go) then makes an import add rather than
 // overwrite: fresh ids, bindings and groups renamed within it, z keys
 // above the board's top, optionally centred on a point.
 //
-// It does no I/O and holds little state: the font set of UseFonts (parsed
+// It does no I/O of its own (a render's images come from the BlobSource
+// it is given, an import's go to the BlobPut) and holds little state: the font set of UseFonts (parsed
 // fonts and the faces' files, shared read-only; each render wraps them in its own go-text
 // Faces and shaper), a bounded, locked cache of shaped lines and colour
 // glyphs, pooled line segmenters; Place reads crypto/rand for ids. Every

@@ -12,9 +12,10 @@ import (
 const ExcalidrawSource = "excalidraw"
 
 // excalidrawKinds maps the Excalidraw element types Easel can draw. Others
-// (image, frame, embeddable, iframe, selection…) are skipped and counted
-// in Imported.Skips with skipReasons' reason.
+// (frame, embeddable, iframe, selection…) are skipped and counted in
+// Imported.Skips with skipReasons' reason.
 var excalidrawKinds = map[string]board.Kind{
+	"image":     board.KindImage,
 	"rectangle": board.KindRect,
 	"ellipse":   board.KindEllipse,
 	"diamond":   board.KindDiamond,
@@ -28,7 +29,9 @@ var excalidrawKinds = map[string]board.Kind{
 // {"type":"excalidraw","version":2,"source":…,"elements":[…],"appState":{…}}.
 // Elements keep the scene's order through z keys "x0000", "x0001", …
 // Text bound to a rectangle, ellipse or diamond (its containerId) becomes
-// that shape's label rather than an element of its own.
+// that shape's label rather than an element of its own. An image shows
+// the scene's file of its fileId (importfiles.go), mirrored as its scale
+// says, uncropped.
 func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 	raws, err := elementsField(top)
 	if err != nil {
@@ -38,13 +41,16 @@ func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 	if err != nil {
 		return nil, err
 	}
+	rawFiles, err := filesField(top)
+	if err != nil {
+		return nil, err
+	}
+	files := newImportFiles(rawFiles, excalidrawFile)
 	im := &Imported{Source: ExcalidrawSource, Title: title}
 	labels := excalidrawLabels(raws)
 	seen := make(map[string]int)
-	skips := make(map[string]int)
-	var order []string
 	for i, raw := range raws {
-		el, skip, err := excalidrawElement(raw, i, len(im.Elements), labels)
+		el, skip, err := excalidrawElement(raw, i, len(im.Elements), labels, files)
 		if err != nil {
 			return nil, err
 		}
@@ -55,11 +61,11 @@ func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 			continue
 		case skipLabel:
 			continue // drawn inside its container
+		case reasonNoFile, reasonBadFile:
+			im.Skips = addSkip(im.Skips, skipKindImage, skip)
+			continue
 		default:
-			if skips[skip] == 0 {
-				order = append(order, skip)
-			}
-			skips[skip]++
+			im.Skips = addSkip(im.Skips, skip, skipReason(skip))
 			continue
 		}
 		if len(im.Elements) == MaxImportElements {
@@ -71,14 +77,14 @@ func readExcalidraw(top map[string]json.RawMessage) (*Imported, error) {
 		seen[el.ID] = i
 		im.Elements = append(im.Elements, el)
 	}
-	for _, kind := range order {
-		im.Skips = append(im.Skips, Skip{Kind: kind, Count: skips[kind], Reason: skipReason(kind)})
-	}
+	im.Files = files.files
 	return im, nil
 }
 
 // Reasons an entry is not imported on its own: deleted, or a container's
-// label. Any other skip is named by the entry's Excalidraw type.
+// label. An image without its file is skipped with the reason
+// (reasonNoFile, reasonBadFile); any other skip is named by the entry's
+// Excalidraw type.
 const (
 	skipDeleted = "\x00deleted"
 	skipLabel   = "\x00label"
@@ -87,8 +93,6 @@ const (
 // skipReason says why entries of an Excalidraw type are not imported.
 func skipReason(kind string) string {
 	switch kind {
-	case "image":
-		return "not supported yet"
 	case "frame", "magicframe":
 		return "frames are not supported"
 	case "embeddable", "iframe":
@@ -227,10 +231,11 @@ func (f xfields) points() ([][2]float64, error) {
 }
 
 // excalidrawElement converts entry i of a scene; skip is not "" for one
-// that is not imported (skipDeleted, skipLabel or its type). n is how many
-// elements were kept before it (its z). Ids, bindings and groups keep the
-// scene's names ("x-" + id): the server gives every import fresh ones.
-func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel) (el board.Element, skip string, err error) {
+// that is not imported (skipDeleted, skipLabel, an image's reason or its
+// type). n is how many elements were kept before it (its z). Ids,
+// bindings and groups keep the scene's names ("x-" + id): the server
+// gives every import fresh ones.
+func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel, files *importFiles) (el board.Element, skip string, err error) {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil || obj == nil {
 		return el, "", badElement(i, " must be an object")
@@ -275,8 +280,10 @@ func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel) 
 			return el, "", err
 		}
 	}
-	if err := excalidrawStyle(f, &el, typ); err != nil {
-		return el, "", err
+	if typ != "image" {
+		if err := excalidrawStyle(f, &el, typ); err != nil {
+			return el, "", err
+		}
 	}
 	if err := excalidrawOrganise(f, &el); err != nil {
 		return el, "", err
@@ -305,6 +312,17 @@ func excalidrawElement(raw json.RawMessage, i, n int, labels map[string]xlabel) 
 		if typ == "arrow" {
 			excalidrawArrowheads(f, &el)
 		}
+	case "image":
+		fileID, err := f.str("fileId")
+		if err != nil {
+			return el, "", err
+		}
+		sha, reason := files.sha(fileID)
+		if reason != "" {
+			return el, reason, nil
+		}
+		el.Src = board.BlobSrc(sha)
+		excalidrawFlip(f, &el)
 	case "text":
 		s, err := f.str("text")
 		if err != nil {
@@ -417,6 +435,22 @@ func excalidrawStyle(f xfields, el *board.Element, typ string) error {
 		el.Round = f.has("roundness") || sharpness == "round"
 	}
 	return nil
+}
+
+// excalidrawFlip maps an image's scale ([-1, 1]: mirrored left to
+// right, [1, -1]: upside down) to a negative w or h over the same box,
+// which Easel draws mirrored. A scale it cannot read is no flip.
+func excalidrawFlip(f xfields, el *board.Element) {
+	var scale []float64
+	if !f.has("scale") || json.Unmarshal(f.obj["scale"], &scale) != nil || len(scale) != 2 {
+		return
+	}
+	if scale[0] < 0 && el.W > 0 {
+		el.X, el.W = el.X+el.W, -el.W
+	}
+	if scale[1] < 0 && el.H > 0 {
+		el.Y, el.H = el.Y+el.H, -el.H
+	}
 }
 
 // excalidrawArrowheads makes an arrow whose only head is at its start

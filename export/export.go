@@ -124,21 +124,31 @@ func Render(snap *board.Snapshot, f Format, o Options) ([]byte, error) {
 
 // RenderContext is Render that stops, with ctx's error, once ctx is done
 // (checked between shapes and inside the rasterizer), and that may refuse
-// a PNG beyond the work budget with too_large (budget.go).
+// a PNG beyond the work budget with too_large (budget.go). It has no
+// images: each is drawn as a placeholder (RenderWithBlobs has them).
 func RenderContext(ctx context.Context, snap *board.Snapshot, f Format, o Options) ([]byte, error) {
+	return RenderWithBlobs(ctx, snap, f, o, nil)
+}
+
+// RenderWithBlobs is RenderContext with the images of the board's image
+// elements from src (nil: none), images.go: the PNG and the PDF draw
+// them, the SVG inlines them, the JSON carries them in its files. An image
+// whose blob the board does not hold is a placeholder; a failure of src
+// itself fails the render.
+func RenderWithBlobs(ctx context.Context, snap *board.Snapshot, f Format, o Options, src BlobSource) ([]byte, error) {
 	o, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
 	}
 	switch f {
 	case JSON:
-		return renderJSON(snap)
+		return renderJSON(ctx, snap, src)
 	case SVG:
-		return renderSVG(ctx, snap, o)
+		return renderSVG(ctx, snap, o, src)
 	case PNG:
-		return renderPNG(ctx, snap, o.Scale, o.Background)
+		return renderPNG(ctx, snap, o.Scale, o.Background, src)
 	case PDF:
-		return renderPDF(ctx, snap, o.Scale, o.Background)
+		return renderPDF(ctx, snap, o.Scale, o.Background, src)
 	}
 	return nil, board.Errorf(board.CodeBadRequest, "unknown format %q", f)
 }

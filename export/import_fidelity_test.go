@@ -10,8 +10,8 @@ import (
 
 // The fields Easel gained in the second wave come over from Excalidraw:
 // diamonds with their fill, dashes, rounded corners, bound arrows, text in
-// containers, rotation, groups and locks; what Easel cannot draw is
-// counted by kind with a reason.
+// containers, rotation, groups and locks; what Easel cannot draw (or,
+// for images, finds no file for) is counted by kind with a reason.
 func TestExcalidrawFidelity(t *testing.T) {
 	data, err := os.ReadFile("testdata/fidelity.excalidraw")
 	if err != nil {
@@ -23,7 +23,7 @@ func TestExcalidrawFidelity(t *testing.T) {
 	}
 	passesValidation(t, im.Elements)
 	wantSkips := []Skip{
-		{Kind: "image", Count: 2, Reason: "not supported yet"},
+		{Kind: "image", Count: 2, Reason: "its file is not in the import"}, // its files are {}
 		{Kind: "frame", Count: 1, Reason: "frames are not supported"},
 	}
 	if !reflect.DeepEqual(im.Skips, wantSkips) || im.Deleted != 1 {

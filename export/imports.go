@@ -27,9 +27,17 @@ type Imported struct {
 	// Deleted counts entries the file itself marks deleted: not skipped,
 	// since nobody sees them.
 	Deleted int
+	// Files are the images the elements show (importfiles.go), each
+	// element's src naming its file's sha: to be stored on the board
+	// (StoreFiles) before the elements are committed.
+	Files []ImportFile
+	// boardBlobs are blobs image elements of an Easel file show without
+	// the file carrying them: kept if the board holds them.
+	boardBlobs map[string]bool
 }
 
-// Skip says how many entries of one kind an import left out, and why.
+// Skip says how many entries of one kind an import left out for one
+// reason.
 type Skip struct {
 	Kind   string `json:"kind"`
 	Count  int    `json:"count"`
@@ -176,6 +184,11 @@ func readEasel(top map[string]json.RawMessage) (*Imported, error) {
 	if len(raws) > MaxImportElements {
 		return nil, board.Errorf(board.CodeTooLarge, "the file has %d elements, at most %d can be imported", len(raws), MaxImportElements)
 	}
+	rawFiles, err := filesField(top)
+	if err != nil {
+		return nil, err
+	}
+	files := newImportFiles(rawFiles, easelFile)
 	im := &Imported{Source: FileFormat, Title: title, Elements: make([]board.Element, 0, len(raws))}
 	seen := make(map[string]int, len(raws))
 	for i, raw := range raws {
@@ -187,7 +200,25 @@ func readEasel(top map[string]json.RawMessage) (*Imported, error) {
 			return nil, badElement(i, ".id %q is also the id of elements[%d]", el.ID, j)
 		}
 		seen[el.ID] = i
+		if el.Kind == board.KindImage {
+			// Its file, by the sha its src names: the bytes' own sha
+			// from here on. Without one, the board may hold the blob.
+			want, _ := board.BlobSHA(el.Src)
+			switch sha, reason := files.sha(want); reason {
+			case "":
+				el.Src = board.BlobSrc(sha)
+			case reasonNoFile:
+				if im.boardBlobs == nil {
+					im.boardBlobs = make(map[string]bool)
+				}
+				im.boardBlobs[want] = true
+			default:
+				im.Skips = addSkip(im.Skips, skipKindImage, reason)
+				continue
+			}
+		}
 		im.Elements = append(im.Elements, el)
 	}
+	im.Files = files.files
 	return im, nil
 }

@@ -57,8 +57,7 @@ func TestExcalidrawFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSkips := []Skip{{Kind: "image", Count: 1, Reason: "not supported yet"}}
-	if im.Source != ExcalidrawSource || !reflect.DeepEqual(im.Skips, wantSkips) || im.Deleted != 1 || len(im.Elements) != 7 {
+	if im.Source != ExcalidrawSource || len(im.Skips) != 0 || im.Deleted != 1 || len(im.Elements) != 8 {
 		t.Fatalf("source %s, skipped %+v, %d deleted, %d elements", im.Source, im.Skips, im.Deleted, len(im.Elements))
 	}
 	passesValidation(t, im.Elements)
@@ -106,10 +105,14 @@ func TestExcalidrawFixture(t *testing.T) {
 	if text.Kind != board.KindText || text.Text != "Hello, Excalidraw!\nSecond line ✓" || text.Font != 20 || text.X != 120 || text.Y != 420 || text.Width != 0 {
 		t.Errorf("text: %+v", text)
 	}
-	for _, gone := range []string{"x-deleted-v4w5x6", "x-image-y7z8a9"} {
-		if _, ok := byID[gone]; ok {
-			t.Errorf("%s was imported", gone)
-		}
+	if _, ok := byID["x-deleted-v4w5x6"]; ok {
+		t.Errorf("the deleted element was imported")
+	}
+	// The image shows its file, a 1×1 PNG, by the SHA-256 of its bytes.
+	img := get("x-image-y7z8a9")
+	if len(im.Files) != 1 || im.Files[0].MIME != "image/png" || len(im.Files[0].Data) != 70 ||
+		img.Kind != board.KindImage || img.Src != board.BlobSrc(im.Files[0].SHA) || img.X != 900 || img.Y != 300 || img.W != 64 || img.H != 64 {
+		t.Errorf("image %+v, files %+v", img, im.Files)
 	}
 	// And it renders.
 	s := snapshotOf("Imported", im.Elements)

@@ -30,8 +30,12 @@ const pdfCreationDate = "D:19700101000000+00'00'"
 // order, right-to-left lines included. A page has no colour of its own
 // (viewers show it white): only a background other than white or
 // transparent is painted.
-func renderPDF(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
-	pdf, _, err := drawPDF(ctx, newScene(snap), scale, bg)
+func renderPDF(ctx context.Context, snap *board.Snapshot, scale int, bg string, src BlobSource) ([]byte, error) {
+	sc := newScene(snap)
+	if err := sc.loadImages(ctx, src); err != nil {
+		return nil, err
+	}
+	pdf, _, err := drawPDF(ctx, sc, scale, bg)
 	return pdf, err
 }
 
@@ -43,7 +47,9 @@ func drawPDF(ctx context.Context, sc *scene, scale int, bg string) ([]byte, *pdf
 	pw := math.Min(math.Max(bw*k, MinPDFSide), MaxPDFSide)
 	ph := math.Min(math.Max(bh*k, MinPDFSide), MaxPDFSide)
 
-	r := &pdfRenderer{k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper, fonts: newPDFFonts(sc.shaper)}
+	w := newPDFWriter()
+	r := &pdfRenderer{k: k, origin: pt{sc.Page.MinX, sc.Page.MinY}, face: sc.shaper, fonts: newPDFFonts(sc.shaper),
+		ctx: ctx, w: w, images: sc.images, imageNames: make(map[string]string)}
 	// Page space with y down, as the board's; round caps and joins, as
 	// every format draws lines.
 	fmt.Fprintf(&r.out, "1 0 0 -1 0 %s cm\n1 J 1 j\n", pdfNum(ph, 3))
@@ -56,17 +62,23 @@ func drawPDF(ctx context.Context, sc *scene, scale int, bg string) ([]byte, *pdf
 			return nil, nil, ctx.Err()
 		}
 		r.shape(&sc.Shapes[i])
+		if r.err != nil {
+			return nil, nil, r.err
+		}
 	}
 
-	w := newPDFWriter()
 	catalog, pages, page, info, content := w.reserve(), w.reserve(), w.reserve(), w.reserve(), w.reserve()
 	w.stream(content, "", r.out.Bytes())
 	fonts, err := r.fonts.write(ctx, w)
 	if err != nil {
 		return nil, nil, err
 	}
-	w.object(page, fmt.Sprintf("<< /Type /Page\n/Parent %d 0 R /MediaBox [ 0 0 %s %s ]\n/Resources << /Font << %s>> >>\n/Contents %d 0 R >>",
-		pages, pdfNum(pw, 3), pdfNum(ph, 3), fonts, content))
+	xobjects := ""
+	if r.xobjects.Len() > 0 {
+		xobjects = "/XObject << " + r.xobjects.String() + ">> "
+	}
+	w.object(page, fmt.Sprintf("<< /Type /Page\n/Parent %d 0 R /MediaBox [ 0 0 %s %s ]\n/Resources << /Font << %s>> %s>>\n/Contents %d 0 R >>",
+		pages, pdfNum(pw, 3), pdfNum(ph, 3), fonts, xobjects, content))
 	w.object(pages, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
 	w.object(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pages))
 	w.object(info, fmt.Sprintf("<< /Title %s /Creator (Easel) /Producer (Easel)\n/CreationDate(%s) >>",
@@ -82,6 +94,13 @@ type pdfRenderer struct {
 	origin pt
 	face   *textShaper
 	fonts  *pdfFonts
+
+	ctx        context.Context
+	w          *pdfWriter // images are written as they are first drawn
+	images     *sceneImages
+	imageNames map[string]string // blob sha → its XObject's name; "" for a placeholder
+	xobjects   strings.Builder   // the page's XObject resources
+	err        error             // the blob source's failure
 }
 
 // at maps a board point to page points (y down: the page's first cm
@@ -123,6 +142,18 @@ func (r *pdfRenderer) colour(c rgb, op string) {
 }
 
 func (r *pdfRenderer) shape(s *shape) {
+	image := ""
+	if s.Kind == board.KindImage {
+		if s.Box.w() <= 0 || s.Box.h() <= 0 {
+			return
+		}
+		if image = r.image(s.Blob); image == "" {
+			if r.err != nil {
+				return
+			}
+			s = placeholderOf(s)
+		}
+	}
 	if deg := s.Rot * 180 / math.Pi; math.Round(deg*100) != 0 {
 		// Turn about the centre, clockwise on screen (y is down).
 		c := r.at(s.Center)
@@ -154,7 +185,48 @@ func (r *pdfRenderer) shape(s *shape) {
 		r.text(s)
 	case board.KindText:
 		r.text(s)
+	case board.KindImage:
+		// The image fills the unit square, its first row at the top:
+		// mapped onto the box, with the page's y down (and mirrored for
+		// a negative w or h).
+		w, h, p := s.Box.w(), -s.Box.h(), pt{s.Box.MinX, s.Box.MaxY}
+		if s.FlipX {
+			w, p.X = -w, s.Box.MaxX
+		}
+		if s.FlipY {
+			h, p.Y = -h, s.Box.MinY
+		}
+		p = r.at(p)
+		fmt.Fprintf(&r.out, "q %s 0 0 %s %s %s cm /%s Do Q\n", pdfNum(w*r.k, 4), pdfNum(h*r.k, 4),
+			pdfNum(p.X, 3), pdfNum(p.Y, 3), image)
 	}
+}
+
+// image is the XObject name of blob sha's image, written the first time
+// it is drawn; "" for a placeholder (or with r.err set, a failure of the
+// blob source).
+func (r *pdfRenderer) image(sha string) string {
+	if name, done := r.imageNames[sha]; done {
+		return name
+	}
+	r.imageNames[sha] = ""
+	im := r.images.image(sha)
+	if im == nil {
+		return ""
+	}
+	ok, err := r.images.bytes(r.ctx, im)
+	if ok {
+		var obj int
+		obj, ok, err = writeBlobImage(r.ctx, r.w, im)
+		im.data = nil
+		if ok {
+			name := fmt.Sprintf("Im%d", len(r.imageNames)) // one more for each blob: unique
+			r.imageNames[sha] = name
+			fmt.Fprintf(&r.xobjects, "/%s %d 0 R ", name, obj)
+		}
+	}
+	r.err = err
+	return r.imageNames[sha]
 }
 
 // pointShape draws strokes (one path of cubic curves), lines and

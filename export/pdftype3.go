@@ -150,7 +150,7 @@ func (p *pdfFonts) writeFont(w *pdfWriter, f *type3Font, images map[glyphKey]int
 		if bi := t.bitmap(u.face, u.gid); bi != nil {
 			img, ok := images[glyphKey{u.face, u.gid}]
 			if !ok {
-				img = writeImage(w, bi)
+				img = writeImage(w, bi.img)
 				images[glyphKey{u.face, u.gid}] = img
 			}
 			fmt.Fprintf(&xobjects, "/I%d %d 0 R ", img, img)

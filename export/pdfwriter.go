@@ -23,6 +23,8 @@ type pdfWriter struct {
 	// glyph procedures.
 	z  bytes.Buffer
 	zw *zlib.Writer
+	// zf compresses large images at the fastest level (fastStream).
+	zf *zlib.Writer
 }
 
 func newPDFWriter() *pdfWriter {
@@ -47,25 +49,42 @@ func (w *pdfWriter) object(n int, body string) {
 // stream writes object n as a stream of data, Flate compressed; dict is
 // the stream dictionary's entries other than its length and filter.
 func (w *pdfWriter) stream(n int, dict string, data []byte) {
-	w.z.Reset()
 	if w.zw == nil {
 		w.zw = zlib.NewWriter(&w.z)
-	} else {
-		w.zw.Reset(&w.z)
 	}
-	_, err := w.zw.Write(data)
+	w.compressed(w.zw, n, dict, data)
+}
+
+// fastStream is stream at Flate's fastest level.
+func (w *pdfWriter) fastStream(n int, dict string, data []byte) {
+	if w.zf == nil {
+		w.zf, _ = zlib.NewWriterLevel(&w.z, zlib.BestSpeed) // a valid level never fails
+	}
+	w.compressed(w.zf, n, dict, data)
+}
+
+func (w *pdfWriter) compressed(zw *zlib.Writer, n int, dict string, data []byte) {
+	w.z.Reset()
+	zw.Reset(&w.z)
+	_, err := zw.Write(data)
 	if err == nil {
-		err = w.zw.Close()
+		err = zw.Close()
 	}
 	if err != nil && w.err == nil {
 		w.err = err
 	}
+	w.rawStream(n, dict, "/FlateDecode", w.z.Bytes())
+}
+
+// rawStream writes object n as a stream of data already encoded with
+// filter (a JPEG's /DCTDecode).
+func (w *pdfWriter) rawStream(n int, dict, filter string, data []byte) {
 	if dict != "" {
 		dict += " "
 	}
 	w.offsets[n-1] = w.buf.Len()
-	fmt.Fprintf(&w.buf, "%d 0 obj\n<< %s/Filter /FlateDecode /Length %d >>\nstream\n", n, dict, w.z.Len())
-	w.buf.Write(w.z.Bytes())
+	fmt.Fprintf(&w.buf, "%d 0 obj\n<< %s/Filter %s /Length %d >>\nstream\n", n, dict, filter, len(data))
+	w.buf.Write(data)
 	w.buf.WriteString("\nendstream\nendobj\n")
 }
 

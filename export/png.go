@@ -41,11 +41,14 @@ func pngScale(page box, scale int) (k float64, w, h int) {
 }
 
 // renderPNG rasterizes the board on its background (bg: white by default,
-// or transparent), within the work budget (budget.go); it stops with
-// ctx's error once ctx is done.
-func renderPNG(ctx context.Context, snap *board.Snapshot, scale int, bg string) ([]byte, error) {
+// or transparent), with its images from src, within the work budget
+// (budget.go); it stops with ctx's error once ctx is done.
+func renderPNG(ctx context.Context, snap *board.Snapshot, scale int, bg string, src BlobSource) ([]byte, error) {
 	sc := newScene(snap)
 	sc.Background = bg
+	if err := sc.loadImages(ctx, src); err != nil {
+		return nil, err
+	}
 	p, err := drawPNG(ctx, sc, scale, MaxRenderWork)
 	if err != nil {
 		return nil, err
@@ -66,7 +69,8 @@ func drawPNG(ctx context.Context, sc *scene, scale int, budget float64) (*painte
 		return nil, err
 	}
 	origin := pt{sc.Page.MinX, sc.Page.MinY}
-	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.shaper}
+	planImages(sc, pl.k, pl.skip)
+	r := &pngRenderer{p: newPainter(pl.w, pl.h, sc.Background), k: pl.k, origin: origin, face: sc.shaper, ctx: ctx, images: sc.images}
 	r.p.check = ctx.Err
 	r.p.work = int64(pl.w) * int64(pl.h)
 	for i := range sc.Shapes {
@@ -105,6 +109,8 @@ type pngRenderer struct {
 	origin pt      // board point at pixel 0, 0
 	face   *textShaper
 	s      *shape // being drawn
+	ctx    context.Context
+	images *sceneImages
 	// onGlyph, when set (tests), sees every glyph drawn.
 	onGlyph func(shapedGlyph)
 }
@@ -167,6 +173,8 @@ func (r *pngRenderer) shape(s *shape) {
 		r.text(s)
 	case board.KindText:
 		r.text(s)
+	case board.KindImage:
+		r.imageShape(s)
 	}
 }
 

@@ -45,15 +45,20 @@ type shape struct {
 	Paint  box        // everything it paints on, rotation included
 	Dash   []float64  // on/off lengths (dashPattern); nil: solid
 	Round  bool       // rect, diamond: rounded corners
+	Blob   string     // image: the sha of its blob ("" for a bad src)
+	// FlipX, FlipY: an image of negative w (h) is drawn mirrored across
+	// its box, as the canvas's drawImage draws it.
+	FlipX, FlipY bool
 }
 
 // scene is a board ready to draw: shapes in drawing order and the page.
 type scene struct {
 	Title      string
 	Shapes     []shape
-	Page       box         // board area the file shows
-	Background string      // Options.Background
-	shaper     *textShaper // measures every format's lines, draws the PNG's and PDF's
+	Page       box          // board area the file shows
+	Background string       // Options.Background
+	shaper     *textShaper  // measures every format's lines, draws the PNG's and PDF's
+	images     *sceneImages // the blobs of its images (loadImages); nil: none
 }
 
 // newScene lays out snap for drawing, with the font set of UseFonts.
@@ -154,6 +159,15 @@ func resolve(e *board.Element, face *textShaper) (s shape, ok bool) {
 		s.Font = fontSize(s.Font, stickyFont)
 		s.Lines = layoutText(face, e.Text, s.Font, s.Box, stickyPadding, true)
 		s.Paint = s.Box
+	case board.KindImage:
+		// Drawn as the blob scaled into its box, or as placeholderOf it:
+		// its style is the placeholder's.
+		s.Box = boxOf(x, y, x+w, y+h)
+		s.Blob, _ = board.BlobSHA(e.Src)
+		s.FlipX, s.FlipY = w < 0, h < 0
+		fill := placeholderFill
+		s.Fill, s.Stroke, s.Width = &fill, placeholderStroke, placeholderWidth
+		s.Paint = s.Box.pad(s.Width / 2)
 	case board.KindText:
 		s.Fill = nil
 		s.Font = fontSize(s.Font, textFont)
@@ -168,7 +182,7 @@ func resolve(e *board.Element, face *textShaper) (s shape, ok bool) {
 	default:
 		return s, false
 	}
-	if e.Kind != board.KindText && e.Kind != board.KindSticky {
+	if e.Kind != board.KindText && e.Kind != board.KindSticky && e.Kind != board.KindImage {
 		s.Dash = dashPattern(e.Dash, s.Width)
 	}
 	// The centre of the element's own box (static/shapes.js

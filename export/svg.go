@@ -65,9 +65,12 @@ func cssFamily(family string) string {
 // attributes, besides the font family names, filtered (cssFamily) and
 // escaped, and base64 data; every piece of text (title, element text) is
 // escaped character data, so no markup of a user's can get into the file.
-func renderSVG(ctx context.Context, snap *board.Snapshot, o Options) ([]byte, error) {
+func renderSVG(ctx context.Context, snap *board.Snapshot, o Options, src BlobSource) ([]byte, error) {
 	sc := newScene(snap)
-	w := &svgWriter{shaper: sc.shaper}
+	if err := sc.loadImages(ctx, src); err != nil {
+		return nil, err
+	}
+	w := &svgWriter{shaper: sc.shaper, ctx: ctx, images: sc.images, imageBoxes: make(map[string]box)}
 	if o.EmbedFonts {
 		emb, err := embedFonts(ctx, sc)
 		if err != nil {
@@ -78,7 +81,7 @@ func renderSVG(ctx context.Context, snap *board.Snapshot, o Options) ([]byte, er
 	p := sc.Page
 	w.str(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.str(`<svg xmlns="http://www.w3.org/2000/svg"`)
-	if w.emb != nil && len(w.emb.images) > 0 {
+	if w.emb != nil && len(w.emb.images) > 0 || sc.images.any() {
 		w.str(` xmlns:xlink="http://www.w3.org/1999/xlink"`)
 	}
 	w.str(` version="1.1" width="`)
@@ -113,6 +116,9 @@ func renderSVG(ctx context.Context, snap *board.Snapshot, o Options) ([]byte, er
 			return nil, ctx.Err()
 		}
 		w.shape(&sc.Shapes[i])
+		if w.err != nil {
+			return nil, w.err
+		}
 	}
 	w.str("</g>\n</svg>\n")
 	return w.b.Bytes(), nil
@@ -123,6 +129,11 @@ type svgWriter struct {
 	tmp    []byte
 	shaper *textShaper
 	emb    *svgEmbed // nil: the viewer's fonts
+
+	ctx        context.Context
+	images     *sceneImages
+	imageBoxes map[string]box // blob sha → the box of its <image>
+	err        error          // the blob source's failure
 }
 
 func (w *svgWriter) str(s string) { w.b.WriteString(s) }
@@ -189,6 +200,25 @@ func (w *svgWriter) points(p []pt) {
 }
 
 func (w *svgWriter) shape(s *shape) {
+	var im *sceneImage
+	if s.Kind == board.KindImage {
+		if s.Box.w() <= 0 || s.Box.h() <= 0 {
+			return
+		}
+		if im = w.images.image(s.Blob); im != nil {
+			ok, err := w.images.bytes(w.ctx, im)
+			if err != nil {
+				w.err = err
+				return
+			}
+			if !ok {
+				im = nil
+			}
+		}
+		if im == nil {
+			s = placeholderOf(s)
+		}
+	}
 	rotated := math.Round(s.Rot*180/math.Pi*100) != 0
 	if rotated {
 		w.str(`<g transform="rotate(`)
@@ -258,6 +288,8 @@ func (w *svgWriter) shape(s *shape) {
 		w.lines(s)
 	case board.KindText:
 		w.lines(s)
+	case board.KindImage:
+		w.image(s, im)
 	}
 	if rotated {
 		w.str("</g>")

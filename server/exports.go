@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -122,8 +123,10 @@ func importCenter(c echo.Context) (*[2]float64, error) {
 	return &out, nil
 }
 
-// maxImportBytes bounds an uploaded file.
-const maxImportBytes = 16 << 20
+// maxImportBytes bounds an uploaded file: room for the images an Easel
+// export or an Excalidraw scene carries (base64, a third larger than
+// their bytes) beside the elements.
+const maxImportBytes = 64 << 20
 
 // importBoard is POST /b/<id>/import: an Easel JSON export or an Excalidraw
 // scene. The elements reach every member as one ordinary ops message. An
@@ -162,6 +165,14 @@ func (s *Server) importBoard(c echo.Context) error {
 	if len(im.Elements) == 0 {
 		return board.Errorf(board.CodeBadRequest, "the file holds no elements Easel can draw%s", skippedNote(im.Skips))
 	}
+	// Its images become blobs of the board, with an upload's limits,
+	// before any element that shows one is committed.
+	if err := s.storeImportFiles(c.Request().Context(), b.ID, im); err != nil {
+		return err
+	}
+	if len(im.Elements) == 0 {
+		return board.Errorf(board.CodeBadRequest, "the file holds no elements Easel can draw%s", skippedNote(im.Skips))
+	}
 	snap, err := s.hub.Snapshot(c.Request().Context(), b.ID)
 	if err != nil {
 		return err
@@ -192,6 +203,29 @@ func (s *Server) importBoard(c echo.Context) error {
 	return c.JSON(http.StatusOK, importResponse{Seq: committed.Seq, Added: len(elements), IDs: ids, Skipped: skipped})
 }
 
+// storeImportFiles stores an import's images on board id through the
+// hub's PutBlob (every limit of an upload); the images it refuses, and
+// those of an Easel file that carries no file for a blob the board lacks,
+// are left out of the import and reported in its skipped list.
+func (s *Server) storeImportFiles(ctx context.Context, id string, im *export.Imported) error {
+	put := func(ctx context.Context, data []byte, mime string) (board.BlobInfo, error) {
+		info, _, err := s.hub.PutBlob(ctx, id, data, mime)
+		return info, err
+	}
+	has := func(ctx context.Context, sha string) (bool, error) {
+		_, err := s.store.BlobInfo(ctx, id, sha)
+		if board.ErrorCode(err) == board.CodeNotFound {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if err := im.StoreFiles(ctx, put, has); err != nil {
+		return err
+	}
+	im.DropFiles()
+	return nil
+}
+
 // topZ is the highest z key on a board, "" when it is empty.
 func topZ(snap *board.Snapshot) string {
 	top := ""
@@ -202,7 +236,7 @@ func topZ(snap *board.Snapshot) string {
 }
 
 // skippedNote tells, after "no elements Easel can draw", what the file
-// held instead: " (2 image: not supported yet)".
+// held instead: " (skipped 2 image: its file is not in the import)".
 func skippedNote(skips []export.Skip) string {
 	if len(skips) == 0 {
 		return ""

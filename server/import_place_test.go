@@ -69,8 +69,8 @@ func TestImportTwiceAddsCopies(t *testing.T) {
 		t.Fatalf("first import: %+v", first)
 	}
 	if len(first.Skipped) != 2 || first.Skipped[0].Kind != "image" || first.Skipped[0].Count != 2 ||
-		first.Skipped[0].Reason != "not supported yet" || first.Skipped[1].Kind != "frame" {
-		t.Errorf("skipped %+v; want 2 images (not supported yet) and 1 frame", first.Skipped)
+		first.Skipped[0].Reason != "its file is not in the import" || first.Skipped[1].Kind != "frame" {
+		t.Errorf("skipped %+v; want 2 images (no file) and 1 frame", first.Skipped)
 	}
 	// Someone moves an element of the first copy.
 	c := join(t, app.wsURL(b.EditURL+"/ws"), "c")
@@ -175,8 +175,8 @@ func TestImportNothingDrawable(t *testing.T) {
 	app := newTestApp(t)
 	b := app.createBoard(t)
 	res, body := postImport(t, app.URL+b.EditURL+"/import",
-		[]byte(`{"type":"excalidraw","elements":[{"id":"i","type":"image"},{"id":"j","type":"image"}]}`))
-	if res.StatusCode != 400 || !strings.Contains(body, "2 image: not supported yet") {
+		[]byte(`{"type":"excalidraw","elements":[{"id":"i","type":"image"},{"id":"j","type":"image"},{"id":"f","type":"frame"}]}`))
+	if res.StatusCode != 400 || !strings.Contains(body, "(skipped 2 image: its file is not in the import; 1 frame: frames are not supported)") {
 		t.Errorf("%d %s", res.StatusCode, body)
 	}
 }

@@ -40,13 +40,14 @@ func TestImportExcalidrawScene(t *testing.T) {
 	}
 	var out struct{ Seq, Added int }
 	json.Unmarshal([]byte(body), &out)
-	// 9 elements in the scene: one deleted and one image are skipped.
-	if out.Seq != 1 || out.Added != 7 {
-		t.Fatalf("import answered %s; want seq 1 and 7 added", body)
+	// 9 elements in the scene: the deleted one is skipped; the image
+	// comes with its file.
+	if out.Seq != 1 || out.Added != 8 {
+		t.Fatalf("import answered %s; want seq 1 and 8 added", body)
 	}
 	watcher.waitUntil("the imported elements as one ops message", func(msgs []wireMsg) bool {
 		for _, m := range msgs {
-			if m.Type == "ops" && m.Seq == 1 && len(m.Ops) == 7 {
+			if m.Type == "ops" && m.Seq == 1 && len(m.Ops) == 8 {
 				return true
 			}
 		}
@@ -62,7 +63,7 @@ func TestImportExcalidrawScene(t *testing.T) {
 			t.Errorf("text element %s lost its text: %q", id, el.Text)
 		}
 	}
-	want := map[string]int{"rect": 1, "ellipse": 1, "diamond": 1, "line": 1, "arrow": 1, "stroke": 1, "text": 1}
+	want := map[string]int{"rect": 1, "ellipse": 1, "diamond": 1, "line": 1, "arrow": 1, "stroke": 1, "text": 1, "image": 1}
 	if !reflect.DeepEqual(kinds, want) {
 		t.Errorf("imported kinds %v, want %v", kinds, want)
 	}
@@ -84,8 +85,8 @@ func TestImportExcalidrawScene(t *testing.T) {
 	}
 	late := join(t, app.wsURL(b.EditURL+"/ws"), "late")
 	after, seq := boardFromMessages(t, "late", late.messages())
-	if seq != 1 || len(after) != 7 {
-		t.Fatalf("after malformed imports the board is at seq %d with %d elements; want 1 and 7", seq, len(after))
+	if seq != 1 || len(after) != 8 {
+		t.Fatalf("after malformed imports the board is at seq %d with %d elements; want 1 and 8", seq, len(after))
 	}
 }
 

@@ -64,9 +64,11 @@
 // wait on the same one (renderFlights.mu guards the map and the waiter
 // counts; it is never held while rendering). A render holds one of
 // Config.Renders slots (by default every core but one, so ticks and
-// commits always have a core) or, when export.EstimateWork calls it light,
-// one of as many slots of a second lane, so small boards do not queue
-// behind a large one. Its thread runs at a lower priority (renice_linux.go).
+// commits always have a core) or, when export.EstimateWorkWithBlobs calls
+// it light, one of as many slots of a second lane, so small boards do not
+// queue behind a large one. It reads the board's images from the store's
+// blobs (export.BoardBlobs), under the render's own context. Its thread
+// runs at a lower priority (renice_linux.go).
 // It stops at Config.RenderTimeout, when its last waiter leaves, or at
 // Shutdown, which waits for it. The rendered file goes into the
 // transfers.Store main chose (package transfers: on disk, or in Redis);

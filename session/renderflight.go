@@ -124,7 +124,8 @@ func (h *Hub) fly(ctx context.Context, key renderKey, fl *flight, ref string, sn
 
 // render loads the board unless snap is given, estimates the render's
 // work (refusing a PNG beyond the budget before it waits for anything),
-// takes a slot of its lane, renders and stores the file.
+// takes a slot of its lane, renders and stores the file. Its images come
+// from the board's blobs in the store.
 func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*transfers.Transfer, error) {
 	if snap == nil {
 		var err error
@@ -133,7 +134,8 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 		}
 	}
 	opts := export.Options{Scale: key.scale, Background: key.background, EmbedFonts: key.embedFonts}
-	work, err := export.EstimateWork(snap, key.f, opts)
+	blobs := export.BoardBlobs(h.store, key.board)
+	work, err := export.EstimateWorkWithBlobs(ctx, snap, key.f, opts, blobs)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +151,7 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 	}
 	defer func() { <-lane }()
 	start := time.Now()
-	data, err := export.RenderContext(ctx, snap, key.f, opts)
+	data, err := export.RenderWithBlobs(ctx, snap, key.f, opts, blobs)
 	if err != nil {
 		if ctx.Err() != nil { // the renderer's own error may hide why it stopped
 			return nil, ctx.Err()

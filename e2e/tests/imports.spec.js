@@ -44,7 +44,7 @@ test('importing the same file twice adds a second copy; undo removes only the se
     await a.evaluate(() => window.easel.viewport.set({ x: 2000, y: -1000, scale: 1 }));
     const info = await importOnce(a);
     await expect(a.getByTestId('toast')).toContainText('Imported 7 elements from fidelity.excalidraw');
-    await expect(a.getByTestId('toast')).toContainText('2 images skipped: not supported yet');
+    await expect(a.getByTestId('toast')).toContainText('2 images skipped: its file is not in the import');
     await expect(a.getByTestId('toast')).toContainText('1 frame skipped: frames are not supported');
     const els = (await elements(a)).filter((el) => info.ids.includes(el.id));
     const view = await a.evaluate(() => {
