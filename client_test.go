@@ -76,12 +76,13 @@ func (m *member) close() { m.conn.Close() }
 
 // record is the read loop's handler.
 func (m *member) record(typ int, data []byte, _ time.Time) error {
-	m.mu.Lock()
-	if typ == protoclient.BinaryFrame {
-		if chunk, err := protoclient.ParseChunk(data); err == nil {
-			m.file, m.have = chunk.Place(m.file), chunk.Contiguous(m.have)
+	m.waiter.Record(func() {
+		if typ == protoclient.BinaryFrame {
+			if chunk, err := protoclient.ParseChunk(data); err == nil {
+				m.file, m.have = chunk.Place(m.file), chunk.Contiguous(m.have)
+			}
+			return
 		}
-	} else {
 		m.frames++
 		for line := range bytes.SplitSeq(data, []byte("\n")) {
 			var msg map[string]any
@@ -92,18 +93,11 @@ func (m *member) record(typ int, data []byte, _ time.Time) error {
 			m.msgs = append(m.msgs, msg)
 			m.apply(msg)
 		}
-	}
-	m.mu.Unlock()
-	m.waiter.Wake()
+	})
 	return nil
 }
 
-func (m *member) ended(err error) {
-	m.mu.Lock()
-	m.readErr = err
-	m.mu.Unlock()
-	m.waiter.Wake()
-}
+func (m *member) ended(err error) { m.waiter.Record(func() { m.readErr = err }) }
 
 func (m *member) apply(msg map[string]any) {
 	switch msg["type"] {

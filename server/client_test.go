@@ -26,7 +26,7 @@ type wsClient struct {
 	clientID string
 
 	mu       sync.Mutex
-	waiter   *protoclient.Waiter // woken after each frame recorded under mu
+	waiter   *protoclient.Waiter // records each frame under mu
 	frames   []recvFrame
 	msgs     []wireMsg
 	closeErr error // set when the read loop ends
@@ -168,19 +168,16 @@ func (c *wsClient) hello(since map[string]any) {
 // record is the read loop's handler: every text line becomes a wireMsg,
 // every binary frame an export chunk.
 func (c *wsClient) record(typ int, data []byte, at time.Time) error {
-	c.mu.Lock()
 	if typ == protoclient.BinaryFrame {
-		ack := c.takeChunk(data, at)
-		c.mu.Unlock()
-		c.waiter.Wake()
+		var ack map[string]any
+		c.waiter.Record(func() { ack = c.takeChunk(data, at) })
 		if ack != nil {
 			c.send(ack)
 		}
 		return nil
 	}
-	err := c.recordLines(data, at)
-	c.mu.Unlock()
-	c.waiter.Wake()
+	var err error
+	c.waiter.Record(func() { err = c.recordLines(data, at) })
 	return err
 }
 
@@ -204,12 +201,7 @@ func (c *wsClient) recordLines(data []byte, at time.Time) error {
 }
 
 // ended records why the read loop ended.
-func (c *wsClient) ended(err error) {
-	c.mu.Lock()
-	c.closeErr = err
-	c.mu.Unlock()
-	c.waiter.Wake()
-}
+func (c *wsClient) ended(err error) { c.waiter.Record(func() { c.closeErr = err }) }
 
 func (c *wsClient) send(v any) {
 	c.t.Helper()

@@ -160,12 +160,9 @@ func TestPauseStopsReading(t *testing.T) {
 	frames := 0
 	w := NewWaiter(&mu)
 	c.Run(func(int, []byte, time.Time) error {
-		mu.Lock()
-		frames++
-		mu.Unlock()
-		w.Wake()
+		w.Record(func() { frames++ })
 		return nil
-	}, func(error) { w.Wake() })
+	}, func(error) { w.Record(func() {}) })
 	var n int
 	select {
 	case n = <-written:

@@ -18,5 +18,5 @@
 // it) the caller of ReadFrame and ReadWelcome. Any goroutine may send (sends
 // are serialized by a write lock), pause, unpause or close. A Waiter lets a
 // test wait, with a deadline, on what its handler records under the test's
-// own lock; the handler wakes it after each frame, without the lock held.
+// own lock; the handler records each frame through it.
 package protoclient

@@ -14,10 +14,7 @@ func TestWaiter(t *testing.T) {
 	w := NewWaiter(&mu)
 	go func() {
 		for range 3 {
-			mu.Lock()
-			n++
-			mu.Unlock()
-			w.Wake()
+			w.Record(func() { n++ })
 		}
 	}()
 	if !w.Wait(5*time.Second, func() bool { return n == 3 }) {
