@@ -10,8 +10,11 @@
 // PNG (drawn here by the board's own painter). Each paste or cut is one ops
 // message and one undo step. Excalidraw's clipboard JSON
 // ("excalidraw/clipboard") goes through the board's import route, centred
-// on the pointer, so its shapes come over as an import does. Typing in a
-// field keeps the browser's own clipboard behaviour.
+// on the pointer, so its shapes come over as an import does. A picture on
+// the clipboard (a screenshot, an image copied in another program or page)
+// goes up as an image element centred on the pointer (imageupload.js),
+// unless the text beside it is Easel's or Excalidraw's clipboard JSON.
+// Typing in a field keeps the browser's own clipboard behaviour.
 
 import { remapBindings } from './bindings.js';
 import { clampText, fromWire, TEXT_FONT } from './element.js';
@@ -89,6 +92,23 @@ export function excalidrawScene(text) {
 }
 
 /**
+ * The files a paste carries (a copied picture is one), in order.
+ * @param {DataTransfer} data
+ * @returns {File[]}
+ */
+export function clipboardFiles(data) {
+  if (data.files && data.files.length > 0) return [...data.files];
+  /** @type {File[]} */
+  const out = [];
+  for (const item of data.items ?? []) {
+    if (item.kind !== 'file') continue;
+    const f = item.getAsFile();
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+/**
  * The box around elements' shapes, or null for none.
  * @param {Element[]} elements
  * @returns {{minX: number, minY: number, maxX: number, maxY: number} | null}
@@ -159,11 +179,13 @@ export class Clipboard {
    * @param {Whiteboard} opts.board
    * @param {(text: string) => void} opts.notify the toast
    * @param {(scene: string, at: {x: number, y: number}) => void} [opts.importScene] imports an Excalidraw scene centred at a board point (editors)
+   * @param {(files: File[], at: {x: number, y: number}) => void} [opts.pasteImages] puts pictures on the board centred at a board point (editors)
    */
-  constructor({ board, notify, importScene }) {
+  constructor({ board, notify, importScene, pasteImages }) {
     this.board = board;
     this.notify = notify;
     this.importScene = importScene ?? null;
+    this.pasteImages = pasteImages ?? null;
     /** The pointer over the board, CSS px from the canvas's top left; null when off it. @type {{sx: number, sy: number} | null} */
     this.pointer = null;
     /** What the last paste pasted, where, and how often in a row. */
@@ -224,19 +246,20 @@ export class Clipboard {
     }
     if (!b.sync.hasState) return;
     const text = ev.clipboardData.getData('text/plain');
-    if (text === '') {
-      if (ev.clipboardData.files.length > 0) {
-        ev.preventDefault();
-        this.notify('Pasting images is not supported yet');
-      }
-      return;
-    }
+    const els = text === '' ? null : parseClipboard(text);
+    const scene = text === '' || els ? null : excalidrawScene(text);
+    // Boards' own clipboards first; then a picture; then text (a file
+    // manager's copied document pastes its name, as before).
+    const files = els || scene ? [] : clipboardFiles(ev.clipboardData).filter((f) => text === '' || f.type === '' || f.type.startsWith('image/'));
+    if (text === '' && files.length === 0) return;
     ev.preventDefault();
-    const els = parseClipboard(text);
-    const scene = els ? null : excalidrawScene(text);
+    const at = this.pointerOnBoard() ?? this.viewCenter();
     if (els) this.pasteElements(text, els);
-    else if (scene && this.importScene) this.importScene(scene, this.pointerOnBoard() ?? this.viewCenter());
-    else this.pasteText(text);
+    else if (scene && this.importScene) this.importScene(scene, at);
+    else if (files.length > 0) {
+      if (this.pasteImages) this.pasteImages(files, at);
+      else this.notify('Pasting images needs the edit link');
+    } else this.pasteText(text);
   }
 
   /** @returns {{x: number, y: number}} the board point at the centre of the view */
@@ -328,7 +351,7 @@ export class Clipboard {
       this.notify('Copying images needs a secure page (https or localhost)');
       return;
     }
-    const png = selectionPNG(els, this.board.viewport);
+    const png = selectionPNG(els, this.board.viewport, this.board.layer.images);
     navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]).then(
       () => this.notify(els.length === 1 ? 'Copied 1 element as PNG' : `Copied ${els.length} elements as PNG`),
       (err) => {
@@ -343,11 +366,14 @@ export class Clipboard {
  * Draw elements on white with the board's own painter, into a PNG.
  * @param {Element[]} els
  * @param {import('./viewport.js').Viewport} viewport
+ * @param {import('./imagecache.js').ImageCache | null} [images] the board's pictures (images not loaded yet are placeholders)
  * @returns {Promise<Blob>}
  */
-export function selectionPNG(els, viewport) {
+export function selectionPNG(els, viewport, images = null) {
   const stub = /** @type {any} */ ({ addPainter() {}, invalidate() {} });
   const layer = new ElementLayer(stub, viewport);
+  layer.images = images;
+  layer.live = false; // on white, not through the dark theme's filter
   layer.reset(els);
   let minX = Infinity;
   let minY = Infinity;
