@@ -103,7 +103,8 @@ export class ImageUploads {
     info.state = 'uploading';
     const answer = await post(this.url, bytes, type, (loaded) => {
       info.loaded = loaded;
-      card.progress(loaded / Math.max(1, bytes.length), `${sizeText(loaded)} of ${sizeText(bytes.length)}`);
+      // Every byte sent, the answer not there yet: the server checks and stores it.
+      card.progress(loaded / Math.max(1, bytes.length), loaded >= bytes.length ? 'Saving…' : `${sizeText(loaded)} of ${sizeText(bytes.length)}`);
     }, card.cancelled);
     card.remove();
     info.status = answer.status;
@@ -252,7 +253,7 @@ class UploadCard {
    */
   progress(fraction, words) {
     this.bar.value = Math.min(1, Math.max(0, fraction));
-    this.text.textContent = `${Math.round(this.bar.value * 100)} % · ${words}`;
+    this.text.textContent = this.bar.value < 1 ? `${Math.round(this.bar.value * 100)} % · ${words}` : words;
   }
 
   remove() {
