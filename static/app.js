@@ -221,6 +221,8 @@ function main() {
     notify: (text) => toast.show(text),
     importScene: (scene, at) => importer?.upload(new File([scene], 'the clipboard', { type: 'application/json' }), at),
     pasteImages: (files, at) => uploads?.addAll(files, at),
+    blobBytes: (sha) => images.file(sha),
+    ensureBlobs: (shas, files) => (uploads ? uploads.ensure(shas, files) : Promise.resolve(new Set())),
   });
   /** @type {HTMLElement} */
   const stage = $('#stage', root);

@@ -234,3 +234,68 @@ export function fitSize(width, height, viewW, viewH) {
   const round = (/** @type {number} */ v) => Math.max(1, Math.round(v * 100) / 100);
   return { w: round(w * (k > 0 ? k : 1)), h: round(h * (k > 0 ? k : 1)) };
 }
+
+/**
+ * The bytes of pictures as the JSON formats carry them (the export's and
+ * the clipboard's "files"): {"<sha256>": {"mime", "data": "<base64>"}},
+ * for the image elements among `elements` whose bytes `bytesOf` has.
+ * @param {Array<{kind: string, src?: string}>} elements
+ * @param {(sha: string) => {type: string, bytes: Uint8Array} | null} bytesOf
+ * @returns {Record<string, {mime: string, data: string}>}
+ */
+export function filesOf(elements, bytesOf) {
+  /** @type {Record<string, {mime: string, data: string}>} */
+  const out = {};
+  for (const el of elements) {
+    const sha = el.kind === 'image' && typeof el.src === 'string' ? el.src.slice(5) : '';
+    if (!/^[0-9a-f]{64}$/.test(sha) || out[sha]) continue;
+    const f = bytesOf(sha);
+    if (f && BLOB_TYPES.includes(f.type)) out[sha] = { mime: f.type, data: toBase64(f.bytes) };
+  }
+  return out;
+}
+
+/**
+ * The valid entries of a "files" map from outside (the clipboard): a sha
+ * key, one of BLOB_TYPES, base64 bytes at most MAX_BLOB_BYTES long; the
+ * rest is left out.
+ * @param {unknown} raw
+ * @returns {Record<string, {mime: string, data: Uint8Array}>}
+ */
+export function readFiles(raw) {
+  /** @type {Record<string, {mime: string, data: Uint8Array}>} */
+  const out = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [sha, f] of Object.entries(raw)) {
+    if (!/^[0-9a-f]{64}$/.test(sha) || !f || typeof f !== 'object') continue;
+    const { mime, data } = /** @type {{mime?: unknown, data?: unknown}} */ (f);
+    if (typeof mime !== 'string' || !BLOB_TYPES.includes(mime) || typeof data !== 'string' || data.length > ((MAX_BLOB_BYTES + 2) / 3) * 4 + 4) continue;
+    try {
+      out[sha] = { mime, data: fromBase64(data) };
+    } catch {
+      // not base64: left out
+    }
+  }
+  return out;
+}
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
+function toBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/**
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
+function fromBase64(text) {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

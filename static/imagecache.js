@@ -8,7 +8,9 @@
 // again after a reload. Until it is decoded the layer draws a placeholder of
 // the element's size. A failed fetch is tried again (1 s, 4 s, 16 s) before
 // the placeholder says the picture is missing. An image this page uploaded
-// is primed with the bitmap it already decoded, never fetched back.
+// is primed with the bitmap it already decoded, never fetched back. The
+// bytes are kept beside the picture, so that a copy can carry them to
+// another board (clipboard.js).
 //
 // The dark theme draws the canvas through an inverting filter (easel.css
 // --canvas-filter); a picture is drawn there from a copy run through the
@@ -36,13 +38,22 @@ const DARK_MAX_SIDE = 4096;
  * @property {number} height
  * @property {HTMLCanvasElement | null} dark the copy for the dark theme
  * @property {number} tries
+ * @property {{type: string, bytes: Uint8Array} | null} file the blob's bytes, once loaded
+ * @property {Array<() => void>} waiting called once it is loaded or failed
+ */
+
+/**
+ * A fetched and decoded blob.
+ * @typedef {object} Loaded
+ * @property {CanvasImageSource & {width: number, height: number}} image
+ * @property {{type: string, bytes: Uint8Array} | null} file
  */
 
 export class ImageCache {
   /**
    * @param {object} opts
    * @param {string} opts.base the board's blob route ("…/blobs"): a picture is at base/<sha>
-   * @param {(url: string) => Promise<CanvasImageSource & {width: number, height: number}>} [opts.load] fetches and decodes (tests)
+   * @param {(url: string) => Promise<Loaded>} [opts.load] fetches and decodes (tests)
    */
   constructor({ base, load }) {
     this.base = base.replace(/\/+$/, '');
@@ -100,14 +111,38 @@ export class ImageCache {
   }
 
   /**
-   * A picture this page already holds (an upload's bitmap): drawn at once.
+   * The blob's bytes and type, when this page holds them.
+   * @param {string} sha
+   * @returns {{type: string, bytes: Uint8Array} | null}
+   */
+  file(sha) {
+    return this.entries.get(sha)?.file ?? null;
+  }
+
+  /**
+   * Whether the board holds a blob, as far as this page can tell: its
+   * picture is loaded (fetched from the board, or uploaded by this page),
+   * or fetching it now succeeds.
+   * @param {string} sha
+   * @returns {Promise<boolean>}
+   */
+  async has(sha) {
+    const e = this.entries.get(sha) ?? this.fetch(sha);
+    if (e.state === 'loading') await new Promise((resolve) => e.waiting.push(() => resolve(undefined)));
+    return this.entries.get(sha)?.state === 'loaded';
+  }
+
+  /**
+   * A picture this page already holds (an upload's bitmap and bytes): drawn at once.
    * @param {string} sha
    * @param {CanvasImageSource & {width: number, height: number}} image
+   * @param {{type: string, bytes: Uint8Array} | null} [file]
    */
-  prime(sha, image) {
+  prime(sha, image, file = null) {
     const e = this.entries.get(sha);
     if (e?.state === 'loaded') return;
-    this.entries.set(sha, { state: 'loaded', image, width: image.width, height: image.height, dark: null, tries: 0 });
+    this.entries.set(sha, { state: 'loaded', image, width: image.width, height: image.height, dark: null, tries: 0, file, waiting: [] });
+    if (e) for (const fn of e.waiting.splice(0)) fn();
     this.emit();
   }
 
@@ -117,17 +152,19 @@ export class ImageCache {
    */
   fetch(sha) {
     /** @type {Entry} */
-    const e = { state: 'loading', image: null, width: 0, height: 0, dark: null, tries: 0 };
+    const e = { state: 'loading', image: null, width: 0, height: 0, dark: null, tries: 0, file: null, waiting: [] };
     this.entries.set(sha, e);
     const attempt = () => {
       e.tries++;
       this.load(`${this.base}/${sha}`).then(
-        (img) => {
+        ({ image, file }) => {
           if (this.entries.get(sha) !== e) return; // primed meanwhile
           e.state = 'loaded';
-          e.image = img;
-          e.width = img.width;
-          e.height = img.height;
+          e.image = image;
+          e.width = image.width;
+          e.height = image.height;
+          e.file = file;
+          for (const fn of e.waiting.splice(0)) fn();
           this.emit();
         },
         (err) => {
@@ -138,6 +175,7 @@ export class ImageCache {
           }
           console.warn(`easel: image ${sha} could not be loaded`, err);
           e.state = 'failed';
+          for (const fn of e.waiting.splice(0)) fn();
           this.emit();
         },
       );
@@ -153,13 +191,15 @@ class Gone extends Error {}
 /**
  * Fetch a blob and decode it (EXIF orientation applied, as <img> would).
  * @param {string} url
- * @returns {Promise<CanvasImageSource & {width: number, height: number}>}
+ * @returns {Promise<Loaded>}
  */
 async function loadBitmap(url) {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (res.status === 404 || res.status === 410) throw new Gone(`GET ${url}: ${res.status}`);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-  return decodeImage(await res.blob());
+  const blob = await res.blob();
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  return { image: await decodeImage(blob), file: { type: blob.type, bytes } };
 }
 
 /**

@@ -115,7 +115,7 @@ export class ImageUploads {
     const result = answer.status === 200 || answer.status === 201 ? uploadResult(answer.body) : null;
     if (!result) return this.fail(info, uploadProblem(info.name, answer.status, answer.body));
     info.sha = result.sha256;
-    this.cache.prime(result.sha256, bitmap);
+    this.cache.prime(result.sha256, bitmap, { type, bytes });
     if (b.readOnly || !b.sync.hasState) return this.fail(info, `${info.name} was uploaded but not placed: this page cannot edit the board now`);
     /** @type {import('./element.js').Element} */
     const el = { id: b.newId(), kind: 'image', ...box, rot: 0, stroke: DEFAULT_STROKE, fill: null, width: 2, src: `blob:${result.sha256}`, z: b.topZ() };
@@ -128,6 +128,35 @@ export class ImageUploads {
       b.select([el.id]);
     }
     return info;
+  }
+
+  /**
+   * Make sure the board holds each blob a paste names, uploading the bytes
+   * the clipboard carried for those it lacks (a copy from another board).
+   * Returns the shas the board holds afterwards.
+   * @param {string[]} shas
+   * @param {Record<string, {mime: string, data: Uint8Array}>} files
+   * @returns {Promise<Set<string>>}
+   */
+  async ensure(shas, files) {
+    const held = new Set();
+    await Promise.all(
+      shas.map(async (sha) => {
+        if (this.cache.state(sha) === 'loaded') {
+          held.add(sha);
+          return;
+        }
+        const f = files[sha];
+        if (f && !this.board.readOnly) {
+          const answer = await post(this.url, f.data, f.mime, () => {}, new AbortController().signal);
+          if ((answer.status === 200 || answer.status === 201) && uploadResult(answer.body)?.sha256 === sha) held.add(sha);
+          else console.warn(`easel: a pasted picture was not uploaded (${answer.status})`, answer.body);
+          return;
+        }
+        if (await this.cache.has(sha)) held.add(sha);
+      }),
+    );
+    return held;
   }
 
   /** @returns {{x: number, y: number}} the board point at the centre of the view */

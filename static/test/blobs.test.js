@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { test } from 'node:test';
-import { blobsURL, fileProblem, fitSize, headerSize, MAX_BLOB_BYTES, sizeText, sniffImageType, uploadProblem, uploadResult } from '../blobs.js';
+import { blobsURL, fileProblem, filesOf, fitSize, headerSize, MAX_BLOB_BYTES, readFiles, sizeText, sniffImageType, uploadProblem, uploadResult } from '../blobs.js';
+import { clipboardText, parseClipboardData } from '../clipboard.js';
 
 /** @param {Array<number | ArrayLike<number>>} a */
 const bytes = (...a) => Uint8Array.from(a.flatMap((x) => (typeof x === 'number' ? [x] : Array.from(x))));
@@ -114,4 +115,30 @@ test('a real PNG made here reads back', () => {
   const png = bytes(pngHead(3, 2), [0, 0, 0, 0], be32(0), ascii('IDAT'), [...deflateSync(raw)]);
   assert.equal(sniffImageType(png), 'image/png');
   assert.deepEqual(headerSize(png, 'image/png'), { width: 3, height: 2 });
+});
+
+test('copied images carry their bytes as the JSON formats do, and only valid ones are read back', () => {
+  const sha = 'cd'.repeat(32);
+  const other = 'ef'.repeat(32);
+  const bytes = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+  const els = [
+    { kind: 'image', src: `blob:${sha}` },
+    { kind: 'image', src: `blob:${sha}` },
+    { kind: 'image', src: `blob:${other}` },
+    { kind: 'rect' },
+  ];
+  const files = filesOf(els, (s) => (s === sha ? { type: 'image/png', bytes } : null));
+  assert.deepEqual(Object.keys(files), [sha], 'once per blob, only those held');
+  assert.equal(files[sha].mime, 'image/png');
+  assert.deepEqual(readFiles(files), { [sha]: { mime: 'image/png', data: bytes } });
+  // From outside: bad keys, types, data are left out.
+  assert.deepEqual(
+    readFiles({ nope: files[sha], [other]: { mime: 'image/svg+xml', data: files[sha].data }, ['ab'.repeat(32)]: { mime: 'image/png', data: '!!' } }),
+    {},
+  );
+  assert.deepEqual(readFiles(null), {});
+  assert.deepEqual(readFiles([1]), {});
+  const text = clipboardText([], files);
+  assert.deepEqual(parseClipboardData(text)?.files, { [sha]: { mime: 'image/png', data: bytes } });
+  assert.equal(JSON.parse(clipboardText([])).files, undefined, 'no files key without images');
 });
