@@ -254,6 +254,8 @@ class UploadCard {
     status.append(bar, text, cancel);
     el.append(img, status);
     this.el = el;
+    this.host = host;
+    this.status = status;
     this.bar = bar;
     this.text = text;
     this.place = () => this.layout();
@@ -272,8 +274,19 @@ class UploadCard {
     s.top = `${a.y}px`;
     s.width = `${w}px`;
     s.height = `${h}px`;
-    // Too small to hold the bar: it hangs below.
-    this.el.classList.toggle('is-small', h < 64 || w < 160);
+    // The bar sits at the foot of the part of the frame in view (a picture
+    // dropped near an edge may reach past it), or under a frame too small
+    // to hold it.
+    const small = h < 64 || w < 160;
+    const x0 = Math.max(a.x, 0);
+    const x1 = Math.min(a.x + w, this.host.clientWidth);
+    const y1 = Math.min(a.y + h, this.host.clientHeight);
+    const bar = this.status.style;
+    const half = this.status.offsetWidth / 2 + 8;
+    const mid = Math.min(Math.max(x0 < x1 ? (x0 + x1) / 2 : a.x + w / 2, half), this.host.clientWidth - half);
+    bar.left = `${mid - a.x}px`;
+    bar.top = small ? `${h + 8}px` : `${Math.max(y1, a.y + 56) - a.y - 10}px`;
+    this.el.classList.toggle('is-small', small);
   }
 
   /**
