@@ -151,10 +151,14 @@ test('a file over 8 MiB is refused before anything is sent, and nothing changes 
   expect(posts.n).toBe(1);
   const before = await elements(alice.page);
 
-  await test.step('dropped: the toast says it is too large and what the limit is', async () => {
+  await test.step('dropped: the toast says it is too large and what the limit is, on lines as wide as the screen allows', async () => {
     await makeBigFile(alice.page, 'huge.png', 9 * 1024 * 1024);
     await dropPictures(alice.page, ['huge.png'], await canvasPoint(alice.page, 0.3, 0.3));
     await expectToast(alice.page, /huge\.png is too large to add \(9 MB; images may be up to 8 MB\)/);
+    const box = await alice.page.getByTestId('toast').boundingBox();
+    const vw = alice.page.viewportSize()?.width ?? 1280;
+    // One line, or wrapped at the toast's cap (a phone's toast used to stop at half the screen).
+    expect((box?.height ?? 99) < 40 || (box?.width ?? 0) > 0.8 * Math.min(560, vw - 32), `toast box ${JSON.stringify(box)}`).toBe(true);
   });
 
   await test.step('picked with the image tool: the same', async () => {
@@ -187,7 +191,28 @@ test.describe('a server with a 1 MiB limit', () => {
     const posts = countUploads(alice.page);
     const pic = await makePicture(alice.page, { name: 'noise.png', type: 'image/png', w: 700, h: 700, noise: true });
     expect(pic.size).toBeGreaterThan(1024 * 1024);
-    await dropPictures(alice.page, ['noise.png'], await canvasPoint(alice.page, 0.5, 0.5));
+    // The upload held at the door, to look at its card.
+    /** @type {() => void} */
+    let release = () => {};
+    const held = new Promise((resolve) => {
+      release = () => resolve(undefined);
+    });
+    await alice.page.route(/\/blobs$/, async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await dropPictures(alice.page, ['noise.png'], await canvasPoint(alice.page, 0.5, 0.9));
+    await test.step('while it goes: a card of the picture size, its progress bar on screen although the frame reaches past the board', async () => {
+      const card = alice.page.getByTestId('image-upload');
+      await expect(card).toBeVisible();
+      const frame = await card.boundingBox();
+      const vp = alice.page.viewportSize() ?? { width: 1280, height: 800 };
+      expect((frame?.y ?? 0) + (frame?.height ?? 0), 'dropped near the bottom, the frame reaches past it').toBeGreaterThan(vp.height);
+      const bar = await alice.page.locator('.image-upload__status').boundingBox();
+      expect(bar && bar.y >= 0 && bar.y + bar.height <= vp.height && bar.x >= 0 && bar.x + bar.width <= vp.width, `progress bar ${JSON.stringify(bar)} in ${JSON.stringify(vp)}`).toBe(true);
+      await expect(alice.page.getByTestId('image-upload-progress')).toBeVisible();
+    });
+    release();
     await expectToast(alice.page, /noise\.png is too large to add/);
     expect(posts.n).toBe(1);
     await expect(alice.page.getByTestId('image-upload'), 'the progress card is gone').toHaveCount(0);
