@@ -11,21 +11,23 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/broker"
-	"github.com/easel-app/easel/session"
 	"github.com/easel-app/easel/store"
+	"github.com/easel-app/easel/transfers"
+	"github.com/easel-app/easel/transfers/redistransfers"
 )
 
 // transferTTL is how long a rendered download stays resumable.
 const transferTTL = 15 * time.Minute
 
-// backends are the concrete Store, Broker and TransferStore this node runs
-// on: embedded (bbolt, in-process broker, files in the data directory), or
-// Redis, shared by every node. Only main chooses.
+// backends are the concrete Store, Broker and transfers.Store this node
+// runs on: embedded (bbolt, in-process broker, files in the data
+// directory), or Redis, shared by every node, through one client. Only main
+// chooses.
 type backends struct {
 	node      string // this node's id in broker events, shared by broker and hub
 	store     board.Store
 	broker    board.Broker
-	transfers session.TransferStore
+	transfers transfers.Store
 	checks    map[string]func(context.Context) error // for /readyz
 	closers   []func() error
 }
@@ -41,7 +43,7 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	if err != nil {
 		return nil, err
 	}
-	transfers, err := session.OpenTransfers(filepath.Join(cfg.data, "exports"), transferTTL, 2<<30)
+	xfers, err := transfers.OpenDisk(filepath.Join(cfg.data, "exports"), transferTTL, 2<<30)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -49,35 +51,43 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	brk := broker.NewMemory()
 	return &backends{
 		node:  board.NewPeerID(),
-		store: st, broker: brk, transfers: transfers,
+		store: st, broker: brk, transfers: xfers,
 		checks:  map[string]func(context.Context) error{"store": st.Ping},
 		closers: []func() error{brk.Close, st.Close},
 	}, nil
 }
 
+// openRedisBackends shares one client, and so one connection pool, among
+// the store, the broker and the transfers. Its options are the URL's
+// (pool_size, read_timeout, …) over go-redis's defaults, as each of the
+// three clients before it had: a deadline of one use is its call's
+// context (the transfers' 10 s). The broker's subscription holds a
+// connection of its own, outside the pool.
 func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends, error) {
 	opts, err := redis.ParseURL(cfg.redis)
 	if err != nil {
 		return nil, fmt.Errorf("--redis: %w", err)
 	}
-	st, err := store.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, store.DefaultBoltOptions())
+	rdb := redis.NewClient(opts)
+	st, err := store.OpenRedis(ctx, rdb, cfg.redisPrefix, store.DefaultOptions())
 	if err != nil {
+		rdb.Close()
 		return nil, err
 	}
 	node := board.NewPeerID()
-	brk, err := broker.OpenRedis(ctx, cfg.redis, cfg.redisPrefix, node, log)
+	brk, err := broker.OpenRedis(ctx, rdb, cfg.redisPrefix, node, log)
 	if err != nil {
 		st.Close()
+		rdb.Close()
 		return nil, err
 	}
-	rdb := redis.NewClient(opts)
 	log.Info("using redis", "addr", opts.Addr, "db", opts.DB, "prefix", cfg.redisPrefix)
 	return &backends{
 		node:  node,
 		store: st, broker: brk,
-		transfers: session.NewRedisTransfers(rdb, cfg.redisPrefix, transferTTL),
+		transfers: redistransfers.New(rdb, cfg.redisPrefix, transferTTL),
 		checks:    map[string]func(context.Context) error{"store": st.Ping, "broker": brk.Ping},
-		closers:   []func() error{brk.Close, st.Close, rdb.Close},
+		closers:   []func() error{brk.Close, st.Close, rdb.Close}, // the client last: the others use it
 	}, nil
 }
 

@@ -32,6 +32,7 @@ type config struct {
 	createBurst     int
 	maxDownloads    int // HTTP exports in flight per address
 	maxImports      int // imports in flight per address
+	maxBlobUploads  int // image uploads in flight per address
 	downloadStall   time.Duration
 	logLevel        slog.Level
 	session         session.Config
@@ -97,7 +98,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	}
 
 	var logLevel string
-	var maxMessage, outbox, boardMiB int
+	var maxMessage, outbox, boardMiB, blobMiB, boardBlobMiB int
 	s := &cfg.session
 	str(&cfg.addr, "addr", ":8080", "listen address; 127.0.0.1:0 picks a free port")
 	str(&cfg.data, "data", "./data", "directory of the embedded store")
@@ -116,6 +117,10 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&s.SocketBuffer, "socket-buffer", s.SocketBuffer, "kernel send buffer per WebSocket, in bytes (bounds a slow member's hidden backlog); 0 = kernel default")
 	num(&s.Board.MaxElements, "max-board-elements", s.Board.MaxElements, "elements one board may hold")
 	num(&boardMiB, "max-board-mib", int(s.Board.MaxBytes>>20), "content one board may hold, in MiB")
+	num(&blobMiB, "max-blob-mib", int(s.MaxBlobBytes>>20), "largest image one upload may carry, in MiB (413 beyond)")
+	num(&boardBlobMiB, "max-board-blob-mib", int(s.MaxBoardBlobBytes>>20), "images one board may hold together, in MiB (413 beyond)")
+	dur(&s.BlobGrace, "blob-grace", s.BlobGrace, "how long an image no element shows is kept after its last upload")
+	dur(&s.BlobSweepEvery, "blob-sweep-every", s.BlobSweepEvery, "how often this node deletes images unused past --blob-grace (a few boards per pass); 0 = never")
 	num(&s.MaxLoads, "max-loads", s.MaxLoads, "boards loaded from the store at once on this node (each load holds a whole board in memory)")
 	dur(&s.LoadWait, "load-wait", s.LoadWait, "how long a board load may wait for a load slot before the client gets unavailable (HTTP 503)")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
@@ -127,6 +132,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&cfg.createBurst, "create-burst", server.DefaultCreateLimit.Burst, "boards one client address may create at once")
 	num(&cfg.maxDownloads, "max-downloads-per-addr", 8, "HTTP exports in flight to one client address")
 	num(&cfg.maxImports, "max-imports-per-addr", 1, "imports in flight from one client address")
+	num(&cfg.maxBlobUploads, "max-blob-uploads-per-addr", 4, "image uploads in flight from one client address")
 	dur(&cfg.downloadStall, "download-progress-timeout", 30*time.Second, "an HTTP download whose reader takes no 32 KiB chunk for this long is cut off")
 	str(&logLevel, "log-level", "info", "debug, info, warn or error")
 	str(&cfg.debugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback); off when empty")
@@ -153,6 +159,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	cfg.fontDirs = splitList(fontDirs)
 	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
 	s.Board.MaxBytes = int64(boardMiB) << 20
+	s.MaxBlobBytes, s.MaxBoardBlobBytes = int64(blobMiB)<<20, int64(boardBlobMiB)<<20
 	return cfg, cfg.validate()
 }
 
@@ -171,6 +178,10 @@ func (c config) validate() error {
 		return fmt.Errorf("--socket-buffer must not be negative")
 	case s.Board.MaxElements < 1 || s.Board.MaxBytes < 1<<20:
 		return fmt.Errorf("--max-board-elements must be at least 1 and --max-board-mib at least 1")
+	case s.MaxBlobBytes < 1<<20 || s.MaxBoardBlobBytes < s.MaxBlobBytes:
+		return fmt.Errorf("--max-blob-mib must be at least 1 and --max-board-blob-mib at least --max-blob-mib")
+	case s.BlobGrace <= 0 || s.BlobSweepEvery < 0:
+		return fmt.Errorf("--blob-grace must be positive and --blob-sweep-every not negative")
 	case s.MaxMembersPerBoard < 1:
 		return fmt.Errorf("--max-members must be at least 1")
 	case s.MaxLoads < 1 || s.LoadWait <= 0:
@@ -185,8 +196,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--check-timeout must be positive")
 	case c.createRate < 0 || c.createBurst < 1:
 		return fmt.Errorf("--create-rate must not be negative and --create-burst must be at least 1")
-	case c.maxDownloads < 1 || c.maxImports < 1:
-		return fmt.Errorf("--max-downloads-per-addr and --max-imports-per-addr must be at least 1")
+	case c.maxDownloads < 1 || c.maxImports < 1 || c.maxBlobUploads < 1:
+		return fmt.Errorf("--max-downloads-per-addr, --max-imports-per-addr and --max-blob-uploads-per-addr must be at least 1")
 	case c.downloadStall <= 0:
 		return fmt.Errorf("--download-progress-timeout must be positive")
 	case s.RenderTimeout <= 0:

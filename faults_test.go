@@ -236,16 +236,21 @@ func finalBoard(t *testing.T, addr, id string) (map[string]bool, uint64) {
 	return m.elements, m.seq
 }
 
+// twoProcessesOnRedis starts the real binary twice, as two nodes on one
+// Redis (a key space of the test's own), for tests that kill one.
+func twoProcessesOnRedis(t *testing.T) (a, b *process) {
+	t.Helper()
+	bin := buildBinary(t)
+	extra := []string{"--redis", testRedisURL(), "--redis-prefix", redisPrefix(t)}
+	return startProcess(t, bin, t.TempDir(), extra...), startProcess(t, bin, t.TempDir(), extra...)
+}
+
 // Acceptance 3 (issue 5): kill -9 one node while its members edit. They
 // reconnect to the other node with since, recover exactly the ops they
 // missed, and every acknowledged ref is on the board once. The dead node's
 // members leave the others' presence within 30 s.
 func TestNodeKilledMembersMoveToTheOtherNode(t *testing.T) {
-	bin := buildBinary(t)
-	prefix := redisPrefix(t)
-	extra := []string{"--redis", testRedisURL(), "--redis-prefix", prefix}
-	a := startProcess(t, bin, t.TempDir(), extra...)
-	b := startProcess(t, bin, t.TempDir(), extra...)
+	a, b := twoProcessesOnRedis(t)
 	defer b.stop(t)
 	id, _ := createBoardAt(t, a.addr)
 

@@ -102,6 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Ready:           deps.checks,
 
 		MaxImportsPerAddr:       cfg.maxImports,
+		MaxBlobUploadsPerAddr:   cfg.maxBlobUploads,
 		MaxDownloadsPerAddr:     cfg.maxDownloads,
 		DownloadProgressTimeout: cfg.downloadStall,
 		CreateLimit:             server.CreateLimit{PerMinute: float64(cfg.createRate), Burst: cfg.createBurst},

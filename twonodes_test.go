@@ -1,49 +1,22 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/redis/go-redis/v9"
+
+	"github.com/easel-app/easel/internal/redistest"
 )
 
-func testRedisURL() string {
-	if u := os.Getenv("EASEL_TEST_REDIS"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/14"
-}
+func testRedisURL() string { return redistest.URL() }
 
 // redisPrefix gives a test its own key space and deletes it afterwards.
-func redisPrefix(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	prefix := "easeltest:" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		opts, _ := redis.ParseURL(testRedisURL())
-		rdb := redis.NewClient(opts)
-		defer rdb.Close()
-		ctx := context.Background()
-		var keys []string
-		for it := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator(); it.Next(ctx); {
-			keys = append(keys, it.Val())
-		}
-		if len(keys) > 0 {
-			rdb.Del(ctx, keys...)
-		}
-	})
-	return prefix
-}
+func redisPrefix(t *testing.T) string { return redistest.Prefix(t, redistest.Client(t)) }
 
 // peer is a minimal protocol client for node tests. Each message it
 // records carries the number of the frame it came in as "_frame".

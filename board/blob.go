@@ -2,6 +2,7 @@ package board
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -30,8 +31,11 @@ type BlobInfo struct {
 	Size   int64  `json:"size"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	// Created is when the board first stored these bytes; the collector's
-	// grace period counts from it.
+	// Created is when the board last received these bytes: when it first
+	// stored them, renewed by every upload of them again (PutBlob with
+	// created false). The collector's grace period counts from it, so
+	// bytes just uploaded again are never collected before the ops that
+	// place them arrive.
 	Created time.Time `json:"-"`
 }
 
@@ -40,6 +44,7 @@ type BlobInfo struct {
 type BlobStore interface {
 	// PutBlob stores data (whose info the caller has checked) for the
 	// board unless the board holds that sha already; created says which.
+	// A repeat renews the blob's Created time.
 	// It fails with CodeTooLarge when the board's blobs would pass
 	// maxBoardBytes, and with ErrNotFound for an unknown board.
 	PutBlob(ctx context.Context, boardID string, info BlobInfo, data []byte, maxBoardBytes int64) (stored BlobInfo, created bool, err error)
@@ -52,6 +57,23 @@ type BlobStore interface {
 	Blobs(ctx context.Context, boardID string) ([]BlobInfo, error)
 	// DeleteBlob removes one blob; deleting a missing one is no error.
 	DeleteBlob(ctx context.Context, boardID, sha string) error
+}
+
+// BlobCollector is what the collector of unreferenced blobs, and the
+// deletion of a board, need beyond BlobStore. Stores implement it with
+// board.Store.
+type BlobCollector interface {
+	// BlobBoards pages through the boards that hold blobs (and perhaps
+	// some that held them): at most limit ids after `after` ("": from
+	// the first), in id order.
+	BlobBoards(ctx context.Context, after string, limit int) ([]string, error)
+	// DeleteBlobBefore deletes the blob only if its Created time is
+	// before cutoff, so that bytes uploaded again meanwhile (which
+	// renews Created) survive a collector that judged them unused.
+	DeleteBlobBefore(ctx context.Context, boardID, sha string, cutoff time.Time) (deleted bool, err error)
+	// DeleteBlobs deletes every blob of the board and its place in
+	// BlobBoards: for deleting a board (issue 17).
+	DeleteBlobs(ctx context.Context, boardID string) error
 }
 
 // ErrBlobNotFound is returned for a blob the board does not hold.
@@ -82,3 +104,6 @@ func ValidSHA256(s string) bool {
 	}
 	return true
 }
+
+// MiB writes a byte count as refusals of blobs state it: "8.0 MiB".
+func MiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

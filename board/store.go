@@ -9,6 +9,11 @@ import (
 // default) and, for scale-out, Redis. Every implementation passes the shared
 // conformance suite in package store.
 type Store interface {
+	// BlobStore keeps the board's images beside its op log;
+	// BlobCollector finds and deletes the unused ones.
+	BlobStore
+	BlobCollector
+
 	// CreateBoard stores a new board. Ids are fresh UUIDs, so a clash is a bug
 	// and reported as an error.
 	CreateBoard(ctx context.Context, b Board) error

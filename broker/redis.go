@@ -35,17 +35,13 @@ type Redis struct {
 
 var _ board.Broker = (*Redis)(nil)
 
-// OpenRedis connects to url; node names this node in events; prefix
-// namespaces the channels.
-func OpenRedis(ctx context.Context, url, prefix, node string, log *slog.Logger) (*Redis, error) {
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redis URL: %w", err)
-	}
-	rdb := redis.NewClient(o)
+// OpenRedis fans events out through the Redis rdb talks to, once it
+// answers; rdb stays the caller's to close, after the broker (main shares
+// one client per process with the store and the transfers). node names
+// this node in events; prefix namespaces the channels.
+func OpenRedis(ctx context.Context, rdb *redis.Client, prefix, node string, log *slog.Logger) (*Redis, error) {
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("connect to redis %s: %w", o.Addr, err)
+		return nil, fmt.Errorf("connect to redis %s: %w", rdb.Options().Addr, err)
 	}
 	b := &Redis{
 		node: node, prefix: prefix, rdb: rdb, local: NewMemory(), log: log,
@@ -139,13 +135,11 @@ func (b *Redis) receive() {
 // Ping reports whether Redis answers (for /readyz).
 func (b *Redis) Ping(ctx context.Context) error { return b.rdb.Ping(ctx).Err() }
 
-// Close stops receiving and closes the connections.
+// Close stops receiving and closes the subscription's connection; the
+// client stays open: it is the caller's.
 func (b *Redis) Close() error {
 	err := b.pubsub.Close()
 	<-b.done
 	b.local.Close()
-	if cerr := b.rdb.Close(); err == nil {
-		err = cerr
-	}
 	return err
 }

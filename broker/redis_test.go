@@ -5,31 +5,25 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/redistest"
 )
-
-func testRedisURL() string {
-	if u := os.Getenv("EASEL_TEST_REDIS"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/14"
-}
 
 func openTestRedis(t *testing.T, prefix, node string) *Redis {
 	t.Helper()
-	b, err := OpenRedis(context.Background(), testRedisURL(), prefix, node, slog.New(slog.DiscardHandler))
+	b, err := OpenRedis(context.Background(), redistest.Client(t), prefix, node, slog.New(slog.DiscardHandler))
 	if err != nil {
-		t.Fatalf("the Redis tests need a Redis at %s (make test-deps starts one): %v", testRedisURL(), err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
 	return b
 }
 
+// testPrefix names a test's channels apart from every other test's.
 func testPrefix() string {
 	r := make([]byte, 6)
 	rand.Read(r)

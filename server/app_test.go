@@ -17,6 +17,7 @@ import (
 	"github.com/easel-app/easel/broker"
 	"github.com/easel-app/easel/session"
 	"github.com/easel-app/easel/store"
+	"github.com/easel-app/easel/transfers"
 )
 
 // testApp is the whole server wired as main wires it, on an httptest
@@ -65,11 +66,11 @@ func newTestAppWithLimits(t testing.TB, limits HTTPLimits, opts ...appOption) *t
 	}
 	metrics := session.NewMetrics(reg)
 	brk := broker.NewMemory()
-	transfers, err := session.OpenTransfers(t.TempDir(), 15*time.Minute, 1<<30)
+	xfers, err := transfers.OpenDisk(t.TempDir(), 15*time.Minute, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := session.NewHub(session.Options{Config: cfg, Store: st, Transfers: transfers, Broker: brk, Logger: log, Metrics: metrics, CheckOrigin: origins.Allowed})
+	hub := session.NewHub(session.Options{Config: cfg, Store: st, Transfers: xfers, Broker: brk, Logger: log, Metrics: metrics, CheckOrigin: origins.Allowed})
 	so.Store, so.Hub, so.Origins, so.Logger, so.Gatherer, so.Registerer = st, hub, origins, log, reg, reg
 	srv, err := New(so)
 	if err != nil {

@@ -140,26 +140,12 @@ func (s *Server) importBoard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// One address may hold only a few import slots (a trickling upload
-	// holds its slot up to importReadTimeout), so it cannot take them all.
-	releaseAddr, status := s.importsPerAddr.acquire(c.Request())
-	if status != 0 {
-		return board.Errorf(board.CodeRateLimited, "too many imports in progress from your address; retry when one has finished")
+	// An import holds up to maxImportBytes and its parse in memory.
+	release, err := s.holdUpload(c, s.imports)
+	if err != nil {
+		return err
 	}
-	defer releaseAddr()
-	// An import holds up to maxImportBytes and its parse in memory: a
-	// bounded number at a time, refused rather than queued beyond.
-	select {
-	case s.imports <- struct{}{}:
-		defer func() { <-s.imports }()
-	default:
-		return board.Errorf(board.CodeRateLimited, "too many imports in progress on this server; retry in a moment")
-	}
-	// The server has no ReadTimeout (it would cut long downloads), so the
-	// upload gets its own deadline.
-	if err := http.NewResponseController(c.Response()).SetReadDeadline(s.now().Add(s.importReadTimeout)); err != nil {
-		s.log.Warn("import: cannot set a read deadline", "err", err)
-	}
+	defer release()
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes)
 	data, err := io.ReadAll(body)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/static"
 )
 
@@ -37,6 +38,14 @@ func (s *Server) routes() *echo.Echo {
 	// application/vnd.excalidraw+json too) or raw bytes. Not multipart and
 	// not form-encoded: those are what a foreign page's form can send.
 	e.POST("/b/:id/import", s.importBoard, requireContentType("application/json", "application/*+json", "application/octet-stream"))
+
+	// A board's images (blobs): uploaded with the edit id, read with
+	// either. The body is the image as it is, of one of the image types
+	// (none of which a form can send without a preflight).
+	e.POST("/b/:id/blobs", s.uploadBlob, requireContentType(board.BlobMIMEs...))
+	e.POST("/v/:id/blobs", s.refuseViewUpload)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/blobs/:sha", s.editBlob)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/blobs/:sha", s.viewBlob)
 
 	// Browser assets, embedded in the binary.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticFiles(static.FS))))

@@ -40,6 +40,11 @@ type Options struct {
 	// MaxImportsPerAddr caps imports in flight from one client address
 	// (default 1), so a few trickling uploads cannot hold every slot.
 	MaxImportsPerAddr int
+	// MaxBlobUploads and MaxBlobUploadsPerAddr cap image uploads in
+	// flight on this node (default 8) and from one client address
+	// (default 4: a few images dropped at once); their bodies must arrive
+	// within ImportReadTimeout, as imports' do.
+	MaxBlobUploads, MaxBlobUploadsPerAddr int
 	// MaxDownloadsPerAddr caps HTTP exports in flight to one client address
 	// (default 8); more get 429.
 	MaxDownloadsPerAddr int
@@ -62,26 +67,25 @@ type Options struct {
 
 // Server holds what the handlers share.
 type Server struct {
-	store             board.Store
-	hub               *session.Hub
-	origins           *OriginPolicy
-	log               *slog.Logger
-	pages             *template.Template
-	conns             *connLimits
-	tls               bool
-	now               func() time.Time
-	echo              *echo.Echo
-	metrics           *httpMetrics
-	gather            prometheus.Gatherer
-	ready             map[string]func(context.Context) error
-	imports           chan struct{} // semaphore of Options.MaxImports
-	importsPerAddr    *connLimits
-	importReadTimeout time.Duration
-	downloads         *connLimits
-	downloadProgress  time.Duration
-	creates           *addrRateLimiter // nil: no limit
-	fonts             *fonts.Set
-	fontCSS           []byte // fonts.CSS(), built once
+	store            board.Store
+	hub              *session.Hub
+	origins          *OriginPolicy
+	log              *slog.Logger
+	pages            *template.Template
+	conns            *connLimits
+	tls              bool
+	now              func() time.Time
+	echo             *echo.Echo
+	metrics          *httpMetrics
+	gather           prometheus.Gatherer
+	ready            map[string]func(context.Context) error
+	imports          *uploadSlots // Options.MaxImports, MaxImportsPerAddr
+	blobUploads      *uploadSlots // Options.MaxBlobUploads, MaxBlobUploadsPerAddr
+	downloads        *connLimits
+	downloadProgress time.Duration
+	creates          *addrRateLimiter // nil: no limit
+	fonts            *fonts.Set
+	fontCSS          []byte // fonts.CSS(), built once
 }
 
 // New builds the server and its routes.
@@ -101,6 +105,12 @@ func New(o Options) (*Server, error) {
 	}
 	if o.MaxImportsPerAddr <= 0 {
 		o.MaxImportsPerAddr = 1
+	}
+	if o.MaxBlobUploads <= 0 {
+		o.MaxBlobUploads = 8
+	}
+	if o.MaxBlobUploadsPerAddr <= 0 {
+		o.MaxBlobUploadsPerAddr = 4
 	}
 	if o.MaxDownloadsPerAddr <= 0 {
 		o.MaxDownloadsPerAddr = 8
@@ -123,15 +133,14 @@ func New(o Options) (*Server, error) {
 		metrics: newHTTPMetrics(o.Registerer),
 		gather:  o.Gatherer,
 		ready:   o.Ready,
-		imports: make(chan struct{}, o.MaxImports),
+		imports: newUploadSlots("imports", o.MaxImportsPerAddr, o.MaxImports, o.ImportReadTimeout),
 
-		importsPerAddr:    newConnLimits(o.MaxImportsPerAddr, 0),
-		importReadTimeout: o.ImportReadTimeout,
-		downloads:         newConnLimits(o.MaxDownloadsPerAddr, 0),
-		downloadProgress:  o.DownloadProgressTimeout,
-		creates:           newAddrRateLimiter(o.CreateLimit, maxTrackedAddrs),
-		fonts:             o.Fonts,
-		fontCSS:           []byte(o.Fonts.CSS()),
+		blobUploads:      newUploadSlots("image uploads", o.MaxBlobUploadsPerAddr, o.MaxBlobUploads, o.ImportReadTimeout),
+		downloads:        newConnLimits(o.MaxDownloadsPerAddr, 0),
+		downloadProgress: o.DownloadProgressTimeout,
+		creates:          newAddrRateLimiter(o.CreateLimit, maxTrackedAddrs),
+		fonts:            o.Fonts,
+		fontCSS:          []byte(o.Fonts.CSS()),
 	}
 	if s.ready == nil {
 		s.ready = map[string]func(context.Context) error{"store": o.Store.Ping}

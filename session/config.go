@@ -116,6 +116,16 @@ type Config struct {
 	// gets `unavailable` (an HTTP export 503).
 	MaxLoads int
 	LoadWait time.Duration
+	// MaxBlobBytes bounds one image (a blob) and MaxBoardBlobBytes all of
+	// one board's images together; uploads and imports past them get
+	// too_large (HTTP 413). Pixels are bounded by board.MaxBlobPixels.
+	MaxBlobBytes, MaxBoardBlobBytes int64
+	// BlobGrace is how long an image no element shows is kept (from its
+	// last upload); BlobSweepEvery how often this node looks for such
+	// images, in at most BlobSweepBoards boards per pass (blobsweep.go).
+	// BlobSweepEvery 0 turns the sweep off on this node.
+	BlobGrace, BlobSweepEvery time.Duration
+	BlobSweepBoards           int
 }
 
 // DefaultConfig returns the production defaults.
@@ -154,6 +164,11 @@ func DefaultConfig() Config {
 		RenderQueue:        16,
 		MaxLoads:           4,
 		LoadWait:           10 * time.Second,
+		MaxBlobBytes:       board.DefaultMaxBlobBytes,
+		MaxBoardBlobBytes:  board.DefaultMaxBoardBlobBytes,
+		BlobGrace:          board.BlobGrace,
+		BlobSweepEvery:     10 * time.Minute,
+		BlobSweepBoards:    50,
 		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,
 		PresenceInterval:   5 * time.Second,

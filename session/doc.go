@@ -27,10 +27,23 @@
 //
 // Locks, always taken in this order (never the reverse):
 //
-//	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu
+//	Hub.mu → broker's per-board delivery lock → Room.mu → Outbox.mu → downloads.mu
+//
+// A member's downloads.mu (downloads.go) is taken under Outbox.mu when the
+// outbox pulls the next chunk, which happens only when no text waits (from
+// Kick and Sent, so never inside an Enqueue made under Room.mu), and alone
+// by the read loop and export goroutines (start, ack, cancel, count). A
+// pull reads the chunk's bytes (from a file, or from Redis) holding both;
+// nothing is taken under downloads.mu.
 //
 // Publishing to the Broker is never done while holding Room.mu, because the
 // in-process broker delivers synchronously into Room.onEvent.
+//
+// Images (blobcheck.go): ops and drafts that place an image are checked
+// against the blobs the board holds, first in the room's memory of them
+// (knownBlobs, whose mutex is a leaf taken alone), then in the store, off
+// Room.mu: on the member's commit worker for ops, on its read loop for a
+// draft (one lookup per unknown blob; known ones cost none).
 //
 // Budgets (budgets.go): every line a member sends is counted on its read
 // loop against per-connection budgets, which need no lock. The one shared
@@ -55,5 +68,10 @@
 // one of as many slots of a second lane, so small boards do not queue
 // behind a large one. Its thread runs at a lower priority (renice_linux.go).
 // It stops at Config.RenderTimeout, when its last waiter leaves, or at
-// Shutdown, which waits for it.
+// Shutdown, which waits for it. The rendered file goes into the
+// transfers.Store main chose (package transfers: on disk, or in Redis);
+// session knows only the interface.
+//
+// Every edit takes one path (commit.go): an editor's on its commit worker,
+// and the server's own (Hub.Commit, imports) on the request's goroutine.
 package session

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/transfers"
 )
 
 // chunkHeader is the transfer id's 16 raw bytes and the offset, big-endian.
@@ -46,7 +47,7 @@ type downloads struct {
 }
 
 type download struct {
-	t     *Transfer
+	t     *transfers.Transfer
 	sent  int64 // bytes handed to the wire
 	acked int64 // bytes the client has contiguously
 }
@@ -58,7 +59,7 @@ func (d *downloads) count() int {
 }
 
 // start sends t from offset (a new download, or a resume).
-func (d *downloads) start(t *Transfer, offset int64) {
+func (d *downloads) start(t *transfers.Transfer, offset int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, dl := range d.active {
@@ -114,7 +115,8 @@ func (d *downloads) pull() (frame, then []byte) {
 			return nil, encode(exportDone{Type: "export.done", ID: dl.t.ID})
 		}
 		frame = getChunkFrame(int(chunkHeader + room))
-		copy(frame, dl.t.uuid[:])
+		id := dl.t.UUID()
+		copy(frame, id[:])
 		binary.BigEndian.PutUint64(frame[16:], uint64(dl.sent))
 		n, err := dl.t.ReadAt(frame[chunkHeader:], dl.sent)
 		if int64(n) != room {
@@ -155,7 +157,7 @@ type exportDone struct {
 	ID   string `json:"id"`
 }
 
-func (d *downloads) meta(t *Transfer, ref string) []byte {
+func (d *downloads) meta(t *transfers.Transfer, ref string) []byte {
 	return encode(exportMeta{
 		Type: "export.meta", Ref: ref, ID: t.ID, Format: string(t.Format), MIME: t.MIME, Filename: t.Filename,
 		Size: t.Size, SHA256: t.SHA256, Seq: t.Seq, Chunk: d.chunk, Window: d.window,

@@ -41,3 +41,37 @@ func (l *entryList) appendTo(dst []byte, skip string) ([]byte, int) {
 	}
 	return dst, n
 }
+
+// copyFrom appends src's entries that are not skip's.
+func (l *entryList) copyFrom(src *entryList, skip string) {
+	start := 0
+	for i, id := range src.ids {
+		end := src.ends[i]
+		if id != skip {
+			l.buf = append(l.buf, src.buf[start:end]...)
+			l.done(id)
+		}
+		start = end
+	}
+}
+
+// appendLists is appendTo over several lists as if they were one; nil
+// lists are skipped.
+func appendLists(dst []byte, skip string, lists ...*entryList) ([]byte, int) {
+	total := 0
+	for _, l := range lists {
+		if l == nil || l.len() == 0 {
+			continue
+		}
+		if total > 0 {
+			dst = append(dst, ',')
+		}
+		mark := len(dst)
+		var n int
+		if dst, n = l.appendTo(dst, skip); n == 0 && total > 0 {
+			dst = dst[:mark-1] // the comma before an empty list
+		}
+		total += n
+	}
+	return dst, total
+}

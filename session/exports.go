@@ -6,6 +6,7 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
+	"github.com/easel-app/easel/transfers"
 )
 
 // Export renders board b in format f with options o (scale, background,
@@ -15,7 +16,7 @@ import (
 // loading the board (its seq comes from the live room or the store's
 // head); identical requests in flight share one render (renderflight.go),
 // which stops when the last of them leaves (ctx done).
-func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o export.Options, ref string) (*Transfer, error) {
+func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o export.Options, ref string) (*transfers.Transfer, error) {
 	opts, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
@@ -158,7 +159,7 @@ func (m *Member) export(msg inbound) {
 	}()
 }
 
-func (m *Member) startDownload(t *Transfer, ref string, offset int64) {
+func (m *Member) startDownload(t *transfers.Transfer, ref string, offset int64) {
 	if !m.send(m.downloads.meta(t, ref)) {
 		return // the member is gone
 	}
@@ -206,25 +207,4 @@ func (m *Member) exportCancel(msg inbound) {
 		return
 	}
 	m.downloads.cancel(msg.ID)
-}
-
-// Commit appends a server-made ops message (an import) and publishes it to
-// the board, like an editor's edit.
-func (h *Hub) Commit(ctx context.Context, boardID string, m board.OpsMessage) (board.OpsMessage, error) {
-	snap, err := h.Snapshot(ctx, boardID)
-	if err != nil {
-		return board.OpsMessage{}, err
-	}
-	if err := snap.CheckLimits(m.Ops, h.cfg.Board); err != nil {
-		return board.OpsMessage{}, err
-	}
-	committed, _, err := h.store.Append(ctx, boardID, m)
-	if err != nil {
-		return committed, err
-	}
-	ev := board.Event{Kind: board.EventOps, Node: h.node, Ops: &committed}
-	if err := h.broker.Publish(ctx, boardID, ev); err != nil {
-		h.log.Warn("publish committed ops", "board", shortID(boardID), "err", err)
-	}
-	return committed, nil
 }

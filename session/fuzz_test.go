@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
-	"github.com/google/uuid"
+	"github.com/easel-app/easel/transfers"
 )
 
 // FuzzClientFrame feeds arbitrary client frames through the read path's
@@ -100,9 +101,9 @@ func FuzzExportResume(f *testing.F) {
 		if len(data) > 4096 {
 			return
 		}
-		// A transfer held in memory, as Transfers keeps small files.
-		u := uuid.New()
-		tr := &Transfer{ID: u.String(), uuid: u, BoardID: "b", Ref: "r", Size: int64(len(data)), data: data}
+		// A transfer held in memory, as every transfers.Store keeps small files.
+		tr := &transfers.Transfer{BoardID: "b", Ref: "r"}
+		tr.Stamp(data, time.Now(), time.Minute)
 		// The resume check of Member.exportResume.
 		if offset < 0 || offset > tr.Size {
 			return

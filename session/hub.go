@@ -17,6 +17,7 @@ import (
 	"github.com/olahol/melody"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/transfers"
 )
 
 // Subprotocol is the only WebSocket subprotocol Easel speaks.
@@ -28,7 +29,7 @@ const Subprotocol = "easel.v1"
 type Hub struct {
 	cfg       Config
 	store     board.Store
-	transfers TransferStore
+	transfers transfers.Store
 	renders   chan struct{} // semaphore of Config.Renders, for heavy renders
 	loads     chan struct{} // semaphore of Config.MaxLoads (see loadBoard)
 	// renderWaiting counts exports queued for a render slot (≤ RenderQueue).
@@ -77,7 +78,7 @@ type Options struct {
 	Node      string
 	Config    Config
 	Store     board.Store
-	Transfers TransferStore
+	Transfers transfers.Store
 	Broker    board.Broker
 	Logger    *slog.Logger
 	Metrics   *Metrics
@@ -146,6 +147,10 @@ func NewHub(o Options) *Hub {
 	h.stopHeartbeat = make(chan struct{})
 	h.heartbeatDone.Add(1)
 	go h.heartbeat(h.stopHeartbeat)
+	if o.Config.BlobSweepEvery > 0 {
+		h.heartbeatDone.Add(1) // Shutdown stops and waits for it as for the heartbeat
+		go h.sweepLoop(h.stopHeartbeat)
+	}
 	return h
 }
 

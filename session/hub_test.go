@@ -15,6 +15,7 @@ import (
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/broker"
 	"github.com/easel-app/easel/store"
+	"github.com/easel-app/easel/transfers"
 )
 
 // testHub is a hub as main wires it — a real bolt store, the in-process
@@ -39,12 +40,12 @@ func newTestHub(t *testing.T, cfg Config, prepare func(*Hub)) *testHub {
 	t.Cleanup(func() { st.Close() })
 	brk := broker.NewMemory()
 	t.Cleanup(func() { brk.Close() })
-	transfers, err := OpenTransfers(t.TempDir(), time.Minute, 1<<20)
+	xfers, err := transfers.OpenDisk(t.TempDir(), time.Minute, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	metrics := NewMetrics(prometheus.NewRegistry())
-	h := NewHub(Options{Config: cfg, Store: st, Transfers: transfers, Broker: brk, Logger: slog.New(slog.DiscardHandler),
+	h := NewHub(Options{Config: cfg, Store: st, Transfers: xfers, Broker: brk, Logger: slog.New(slog.DiscardHandler),
 		Metrics: metrics, CheckOrigin: func(*http.Request) bool { return true }})
 	t.Cleanup(func() { h.Shutdown(context.Background()) })
 	if prepare != nil {

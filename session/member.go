@@ -48,7 +48,8 @@ type Member struct {
 	opsQueue chan opsRequest
 
 	// Room state: guarded by room.mu.
-	fullDue bool // the next flush sends it every known cursor, draft and view, not only changes
+	fullDue bool        // the next flush sends it every known cursor, draft and view, not only changes
+	missed  missedTicks // the ticks it skipped while behind (conflate.go)
 
 	// Read-loop state of the member's drafts: the id of the element of its
 	// latest draft ("" when it has none) and the number of its drafts so
@@ -68,9 +69,9 @@ func (m *Member) send(msg []byte) bool { return m.outbox.Enqueue(msg) }
 func (m *Member) sendTick(frame []byte, owner *[]byte) {
 	switch {
 	case owner != nil:
-		m.outbox.EnqueueOwned(owner)
+		m.outbox.EnqueueTick(*owner, owner)
 	case frame != nil:
-		m.send(frame)
+		m.outbox.EnqueueTick(frame, nil)
 	}
 }
 
@@ -145,6 +146,19 @@ func (m *Member) failWith(code int, reason string) {
 func (m *Member) closeSlow() {
 	m.hub.metrics.SlowConsumerCloses.Inc()
 	m.log.Warn("slow consumer: outbox overflowed", "limit", m.hub.cfg.OutboxBytes)
+	m.closeWith(1013, "slow consumer: reconnect to catch up")
+	go m.leaveRoom()
+}
+
+// closeSlowBehind closes, as closeSlow does, a member that kept skipping
+// ticks (conflate.go) rather than overflowing its outbox.
+func (m *Member) closeSlowBehind() {
+	if m.closing.Load() {
+		return
+	}
+	m.hub.metrics.SlowConsumerCloses.Inc()
+	m.log.Warn("slow consumer: skipped most ticks", "lag", m.missed.lag)
+	m.outbox.Shut() // what waits is stale, and the close frame should not wait behind it
 	m.closeWith(1013, "slow consumer: reconnect to catch up")
 	go m.leaveRoom()
 }

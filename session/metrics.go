@@ -19,6 +19,7 @@ type Metrics struct {
 	Panics             prometheus.Counter
 	TickDuration       prometheus.Histogram
 	DraftsDeferred     prometheus.Counter
+	TicksSkipped       prometheus.Counter
 	ExportBytes        prometheus.Counter
 	Renders            *prometheus.HistogramVec
 	RendersStarted     prometheus.Counter
@@ -45,7 +46,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		MessagesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "easel_messages_in_total", Help: "Protocol messages received, by type."}, []string{"type"}),
 		SlowConsumerCloses: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "easel_slow_consumer_closes_total", Help: "Members closed with 1013 because their outbox overflowed."}),
+			Name: "easel_slow_consumer_closes_total", Help: "Members closed with 1013 because their outbox overflowed or they kept skipping ticks."}),
+		TicksSkipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "easel_ticks_skipped_total", Help: "Tick frames not sent to a member still waiting to take its previous one; it gets the latest state in its next frame."}),
 		Closes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "easel_server_closes_total", Help: "Connections closed by the server, by close code."}, []string{"code"}),
 		RateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -72,7 +75,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "easel_snapshot_loads_total", Help: "Boards loaded from the store for an export or an import (not by a room)."}),
 	}
 	reg.MustRegister(m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
-		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.DraftsDeferred, m.ExportBytes, m.Renders,
+		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.DraftsDeferred, m.TicksSkipped, m.ExportBytes, m.Renders,
 		m.RendersStarted, m.RendersCancelled, m.RenderTimeouts, m.SnapshotLoads)
 	return m
 }

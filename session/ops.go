@@ -64,13 +64,20 @@ func (m *Member) commitOps() {
 	defer m.hub.active.Done()
 	defer m.hub.recoverPanic(m, "commit")
 	for req := range m.opsQueue {
-		// Checked here, just before the commit, against the room's board:
-		// as fresh as it gets without a lock across the store round trip.
-		if err := m.room.Load().checkLimits(req.ops); err != nil {
+		// Checked just before the commit, against the room's board: as
+		// fresh as it gets without a lock across the store round trip.
+		r := m.room.Load()
+		e := edit{
+			msg:    board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
+			limits: r.checkLimits, draftGen: req.draftGen, room: r,
+		}
+		// A blob lookup may go to the store: here, off the read loop and
+		// every lock, and also for messages queued before a disconnect.
+		if err := m.hub.checkEdit(context.Background(), m.board.ID, e); err != nil {
 			m.sendError(err, req.ref)
 			continue
 		}
-		committed, dup, err := m.hub.store.Append(context.Background(), m.board.ID, board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope})
+		committed, dup, err := m.hub.commit(context.Background(), m.board.ID, e)
 		switch {
 		case err != nil:
 			m.log.Warn("commit ops", "ref", req.ref, "err", err)
@@ -80,15 +87,6 @@ func (m *Member) commitOps() {
 			m.sendError(err, req.ref)
 		case dup:
 			m.answerResent(&committed, req.draftGen)
-		default:
-			r := m.room.Load()
-			if r.commitLost(&committed) {
-				r.reloadAfterLoss("a new commit got a seq the room already applied", &committed)
-			}
-			// Published even then: the other nodes' rooms see the
-			// contradiction too and reload. Every room clears the draft
-			// the ops commit as it applies them.
-			r.publish(board.Event{Kind: board.EventOps, Ops: &committed, DraftGen: req.draftGen})
 		}
 	}
 }

@@ -25,6 +25,9 @@ type Outbox struct {
 	sending      []byte
 	sendingOwner *[]byte
 	shut         bool
+	// tickWaiting: a tick frame is in pending, not yet in melody's hands
+	// (the room then skips the member's next tick: conflate.go).
+	tickWaiting bool
 	// drained, while set, is called once the text already waiting has
 	// gone out (Drain): the member is closing and its close frame must
 	// follow what it was last told.
@@ -94,7 +97,26 @@ func (o *Outbox) Enqueue(msg []byte) bool { return o.enqueue(msg, nil) }
 // outbox holds: it goes back to the pool once written (or dropped).
 func (o *Outbox) EnqueueOwned(buf *[]byte) bool { return o.enqueue(*buf, buf) }
 
+// EnqueueTick is Enqueue (owner nil) or EnqueueOwned for a tick frame: the
+// outbox remembers whether it has to wait behind a frame melody is still
+// writing (TickWaiting).
+func (o *Outbox) EnqueueTick(msg []byte, owner *[]byte) bool {
+	return o.enqueueMarked(msg, owner, true)
+}
+
+// TickWaiting reports whether the last tick frame is still waiting for
+// melody: the member has not begun to take it.
+func (o *Outbox) TickWaiting() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.tickWaiting
+}
+
 func (o *Outbox) enqueue(msg []byte, owner *[]byte) bool {
+	return o.enqueueMarked(msg, owner, false)
+}
+
+func (o *Outbox) enqueueMarked(msg []byte, owner *[]byte, tick bool) bool {
 	o.mu.Lock()
 	if o.shut || o.drained != nil {
 		o.mu.Unlock()
@@ -112,6 +134,7 @@ func (o *Outbox) enqueue(msg []byte, owner *[]byte) bool {
 	o.pending = append(o.pending, msg)
 	o.owners = append(o.owners, owner)
 	o.bytes += len(msg)
+	o.tickWaiting = o.tickWaiting || tick
 	frame, binary := o.nextLocked()
 	o.mu.Unlock()
 	o.hand(frame, binary)
@@ -207,6 +230,7 @@ func (o *Outbox) dropPendingLocked() {
 		release(owner)
 	}
 	o.pending, o.owners, o.bytes = nil, nil, 0
+	o.tickWaiting = false
 }
 
 // inFlight is the frame melody holds, if any (for tests).
@@ -247,6 +271,6 @@ func (o *Outbox) takeLocked() []byte {
 	clear(o.pending)
 	clear(o.owners)
 	o.pending, o.owners, o.bytes = o.pending[:0], o.owners[:0], 0
-	o.inflight = true
+	o.inflight, o.tickWaiting = true, false
 	return o.sending
 }

@@ -18,9 +18,12 @@ import (
 // with every field omitted when it has nothing for that member.
 type presenceBatch struct {
 	drafts, views, chat, reactions entryList
-	summons                        []string // in the order they came
-	mentioned                      map[string]struct{}
-	whole                          []byte // cached message with nothing skipped
+	// moreDrafts, when set, follows drafts in the same array: a catch-up
+	// frame's cleared drafts after the room's state (conflate.go).
+	moreDrafts *entryList
+	summons    []string // in the order they came
+	mentioned  map[string]struct{}
+	whole      []byte // cached message with nothing skipped
 }
 
 func (b *presenceBatch) reset() {
@@ -33,7 +36,8 @@ func (b *presenceBatch) reset() {
 }
 
 func (b *presenceBatch) empty() bool {
-	return b.drafts.len() == 0 && b.views.len() == 0 && b.chat.len() == 0 && b.reactions.len() == 0 && len(b.summons) == 0
+	return b.drafts.len() == 0 && (b.moreDrafts == nil || b.moreDrafts.len() == 0) &&
+		b.views.len() == 0 && b.chat.len() == 0 && b.reactions.len() == 0 && len(b.summons) == 0
 }
 
 func (b *presenceBatch) has(id string) bool {
@@ -111,10 +115,21 @@ func (b *presenceBatch) lists() [4]*entryList {
 	return [4]*entryList{&b.drafts, &b.views, &b.chat, &b.reactions}
 }
 
+// more is the list that follows list i in its array, if any.
+func (b *presenceBatch) more(i int) *entryList {
+	if i == 0 {
+		return b.moreDrafts
+	}
+	return nil
+}
+
 func (b *presenceBatch) size() int {
 	size := len(`{"type":"presence","summon":}`)
 	for i, l := range b.lists() {
 		size += len(presenceFields[i]) + 1 + l.size()
+		if more := b.more(i); more != nil {
+			size += more.size() + 1
+		}
 	}
 	longest := 0
 	for _, s := range b.summons {
@@ -131,7 +146,7 @@ func (b *presenceBatch) appendMessage(dst []byte, skip string) ([]byte, bool) {
 		field := len(dst)
 		dst = append(dst, presenceFields[i]...)
 		var n int
-		if dst, n = l.appendTo(dst, skip); n == 0 {
+		if dst, n = appendLists(dst, skip, l, b.more(i)); n == 0 {
 			dst = dst[:field]
 			continue
 		}

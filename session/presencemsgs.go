@@ -27,6 +27,11 @@ func (m *Member) draft(msg inbound) {
 		return
 	}
 	el, err := draftElement(msg)
+	if err == nil {
+		// Remembered after the first lookup: a dragged image's drafts
+		// cost no store round trip each.
+		err = m.hub.checkImage(m.gone, m.board.ID, r, &el, "draft.el")
+	}
 	if err != nil {
 		m.sendError(err, "")
 		return

@@ -242,6 +242,12 @@ func (p *roomPresence) fillChanges(b *presenceBatch) {
 // fillFull writes everything a joiner is shown into b: every draft and
 // view there is, and this tick's events.
 func (p *roomPresence) fillFull(b *presenceBatch) {
+	p.fillState(b)
+	p.fillEvents(b)
+}
+
+// fillState writes every draft and view there is into b, no events.
+func (p *roomPresence) fillState(b *presenceBatch) {
 	b.reset()
 	for id, d := range p.drafts {
 		if d.el != nil {
@@ -251,8 +257,20 @@ func (p *roomPresence) fillFull(b *presenceBatch) {
 	for _, v := range p.views {
 		b.addView(v)
 	}
-	p.fillEvents(b)
 }
+
+// clearedDrafts appends to dst the peers whose draft this tick cleared.
+func (p *roomPresence) clearedDrafts(dst []string) []string {
+	for id := range p.draftsChanged {
+		if !p.drafting(id) {
+			dst = append(dst, id)
+		}
+	}
+	return dst
+}
+
+// drafting reports whether peer id has a draft now.
+func (p *roomPresence) drafting(id string) bool { return p.drafts[id].el != nil }
 
 func (p *roomPresence) fillEvents(b *presenceBatch) {
 	for _, s := range p.events.Chat {

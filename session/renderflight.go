@@ -10,6 +10,7 @@ import (
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
+	"github.com/easel-app/easel/transfers"
 )
 
 // Renders in flight. Identical export requests (same board, seq, format
@@ -33,7 +34,7 @@ type renderKey struct {
 // once t or err is set; waiters is guarded by renderFlights.mu.
 type flight struct {
 	done    chan struct{}
-	t       *Transfer
+	t       *transfers.Transfer
 	err     error
 	waiters int
 	cancel  context.CancelFunc
@@ -63,7 +64,7 @@ func renderTimeoutError(limit time.Duration) error {
 // flight; snap is the board's content when the caller has it already
 // (nil: the render loads it). It returns when the render ends or ctx is
 // done; the last waiter to leave cancels the render.
-func (h *Hub) shared(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*Transfer, error) {
+func (h *Hub) shared(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*transfers.Transfer, error) {
 	fs := &h.flights
 	fs.mu.Lock()
 	fl := fs.m[key]
@@ -124,7 +125,7 @@ func (h *Hub) fly(ctx context.Context, key renderKey, fl *flight, ref string, sn
 // render loads the board unless snap is given, estimates the render's
 // work (refusing a PNG beyond the budget before it waits for anything),
 // takes a slot of its lane, renders and stores the file.
-func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*Transfer, error) {
+func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board.Snapshot) (*transfers.Transfer, error) {
 	if snap == nil {
 		var err error
 		if snap, err = h.Snapshot(ctx, key.board); err != nil {
@@ -157,7 +158,7 @@ func (h *Hub) render(ctx context.Context, key renderKey, ref string, snap *board
 	}
 	h.metrics.Renders.WithLabelValues(string(key.f)).Observe(time.Since(start).Seconds())
 	sum := sha256.Sum256(data)
-	t := &Transfer{
+	t := &transfers.Transfer{
 		BoardID:    key.board,
 		Ref:        ref,
 		Format:     key.f,

@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -58,6 +57,9 @@ type Room struct {
 	// opsBytes is the board's ops bytes budget on this node, shared by
 	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
 	opsBytes sharedBucket
+	// blobs are the images the board is known to hold (blobcheck.go);
+	// their own leaf lock.
+	blobs knownBlobs
 }
 
 func newRoom(id string, h *Hub) *Room {
@@ -258,16 +260,7 @@ func (r *Room) cursorGone(m *Member) {
 // delivers to this node synchronously, so it must not be called with r.mu
 // held. A failure means only that other nodes may miss the event; local
 // members were served.
-func (r *Room) publish(ev board.Event) {
-	ev.Node = r.hub.node
-	if err := r.hub.broker.Publish(context.Background(), r.id, ev); err != nil {
-		level := slog.LevelWarn
-		if ev.Kind == board.EventCursors || ev.Kind == board.EventPresence {
-			level = slog.LevelDebug // every tick while the broker is down: not news each time
-		}
-		r.hub.log.Log(context.Background(), level, "publish room event", "board", shortID(r.id), "kind", ev.Kind, "err", err)
-	}
-}
+func (r *Room) publish(ev board.Event) { r.hub.publish(context.Background(), r.id, ev) }
 
 // onEvent applies an event from the Broker (from this node or another).
 func (r *Room) onEvent(ev board.Event) {
@@ -494,9 +487,9 @@ func (r *Room) flush(start time.Time) {
 	if hook := r.hub.testHookTick; hook != nil {
 		hook()
 	}
-	r.flushLocked()
+	behind := r.flushLocked()
 	r.flushPending = false
-	if len(r.localDirty) > 0 || len(r.localGone) > 0 || r.presence.localPending() {
+	if behind || len(r.localDirty) > 0 || len(r.localGone) > 0 || r.presence.localPending() {
 		// Moves that arrived while we published found flushPending set and
 		// scheduled nothing; without this the last of them would never go
 		// out (a remote cursor stuck one step short). Drafts deferred by
@@ -527,7 +520,9 @@ func (r *Room) tickFailed() {
 // changes since its previous one and one `presence` message with the
 // presence changes and events (or, for a member just admitted, every
 // cursor, draft and view there is), both in one frame, never its own.
-func (r *Room) flushLocked() {
+// It reports whether a member skipped this tick (conflate.go): the room
+// then ticks again, though nothing changes, to send its catch-up frame.
+func (r *Room) flushLocked() (behind bool) {
 	b := &r.batch
 	b.reset()
 	for id := range r.changed {
@@ -542,17 +537,16 @@ func (r *Room) flushLocked() {
 	r.presence.fillChanges(p)
 
 	changes := tickFrame{cursors: b, presence: p}
-	var full *tickFrame
+	var full, state *tickFrame
+	var cleared []string
+	clearedDone := false
 	for id, m := range r.members {
 		f := &changes
 		if m.fullDue {
 			m.fullDue = false
+			m.missed.reset()
 			if full == nil {
-				full = &tickFrame{cursors: &cursorBatch{}, presence: &presenceBatch{}}
-				for _, c := range r.cursors {
-					full.cursors.add(c)
-				}
-				r.presence.fillFull(full.presence)
+				full = r.fullFrame(true)
 			}
 			f = full
 		}
@@ -560,7 +554,50 @@ func (r *Room) flushLocked() {
 			f.sendBaseline(m, id)
 			continue
 		}
+		if f == &changes && (m.missed.skipping || m.outbox.TickWaiting()) {
+			if !clearedDone {
+				cleared, clearedDone = r.presence.clearedDrafts(nil), true
+			}
+			if m.outbox.TickWaiting() {
+				r.hub.metrics.TicksSkipped.Inc()
+				if m.missed.skip(id, f, cleared) {
+					m.closeSlowBehind()
+				} else {
+					behind = true
+				}
+				continue
+			}
+			if state == nil {
+				state = r.fullFrame(false)
+			}
+			m.missed.took()
+			m.sendTick(m.missed.catchUp(id, f, state, cleared, r.hasCursor, r.presence.drafting))
+			continue
+		}
+		m.missed.took()
 		m.sendTick(f.frameFor(id))
 	}
 	r.presence.endFlush()
+	return behind
+}
+
+// fullFrame is every cursor, draft and view there is, and with events
+// this tick's chat, reactions and summons: what a joiner is shown. A
+// catch-up frame (conflate.go) takes it without events.
+func (r *Room) fullFrame(events bool) *tickFrame {
+	f := &tickFrame{cursors: &cursorBatch{}, presence: &presenceBatch{}}
+	for _, c := range r.cursors {
+		f.cursors.add(c)
+	}
+	if events {
+		r.presence.fillFull(f.presence)
+	} else {
+		r.presence.fillState(f.presence)
+	}
+	return f
+}
+
+func (r *Room) hasCursor(id string) bool {
+	_, ok := r.cursors[id]
+	return ok
 }

@@ -19,7 +19,8 @@ import (
 // Buckets. Boards are keyed by edit id; views maps view id → edit id so that
 // a view capability finds its board without revealing the edit id. Each
 // board has a head (where its log stands), a snapshot, and nested log and
-// refs buckets: seq → message, and ref → seq for dedupe.
+// refs buckets: seq → message, and ref → seq for dedupe. Blobs hold a
+// bucket per board that has images (bolt_blobs.go).
 var (
 	bucketBoards    = []byte("boards")
 	bucketViews     = []byte("views")
@@ -27,32 +28,12 @@ var (
 	bucketSnapshots = []byte("snapshots")
 	bucketLogs      = []byte("logs")
 	bucketRefs      = []byte("refs")
-	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs}
+	bucketBlobs     = []byte("blobs")
+	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs}
 )
 
 // BoltFile is the store's file name inside the data directory.
 const BoltFile = "easel.db"
-
-// BoltOptions tune compaction (of both stores). A board's log is folded
-// into its snapshot every CompactEvery messages, keeping the last Retain
-// messages for catch-up and ref dedupe — and, bounded by bytes as well,
-// whenever the log holds more than its byte budget (see logBudget): then
-// it is trimmed to half the budget, whatever Retain says.
-type BoltOptions struct {
-	CompactEvery int
-	Retain       int
-	// LogFactor, LogMin and LogCap set the byte budget of a board's
-	// retained log: LogFactor × its snapshot's size, at least LogMin, at
-	// most LogCap. Zero takes the default.
-	LogFactor      int
-	LogMin, LogCap int64
-}
-
-// DefaultBoltOptions keep between 1 000 and 2 000 messages of history, and
-// at most 4× the board's size (at least 4 MiB, at most 128 MiB) of it.
-func DefaultBoltOptions() BoltOptions {
-	return BoltOptions{CompactEvery: 1000, Retain: 1000, LogFactor: 4, LogMin: 4 << 20, LogCap: 128 << 20}
-}
 
 // Bolt is the embedded board.Store: one bbolt file; every commit is
 // fsync'd before it is acknowledged. Appends are group-committed: one
@@ -60,7 +41,7 @@ func DefaultBoltOptions() BoltOptions {
 // being written and commits them in one transaction (one fsync).
 type Bolt struct {
 	db   *bolt.DB
-	opts BoltOptions
+	opts Options
 
 	appends chan *appendReq
 	mu      sync.RWMutex // guards closed against sends on appends
@@ -93,11 +74,11 @@ const maxBatch = 512
 
 // OpenBolt opens (creating if needed) the store in dir with default
 // options.
-func OpenBolt(dir string) (*Bolt, error) { return OpenBoltWith(dir, DefaultBoltOptions()) }
+func OpenBolt(dir string) (*Bolt, error) { return OpenBoltWith(dir, DefaultOptions()) }
 
 // OpenBoltWith opens the store with explicit options. It fails fast when
 // another process holds the file, instead of hanging on bbolt's file lock.
-func OpenBoltWith(dir string, opts BoltOptions) (*Bolt, error) {
+func OpenBoltWith(dir string, opts Options) (*Bolt, error) {
 	opts, err := opts.normalize()
 	if err != nil {
 		return nil, err

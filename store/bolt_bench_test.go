@@ -16,9 +16,9 @@ import (
 // latency (Append's return: after fsync) with `editors` concurrent editors
 // on one board of 2 000 elements they keep editing (compaction included),
 // on a real file on disk (the temp dir is on the machine's disk, not tmpfs).
-func benchAppend(b *testing.B, editors int) { benchAppendWith(b, editors, DefaultBoltOptions()) }
+func benchAppend(b *testing.B, editors int) { benchAppendWith(b, editors, DefaultOptions()) }
 
-func benchAppendWith(b *testing.B, editors int, opts BoltOptions) {
+func benchAppendWith(b *testing.B, editors int, opts Options) {
 	s, err := OpenBoltWith(b.TempDir(), opts)
 	if err != nil {
 		b.Fatal(err)
@@ -75,5 +75,5 @@ func BenchmarkAppend200Editors(b *testing.B) { benchAppend(b, 200) }
 // BenchmarkAppend50EditorsNoCompaction isolates what compaction costs the
 // ack latency tail (compare with BenchmarkAppend50Editors).
 func BenchmarkAppend50EditorsNoCompaction(b *testing.B) {
-	benchAppendWith(b, 50, BoltOptions{CompactEvery: 1 << 30, Retain: 1 << 30})
+	benchAppendWith(b, 50, Options{CompactEvery: 1 << 30, Retain: 1 << 30})
 }

@@ -88,7 +88,7 @@ func (s *Bolt) commitLoop() {
 
 // appendTx writes one message inside the batch's transaction. A failure
 // of one message (unknown board) does not fail the others.
-func appendTx(tx *bolt.Tx, req *appendReq, opts BoltOptions) appendResult {
+func appendTx(tx *bolt.Tx, req *appendReq, opts Options) appendResult {
 	id := req.boardID
 	h, ok := getHead(tx, id)
 	if !ok {

@@ -13,8 +13,8 @@ import (
 
 func TestBoltConformance(t *testing.T) {
 	dirs := map[board.Store]string{}
-	opts := BoltOptions{CompactEvery: 10, Retain: 5}
-	openWith := func(t *testing.T, opts BoltOptions) *Bolt {
+	opts := Options{CompactEvery: 10, Retain: 5}
+	openWith := func(t *testing.T, opts Options) *Bolt {
 		dir := t.TempDir()
 		s, err := OpenBoltWith(dir, opts)
 		if err != nil {
@@ -47,7 +47,9 @@ func TestBoltConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
-	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+	testStoreBlobs(t, open, reopen, nil)
+	testStoreBlobCollection(t, open, nil)
+	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {
 			fi, err := os.Stat(filepath.Join(dirs[s], BoltFile))

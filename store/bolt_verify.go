@@ -33,9 +33,52 @@ func checkBoards(tx *bolt.Tx) error {
 		}
 		return fmt.Errorf("store integrity: boards bucket missing")
 	}
-	return boards.ForEach(func(k, _ []byte) error {
+	err := boards.ForEach(func(k, _ []byte) error {
 		if err := checkBoard(tx, string(k)); err != nil {
 			return fmt.Errorf("store integrity: board %.8s: %w", k, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return checkBlobBuckets(tx)
+}
+
+// checkBlobBuckets checks every board's blobs: a record for every stored
+// value and the reverse, each value of its record's size, and the board's
+// sum. Only lengths are compared: no blob's pages are read.
+func checkBlobBuckets(tx *bolt.Tx) error {
+	all := tx.Bucket(bucketBlobs)
+	if all == nil {
+		return nil // a file from before images: OpenBolt creates it
+	}
+	return all.ForEachBucket(func(id []byte) error {
+		b := all.Bucket(id)
+		meta, data := b.Bucket(blobMeta), b.Bucket(blobData)
+		if meta == nil || data == nil {
+			return fmt.Errorf("store integrity: blobs of board %.8s: meta or data bucket missing", id)
+		}
+		var sum int64
+		err := meta.ForEach(func(sha, v []byte) error {
+			rec, err := decodeStoredBlob(v)
+			if err != nil {
+				return err
+			}
+			if n := int64(len(data.Get(sha))); n != rec.Size || rec.SHA256 != string(sha) {
+				return fmt.Errorf("blob %.12s… holds %d bytes under record %.12s… of %d", sha, n, rec.SHA256, rec.Size)
+			}
+			sum += rec.Size
+			return nil
+		})
+		if err == nil && data.Stats().KeyN != meta.Stats().KeyN {
+			err = fmt.Errorf("%d blobs for %d records", data.Stats().KeyN, meta.Stats().KeyN)
+		}
+		if err == nil && sum != blobTotal(b) {
+			err = fmt.Errorf("blobs sum to %d bytes, the board's count says %d", sum, blobTotal(b))
+		}
+		if err != nil {
+			return fmt.Errorf("store integrity: blobs of board %.8s: %w", id, err)
 		}
 		return nil
 	})

@@ -15,10 +15,10 @@ import (
 // elements grew easel.db to 643 MB while the board stayed small, because
 // only the count of retained messages was bounded. open returns a store
 // with opts and, for a store in a file, a func giving the file's size.
-func testStoreLogBytes(t *testing.T, open func(t *testing.T, opts BoltOptions) (board.Store, func() int64)) {
+func testStoreLogBytes(t *testing.T, open func(t *testing.T, opts Options) (board.Store, func() int64)) {
 	t.Run("the retained log is bounded by bytes, not only by count", func(t *testing.T) {
 		ctx := t.Context()
-		opts := DefaultBoltOptions() // a count window of 1 000 to 2 000 messages
+		opts := DefaultOptions() // a count window of 1 000 to 2 000 messages
 		opts.LogMin = 64 << 10
 		s, fileSize := open(t, opts)
 		b := mustNewBoard(t, "replaced")

@@ -7,14 +7,14 @@ import (
 )
 
 // normalize fills in the byte-budget defaults and checks the counts.
-func (o BoltOptions) normalize() (BoltOptions, error) {
+func (o Options) normalize() (Options, error) {
 	if o.CompactEvery < 1 || o.Retain < 1 {
 		return o, errors.New("store: CompactEvery and Retain must be positive")
 	}
 	if o.LogFactor < 0 || o.LogMin < 0 || o.LogCap < 0 {
 		return o, errors.New("store: LogFactor, LogMin and LogCap must not be negative")
 	}
-	d := DefaultBoltOptions()
+	d := DefaultOptions()
 	if o.LogFactor == 0 {
 		o.LogFactor = d.LogFactor
 	}
@@ -33,12 +33,12 @@ func (o BoltOptions) normalize() (BoltOptions, error) {
 // most a constant per byte appended: after a compaction the log is trimmed
 // to half the budget, and the next one comes only after another half
 // budget of appends.
-func (o BoltOptions) logBudget(snapBytes uint64) uint64 {
+func (o Options) logBudget(snapBytes uint64) uint64 {
 	return uint64(min(max(int64(o.LogFactor)*int64(snapBytes), o.LogMin), o.LogCap))
 }
 
 // overBudget tells whether a board's log is due for compaction.
-func (o BoltOptions) overBudget(seq, snapSeq, logBytes, snapBytes uint64) bool {
+func (o Options) overBudget(seq, snapSeq, logBytes, snapBytes uint64) bool {
 	return seq-snapSeq >= uint64(o.CompactEvery) || logBytes > o.logBudget(snapBytes)
 }
 
@@ -52,7 +52,7 @@ var errLogFull = board.Errorf(board.CodeRateLimited, "the board's history is bei
 // past twice its budget. A log within its budget always takes one more
 // message (however large), so the hard bound is the larger of twice the
 // budget and the budget plus one message.
-func (o BoltOptions) logFull(logBytes, snapBytes, n uint64) bool {
+func (o Options) logFull(logBytes, snapBytes, n uint64) bool {
 	budget := o.logBudget(snapBytes)
 	return logBytes > budget && logBytes+n > 2*budget
 }

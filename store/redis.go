@@ -23,6 +23,8 @@ import (
 //	<p>{id}:title  the current title (set by title ops)
 //	<p>{id}:logbytes  the bytes the log's entries hold (by+ref+ops), for
 //	               its byte budget (absent on boards from before: 0)
+//	<p>{id}:blobs, <p>{id}:blobbytes, <p>{id}:blob:<sha>:<n>
+//	               the board's images (redis_blobs.go)
 //
 // plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
@@ -31,7 +33,7 @@ import (
 type Redis struct {
 	rdb    *redis.Client
 	prefix string
-	opts   BoltOptions // the same compaction knobs as the embedded store
+	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
 	mu          sync.Mutex
@@ -41,21 +43,17 @@ type Redis struct {
 
 var _ board.Store = (*Redis)(nil)
 
-// OpenRedis connects with a redis:// URL. prefix namespaces every key
+// OpenRedis keeps boards in the Redis rdb talks to, once it answers. rdb
+// stays the caller's to close, after the store (main shares one client per
+// process with the broker and the transfers). prefix namespaces every key
 // (tests use one per test).
-func OpenRedis(ctx context.Context, url, prefix string, opts BoltOptions) (*Redis, error) {
+func OpenRedis(ctx context.Context, rdb *redis.Client, prefix string, opts Options) (*Redis, error) {
 	opts, err := opts.normalize()
 	if err != nil {
 		return nil, err
 	}
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redis URL: %w", err)
-	}
-	rdb := redis.NewClient(o)
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("connect to redis %s: %w", o.Addr, err)
+		return nil, fmt.Errorf("connect to redis %s: %w", rdb.Options().Addr, err)
 	}
 	s := &Redis{rdb: rdb, prefix: prefix, opts: opts, compactions: newCompactQueue(64), done: make(chan struct{})}
 	go s.compactLoop()
@@ -551,7 +549,7 @@ func (s *Redis) isClosed() bool {
 	return s.closed
 }
 
-// Close stops compaction and closes the connections.
+// Close stops compaction. The client stays open: it is the caller's.
 func (s *Redis) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -562,7 +560,7 @@ func (s *Redis) Close() error {
 	s.compactions.close()
 	s.mu.Unlock()
 	<-s.done
-	return s.rdb.Close()
+	return nil
 }
 
 // unavailable marks a Redis failure as retryable for clients: edits get

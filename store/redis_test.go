@@ -2,75 +2,37 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/redistest"
 )
 
-// testRedisURL is the real Redis the tests use: EASEL_TEST_REDIS, or db 14
-// on the local server (CI starts one when none answers). Each test gets its
-// own key prefix, deleted afterwards, so runs and packages never collide.
-func testRedisURL() string {
-	if u := os.Getenv("EASEL_TEST_REDIS"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/14"
-}
-
-func randomPrefix(t *testing.T) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "easeltest:" + hex.EncodeToString(b) + ":"
-}
-
-// cleanRedis deletes every key under prefix.
-func cleanRedis(t *testing.T, prefix string) {
-	t.Helper()
-	opts, err := redis.ParseURL(testRedisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if len(keys) > 0 {
-		rdb.Del(ctx, keys...)
-	}
-}
-
 func TestRedisConformance(t *testing.T) {
-	opts := BoltOptions{CompactEvery: 10, Retain: 5}
+	opts := Options{CompactEvery: 10, Retain: 5}
 	prefixes := map[board.Store]string{}
-	openWith := func(t *testing.T, opts BoltOptions) board.Store {
-		prefix := randomPrefix(t)
-		s, err := OpenRedis(context.Background(), testRedisURL(), prefix, opts)
+	clients := map[board.Store]*redis.Client{}
+	openWith := func(t *testing.T, opts Options) board.Store {
+		rdb := redistest.Client(t)
+		prefix := redistest.Prefix(t, rdb)
+		s, err := OpenRedis(context.Background(), rdb, prefix, opts)
 		if err != nil {
-			t.Fatalf("the Redis tests need a Redis at %s (make test-deps starts one): %v", testRedisURL(), err)
+			t.Fatal(err)
 		}
-		t.Cleanup(func() {
-			s.Close()
-			cleanRedis(t, prefix)
-		})
+		t.Cleanup(func() { s.Close() })
 		prefixes[s] = prefix
+		clients[s] = rdb
 		return s
 	}
 	open := func(t *testing.T) board.Store { return openWith(t, opts) }
 	reopen := func(t *testing.T, s board.Store) board.Store {
 		prefix := prefixes[s]
 		s.Close()
-		again, err := OpenRedis(context.Background(), testRedisURL(), prefix, opts)
+		again, err := OpenRedis(context.Background(), clients[s], prefix, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +41,10 @@ func TestRedisConformance(t *testing.T) {
 	}
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
-	testStoreLogBytes(t, func(t *testing.T, opts BoltOptions) (board.Store, func() int64) {
+	values := func(t *testing.T, s board.Store) map[string]int64 { return redisValues(t, clients[s], prefixes[s]) }
+	testStoreBlobs(t, open, reopen, values)
+	testStoreBlobCollection(t, open, values)
+	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
 }
@@ -118,15 +83,34 @@ func TestRedisLostHistoryStartsANewEpoch(t *testing.T) {
 // test ends) that compacts rarely, and creates one board in it.
 func redisWithBoard(t *testing.T, title string) (*Redis, board.Board) {
 	t.Helper()
-	prefix := randomPrefix(t)
-	s, err := OpenRedis(context.Background(), testRedisURL(), prefix, BoltOptions{CompactEvery: 1000, Retain: 1000})
+	rdb := redistest.Client(t)
+	s, err := OpenRedis(context.Background(), rdb, redistest.Prefix(t, rdb), Options{CompactEvery: 1000, Retain: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close(); cleanRedis(t, prefix) })
+	t.Cleanup(func() { s.Close() })
 	b := mustNewBoard(t, title)
 	if err := s.CreateBoard(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
 	return s, b
+}
+
+// redisValues lists every string and every hash field under prefix with
+// its size: what a single Redis value holds.
+func redisValues(t *testing.T, rdb *redis.Client, prefix string) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]int64{}
+	for _, k := range redistest.Keys(t, rdb, prefix) {
+		switch rdb.Type(ctx, k).Val() {
+		case "string":
+			out[k] = rdb.StrLen(ctx, k).Val()
+		case "hash":
+			for field, v := range rdb.HGetAll(ctx, k).Val() {
+				out[k+"/"+field] = int64(len(v))
+			}
+		}
+	}
+	return out
 }
