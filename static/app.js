@@ -7,6 +7,7 @@
 // conn.on(type, fn) and conn.onBinary(fn) and send with conn.send(msg); the
 // importer (editors only) posts to the board's import URL.
 
+import { blobsURL } from './blobs.js';
 import { BoardCanvas } from './canvas.js';
 import { Clipboard } from './clipboard.js';
 import { FALLBACK_COLOR } from './color.js';
@@ -14,11 +15,13 @@ import { RemoteCursors } from './cursors.js';
 import { Downloads } from './downloads.js';
 import { wireDrafts } from './drafts.js';
 import { latinReady, onFontsLoaded } from './fonts.js';
-import { randomBase36 } from './element.js';
+import { blobSHA, randomBase36 } from './element.js';
 import { ExportMenu } from './exportmenu.js';
 import { HelpOverlay } from './help.js';
 import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
-import { Importer, importURL, landImport, preventFileNavigation } from './importer.js';
+import { ImageCache } from './imagecache.js';
+import { ImageUploads } from './imageupload.js';
+import { bindDropZone, Importer, importURL, landImport, preventFileNavigation } from './importer.js';
 import { wireLaser } from './laser.js';
 import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
@@ -31,6 +34,7 @@ import { setupShareLink } from './share.js';
 import { showStatus, Toast, unsavedText } from './status.js';
 import { BoardSync } from './sync.js';
 import { TitleEditor } from './title.js';
+import { bindImagePicker } from './tools/image.js';
 import { bindToolbar } from './toolbar.js';
 import { Viewport } from './viewport.js';
 import { Whiteboard } from './whiteboard.js';
@@ -125,6 +129,10 @@ function main() {
     send: (msg) => conn.connected && outbox.send(msg),
   });
   board.setReadOnly(page.role === 'view');
+  // The pictures of image elements, from this page's blob route (/b/<id>/blobs or /v/<viewId>/blobs).
+  const images = new ImageCache({ base: blobsURL(page.role === 'edit' && page.editURL ? page.editURL : page.viewURL, location.href) });
+  board.layer.images = images;
+  images.onChange(() => board.layer.changed());
   bindToolbar(root, board);
   const title = new TitleEditor(titleEl, (next) => board.setTitle(next));
   title.setEditable(page.role === 'edit');
@@ -204,17 +212,22 @@ function main() {
 
   /** @type {Importer | null} */
   let importer = null;
+  /** @type {ImageUploads | null} */
+  let uploads = null;
   // Ctrl/⌘+C, X, V (and Shift+C as PNG) through the system clipboard;
-  // Excalidraw's clipboard is imported.
+  // Excalidraw's clipboard is imported, pictures are uploaded.
   new Clipboard({
     board,
     notify: (text) => toast.show(text),
     importScene: (scene, at) => importer?.upload(new File([scene], 'the clipboard', { type: 'application/json' }), at),
+    pasteImages: (files, at) => uploads?.addAll(files, at),
+    blobBytes: (sha) => images.file(sha),
+    ensureBlobs: (shas, files) => (uploads ? uploads.ensure(shas, files) : Promise.resolve(new Set())),
   });
   /** @type {HTMLElement} */
   const stage = $('#stage', root);
   if (page.role === 'edit' && page.editURL) {
-    importer = new Importer({
+    const files = new Importer({
       url: importURL(page.editURL, location.href),
       notify: (text) => toast.show(text),
       button: $('[data-testid="import-button"]', root),
@@ -222,11 +235,23 @@ function main() {
       center: () => viewport.toBoard(canvasEl.clientWidth / 2, canvasEl.clientHeight / 2),
       arrived: (info) => landImport(board, info, (steps) => board.history.record(steps, [])),
     });
-    importer.bindDrop(stage);
+    const pictures = new ImageUploads({ board, url: blobsURL(page.editURL, location.href), cache: images, host: stage, notify: (text) => toast.show(text) });
+    importer = files;
+    uploads = pictures;
+    bindImagePicker($('[data-testid="image-file"]', root), board, (chosen, at) => pictures.addAll(chosen, at));
+    // Dropped pictures land where they are dropped; a board file is imported.
+    bindDropZone(stage, (dropped, ev) => {
+      const isPicture = (/** @type {File} */ f) => f.type.startsWith('image/') || /\.(png|jpe?g|gif|webp)$/i.test(f.name);
+      const shown = dropped.filter(isPicture);
+      const r = canvasEl.getBoundingClientRect();
+      if (shown.length > 0) pictures.addAll(shown, viewport.toBoard(ev.clientX - r.left, ev.clientY - r.top));
+      const other = dropped.find((f) => !isPicture(f));
+      if (other) files.upload(other);
+    });
   } else {
     preventFileNavigation();
     stage.addEventListener('drop', (ev) => {
-      if (ev.dataTransfer?.types.includes('Files')) toast.show('This link can only view the board: importing needs the edit link');
+      if (ev.dataTransfer?.types.includes('Files')) toast.show('This link can only view the board: adding images or importing needs the edit link');
     });
   }
 
@@ -390,6 +415,12 @@ function main() {
     drafts: () => drafts.list(),
     laserTrails: () => laser.trails.snapshot(performance.now()),
     imports: () => (importer ? importer.snapshot() : []),
+    uploads: () => (uploads ? uploads.snapshot() : []),
+    imageState: (/** @type {string} */ id) => {
+      const el = sync.get(id);
+      const sha = el && el.kind === 'image' ? blobSHA(el.src) : null;
+      return sha ? images.state(sha) : null;
+    },
     layout: (/** @type {string} */ id) => board.layer.layoutOf(id),
     perf: canvas.perf,
     viewport,

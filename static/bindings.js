@@ -21,8 +21,8 @@ import { absolutePoints, centerOf, hitTest, lineGeometry } from './geometry.js';
 /** @typedef {import('./element.js').Element} Element */
 /** @typedef {import('./element.js').Op} Op */
 
-/** Kinds a line's end can be bound to. */
-export const BINDABLE_KINDS = new Set(['rect', 'ellipse', 'diamond', 'text', 'sticky']);
+/** Kinds a line's end can be bound to (images too, as in Excalidraw: an arrow to a screenshot). */
+export const BINDABLE_KINDS = new Set(['rect', 'ellipse', 'diamond', 'text', 'sticky', 'image']);
 /** Space between a shape's outline and a bound end, board units (Excalidraw leaves a few px too). */
 export const BIND_GAP = 6;
 /** How far outside a shape (CSS px) an end still binds to it. */
@@ -44,7 +44,7 @@ export function canBind(el) {
  * @returns {number}
  */
 function gapOf(shape) {
-  return shape.kind === 'text' || shape.kind === 'sticky' ? BIND_GAP : BIND_GAP + shape.width / 2;
+  return shape.kind === 'text' || shape.kind === 'sticky' || shape.kind === 'image' ? BIND_GAP : BIND_GAP + shape.width / 2;
 }
 
 /**

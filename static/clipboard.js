@@ -10,11 +10,19 @@
 // PNG (drawn here by the board's own painter). Each paste or cut is one ops
 // message and one undo step. Excalidraw's clipboard JSON
 // ("excalidraw/clipboard") goes through the board's import route, centred
-// on the pointer, so its shapes come over as an import does. Typing in a
-// field keeps the browser's own clipboard behaviour.
+// on the pointer, so its shapes come over as an import does. A picture on
+// the clipboard (a screenshot, an image copied in another program or page)
+// goes up as an image element centred on the pointer (imageupload.js),
+// unless the text beside it is Easel's or Excalidraw's clipboard JSON.
+// Copied images carry their bytes ("files", as in the JSON export), so
+// that a paste into another board uploads them there before placing them;
+// an image whose bytes neither the board nor the clipboard has is left out
+// with a toast (the server would refuse the whole paste for it).
+// Typing in a field keeps the browser's own clipboard behaviour.
 
 import { remapBindings } from './bindings.js';
-import { clampText, fromWire, TEXT_FONT } from './element.js';
+import { filesOf, readFiles } from './blobs.js';
+import { blobSHA, clampText, fromWire, TEXT_FONT } from './element.js';
 import { fontsReadyFor } from './fonts.js';
 import { shapeBox } from './geometry.js';
 import { regroup } from './organise.js';
@@ -39,12 +47,14 @@ const PNG_SCALE = 2;
 const PNG_MAX_SIDE = 8192;
 
 /**
- * The clipboard text of a selection.
+ * The clipboard text of a selection, with the bytes of its images when
+ * given ({"<sha256>": {"mime", "data": base64}}).
  * @param {Element[]} elements bottom to top
+ * @param {Record<string, {mime: string, data: string}>} [files]
  * @returns {string}
  */
-export function clipboardText(elements) {
-  return JSON.stringify({ type: CLIPBOARD_TYPE, version: 1, elements });
+export function clipboardText(elements, files = {}) {
+  return JSON.stringify(Object.keys(files).length > 0 ? { type: CLIPBOARD_TYPE, version: 1, elements, files } : { type: CLIPBOARD_TYPE, version: 1, elements });
 }
 
 /**
@@ -54,6 +64,16 @@ export function clipboardText(elements) {
  * @returns {Element[] | null}
  */
 export function parseClipboard(text) {
+  return parseClipboardData(text)?.elements ?? null;
+}
+
+/**
+ * Easel clipboard text read whole: its drawable elements and the valid
+ * image bytes it carries; null when it is not Easel clipboard JSON.
+ * @param {string} text
+ * @returns {{elements: Element[], files: Record<string, {mime: string, data: Uint8Array}>} | null}
+ */
+export function parseClipboardData(text) {
   if (!text.trimStart().startsWith('{')) return null;
   let parsed;
   try {
@@ -68,7 +88,7 @@ export function parseClipboard(text) {
     const el = fromWire(raw);
     if (el) out.push(el);
   }
-  return out;
+  return { elements: out, files: readFiles(parsed.files) };
 }
 
 /**
@@ -86,6 +106,23 @@ export function excalidrawScene(text) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The files a paste carries (a copied picture is one), in order.
+ * @param {DataTransfer} data
+ * @returns {File[]}
+ */
+export function clipboardFiles(data) {
+  if (data.files && data.files.length > 0) return [...data.files];
+  /** @type {File[]} */
+  const out = [];
+  for (const item of data.items ?? []) {
+    if (item.kind !== 'file') continue;
+    const f = item.getAsFile();
+    if (f) out.push(f);
+  }
+  return out;
 }
 
 /**
@@ -159,11 +196,17 @@ export class Clipboard {
    * @param {Whiteboard} opts.board
    * @param {(text: string) => void} opts.notify the toast
    * @param {(scene: string, at: {x: number, y: number}) => void} [opts.importScene] imports an Excalidraw scene centred at a board point (editors)
+   * @param {(files: File[], at: {x: number, y: number}) => void} [opts.pasteImages] puts pictures on the board centred at a board point (editors)
+   * @param {(sha: string) => {type: string, bytes: Uint8Array} | null} [opts.blobBytes] the bytes of an image this page holds, for a copy
+   * @param {(shas: string[], files: Record<string, {mime: string, data: Uint8Array}>) => Promise<Set<string>>} [opts.ensureBlobs] the board holds these blobs afterwards (uploading the clipboard's bytes where needed)
    */
-  constructor({ board, notify, importScene }) {
+  constructor({ board, notify, importScene, pasteImages, blobBytes, ensureBlobs }) {
     this.board = board;
     this.notify = notify;
     this.importScene = importScene ?? null;
+    this.pasteImages = pasteImages ?? null;
+    this.blobBytes = blobBytes ?? (() => null);
+    this.ensureBlobs = ensureBlobs ?? null;
     /** The pointer over the board, CSS px from the canvas's top left; null when off it. @type {{sx: number, sy: number} | null} */
     this.pointer = null;
     /** What the last paste pasted, where, and how often in a row. */
@@ -209,7 +252,7 @@ export class Clipboard {
     const els = this.board.selected();
     if (els.length === 0) return;
     ev.preventDefault();
-    ev.clipboardData.setData('text/plain', clipboardText(els));
+    ev.clipboardData.setData('text/plain', clipboardText(els, filesOf(els, this.blobBytes)));
     this.last = { text: '', sx: NaN, sy: NaN, repeats: 0 };
     if (cut && !this.board.readOnly) this.board.deleteSelection();
   }
@@ -224,19 +267,21 @@ export class Clipboard {
     }
     if (!b.sync.hasState) return;
     const text = ev.clipboardData.getData('text/plain');
-    if (text === '') {
-      if (ev.clipboardData.files.length > 0) {
-        ev.preventDefault();
-        this.notify('Pasting images is not supported yet');
-      }
-      return;
-    }
+    const data = text === '' ? null : parseClipboardData(text);
+    const els = data?.elements ?? null;
+    const scene = text === '' || els ? null : excalidrawScene(text);
+    // Boards' own clipboards first; then a picture; then text (a file
+    // manager's copied document pastes its name, as before).
+    const files = els || scene ? [] : clipboardFiles(ev.clipboardData).filter((f) => text === '' || f.type === '' || f.type.startsWith('image/'));
+    if (text === '' && files.length === 0) return;
     ev.preventDefault();
-    const els = parseClipboard(text);
-    const scene = els ? null : excalidrawScene(text);
-    if (els) this.pasteElements(text, els);
-    else if (scene && this.importScene) this.importScene(scene, this.pointerOnBoard() ?? this.viewCenter());
-    else this.pasteText(text);
+    const at = this.pointerOnBoard() ?? this.viewCenter();
+    if (data && els) this.pasteWithImages(text, els, data.files);
+    else if (scene && this.importScene) this.importScene(scene, at);
+    else if (files.length > 0) {
+      if (this.pasteImages) this.pasteImages(files, at);
+      else this.notify('Pasting images needs the edit link');
+    } else this.pasteText(text);
   }
 
   /** @returns {{x: number, y: number}} the board point at the centre of the view */
@@ -257,10 +302,10 @@ export class Clipboard {
    * How many times in a row this text was pasted here before: each repeat
    * lands PASTE_OFFSET further, so copies do not hide each other.
    * @param {string} text
+   * @param {{sx: number, sy: number} | null} [p] the pointer then
    * @returns {number}
    */
-  repeat(text) {
-    const p = this.pointer;
+  repeat(text, p = this.pointer) {
     const sx = p ? p.sx : NaN;
     const sy = p ? p.sy : NaN;
     const same = this.last.text === text && (p ? sx === this.last.sx && sy === this.last.sy : Number.isNaN(this.last.sx));
@@ -269,14 +314,38 @@ export class Clipboard {
   }
 
   /**
+   * Paste elements; those with images once the board holds their bytes
+   * (after uploading the ones the clipboard carries), leaving out the
+   * images it cannot have.
    * @param {string} text the clipboard text
    * @param {Element[]} els
+   * @param {Record<string, {mime: string, data: Uint8Array}>} files
    */
-  pasteElements(text, els) {
+  pasteWithImages(text, els, files) {
+    const shas = [...new Set(els.flatMap((el) => (el.kind === 'image' ? [blobSHA(el.src) ?? ''] : [])))];
+    if (shas.length === 0 || !this.ensureBlobs) {
+      this.pasteElements(text, els);
+      return;
+    }
+    const where = this.pointer;
+    this.ensureBlobs(shas, files).then((held) => {
+      const kept = els.filter((el) => el.kind !== 'image' || held.has(blobSHA(el.src) ?? ''));
+      const lost = els.length - kept.length;
+      if (lost > 0) this.notify(lost === 1 ? 'An image was left out: its bytes are not on this board' : `${lost} images were left out: their bytes are not on this board`);
+      this.pasteElements(text, kept, where); // centred where the paste was asked for
+    });
+  }
+
+  /**
+   * @param {string} text the clipboard text
+   * @param {Element[]} els
+   * @param {{sx: number, sy: number} | null} [pointer] where the pointer was (now by default)
+   */
+  pasteElements(text, els, pointer = this.pointer) {
     const box = boundsOf(els);
     if (!box) return;
-    const n = this.repeat(text);
-    const at = this.pointerOnBoard();
+    const n = this.repeat(text, pointer);
+    const at = pointer ? this.board.viewport.toBoard(pointer.sx, pointer.sy) : null;
     let dx = PASTE_OFFSET * (n + 1);
     let dy = dx;
     if (at) {
@@ -328,7 +397,7 @@ export class Clipboard {
       this.notify('Copying images needs a secure page (https or localhost)');
       return;
     }
-    const png = selectionPNG(els, this.board.viewport);
+    const png = selectionPNG(els, this.board.viewport, this.board.layer.images);
     navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]).then(
       () => this.notify(els.length === 1 ? 'Copied 1 element as PNG' : `Copied ${els.length} elements as PNG`),
       (err) => {
@@ -343,11 +412,14 @@ export class Clipboard {
  * Draw elements on white with the board's own painter, into a PNG.
  * @param {Element[]} els
  * @param {import('./viewport.js').Viewport} viewport
+ * @param {import('./imagecache.js').ImageCache | null} [images] the board's pictures (images not loaded yet are placeholders)
  * @returns {Promise<Blob>}
  */
-export function selectionPNG(els, viewport) {
+export function selectionPNG(els, viewport, images = null) {
   const stub = /** @type {any} */ ({ addPainter() {}, invalidate() {} });
   const layer = new ElementLayer(stub, viewport);
+  layer.images = images;
+  layer.live = false; // on white, not through the dark theme's filter
   layer.reset(els);
   let minX = Infinity;
   let minY = Infinity;

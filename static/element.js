@@ -9,7 +9,7 @@ import { isHexColor } from './color.js';
 import { isZKey } from './zorder.js';
 
 /**
- * @typedef {'stroke' | 'rect' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky'} Kind
+ * @typedef {'stroke' | 'rect' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'text' | 'sticky' | 'image'} Kind
  */
 
 /**
@@ -34,13 +34,14 @@ import { isZKey } from './zorder.js';
  * @property {{id: string}} [end] line, arrow: the element the last point is bound to
  * @property {string} [group] 1–64 characters: elements of one group select and move together
  * @property {boolean} [locked] cannot be selected, moved or erased until unlocked
+ * @property {string} [src] image: "blob:<sha256 hex>" of a blob uploaded to this board
  */
 
 /**
  * @typedef {{op: 'put', el: Element} | {op: 'del', id: string} | {op: 'title', title: string}} Op
  */
 
-export const KINDS = /** @type {const} */ (['stroke', 'rect', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky']);
+export const KINDS = /** @type {const} */ (['stroke', 'rect', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'image']);
 /** Kinds whose shape is a list of points. */
 export const POINT_KINDS = new Set(['stroke', 'line', 'arrow']);
 /** Kinds that are text (text, sticky notes). */
@@ -156,6 +157,11 @@ export function elementProblem(raw) {
   }
   if (el.group !== undefined && !isId(el.group)) return 'group must be 1–64 characters';
   if (el.locked !== undefined && typeof el.locked !== 'boolean') return 'locked must be true or false';
+  if (el.kind === 'image') {
+    if (blobSHA(el.src) === null) return 'src must be "blob:" and the 64 lowercase hex digits of a blob\'s SHA-256';
+  } else if (el.src !== undefined && el.src !== null && el.src !== '') {
+    return 'src is only for image';
+  }
   if (!isZKey(el.z)) return 'z must be 1–64 characters of [0-9A-Za-z]';
   return '';
 }
@@ -241,7 +247,24 @@ export function fromWire(raw) {
   }
   if (isId(el.group)) out.group = el.group;
   if (el.locked === true) out.locked = true;
+  if (out.kind === 'image') {
+    // Without the bytes it names, an image is nothing to draw or keep.
+    if (blobSHA(el.src) === null) return null;
+    out.src = el.src;
+  }
   return out;
+}
+
+/**
+ * The SHA-256 (64 lowercase hex digits) an image's src names, or null when
+ * the src is not "blob:<sha256>".
+ * @param {unknown} src
+ * @returns {string | null}
+ */
+export function blobSHA(src) {
+  if (typeof src !== 'string' || !src.startsWith('blob:')) return null;
+  const sha = src.slice(5);
+  return /^[0-9a-f]{64}$/.test(sha) ? sha : null;
 }
 
 /**

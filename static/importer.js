@@ -14,6 +14,7 @@
 // import: the page has no button, and a file dropped on a view page is
 // refused with a toast.
 
+import { boardRoute } from './blobs.js';
 import { boundsOf } from './clipboard.js';
 import { importSteps } from './history.js';
 import { MIN_SCALE } from './viewport.js';
@@ -139,11 +140,7 @@ export function skippedText(skipped) {
  * @returns {string}
  */
 export function importURL(editURL, base) {
-  const u = new URL(editURL, base);
-  u.pathname = `${u.pathname.replace(/\/+$/, '')}/import`;
-  u.search = '';
-  u.hash = '';
-  return u.href;
+  return boardRoute(editURL, base, 'import');
 }
 
 /**
@@ -197,15 +194,6 @@ export class Importer {
         if (file) this.upload(file);
       });
     }
-  }
-
-  /**
-   * Accept files dropped on target (the stage), showing `is-dropping` on it
-   * while a file is dragged over.
-   * @param {HTMLElement} target
-   */
-  bindDrop(target) {
-    bindDropZone(target, (file) => this.upload(file));
   }
 
   /**
@@ -267,13 +255,15 @@ export class Importer {
 
 /**
  * Make target a drop zone for files: while files are dragged over it, it
- * has the class `is-dropping`; the first dropped file goes to onFile.
+ * has the class `is-dropping` and `data-drop` says what a drop will do
+ * (`image` when every file dragged is a picture, else `import`); the
+ * dropped files go to onFiles with the drop event (where it happened).
  * Dropping a file anywhere else on the page does nothing (instead of the
  * browser leaving the board to open it).
  * @param {HTMLElement} target
- * @param {(file: File) => void} onFile
+ * @param {(files: File[], ev: DragEvent) => void} onFiles
  */
-export function bindDropZone(target, onFile) {
+export function bindDropZone(target, onFiles) {
   let depth = 0;
   const off = () => {
     depth = 0;
@@ -283,6 +273,8 @@ export function bindDropZone(target, onFile) {
     if (!hasFiles(ev)) return;
     ev.preventDefault();
     depth++;
+    const items = Array.from(ev.dataTransfer?.items ?? []).filter((i) => i.kind === 'file');
+    target.dataset.drop = items.length > 0 && items.every((i) => i.type.startsWith('image/')) ? 'image' : 'import';
     target.classList.add('is-dropping');
   });
   target.addEventListener('dragover', (ev) => {
@@ -299,8 +291,8 @@ export function bindDropZone(target, onFile) {
     if (!hasFiles(ev)) return;
     ev.preventDefault();
     off();
-    const file = ev.dataTransfer?.files?.[0];
-    if (file) onFile(file);
+    const files = [...(ev.dataTransfer?.files ?? [])];
+    if (files.length > 0) onFiles(files, ev);
   });
   window.addEventListener('dragend', off);
   preventFileNavigation();

@@ -20,8 +20,13 @@
 // in place of the rendered element, new ids on top. Other members' drafts
 // (drafts.js) show through setDrafts the same way, faint (DRAFT_ALPHA), under
 // our own preview.
+//
+// Images (kind image) draw the picture the image cache (imagecache.js)
+// holds for their src, stretched to their box; until it is there, a
+// placeholder of that size: a light grey box with a picture sign (crossed
+// out once the picture failed to load).
 
-import { LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
+import { blobSHA, LABEL_KINDS, POINT_KINDS, STICKY_FILL } from './element.js';
 import { paintBox, shapeBox, simplify } from './geometry.js';
 import { arrowHead, dashPattern, labelLines, outline, rotateBox, rotationCentre, tracePath } from './shapes.js';
 import { needFonts } from './fonts.js';
@@ -110,6 +115,13 @@ const ZOOM_PREVIEW = 3;
 const SETTLE_MS = 150;
 /** Others' drafts are drawn this opaque: there, but not done yet. */
 export const DRAFT_ALPHA = 0.6;
+/** An image's placeholder: its box, its edge and its picture sign. */
+const PLACEHOLDER_FILL = '#e9ecef';
+const PLACEHOLDER_EDGE = '#ced4da';
+const PLACEHOLDER_SIGN = '#adb5bd';
+/** The picture sign's size: this much of the box's smaller side, at most SIGN_PX on screen. */
+const SIGN_SHARE = 0.4;
+const SIGN_PX = 44;
 
 /**
  * @param {Element} el
@@ -334,6 +346,13 @@ export class ElementLayer {
     this.editing = new Set();
     /** The rendered element with an id (sync's view). @type {(id: string) => Element | undefined} */
     this.lookup = () => undefined;
+    /**
+     * The pictures of image elements (imagecache.js), or null: placeholders.
+     * @type {import('./imagecache.js').ImageCache | null}
+     */
+    this.images = null;
+    /** Whether this layer paints the board canvas (the dark theme's filter applies), not an image of it. */
+    this.live = true;
     /** The font last set while painting, to set it only when it changes. */
     this.font = '';
     /** Bumped by every change of what the elements look like. */
@@ -788,7 +807,7 @@ export class ElementLayer {
         // Too small to see a shape: a dot of its color.
         const el = it.el;
         ctx.setTransform(k, 0, 0, k, -ox * k, -oy * k);
-        ctx.fillStyle = el.kind === 'sticky' ? el.fill ?? STICKY_FILL : el.fill ?? el.stroke;
+        ctx.fillStyle = el.kind === 'sticky' ? el.fill ?? STICKY_FILL : el.kind === 'image' ? PLACEHOLDER_SIGN : el.fill ?? el.stroke;
         ctx.fillRect(it.minX, it.minY, dotSize, dotSize);
       } else {
         this.drawItem(ctx, it, k, ox, oy, scale, size * scale, editing && this.editing.has(it.id));
@@ -885,10 +904,31 @@ export class ElementLayer {
       case 'text':
         if (!noText) this.drawText(ctx, it, scale, 0);
         break;
+      case 'image':
+        this.drawPicture(ctx, el, scale);
+        break;
       default:
         break;
     }
     if (dashed) ctx.setLineDash(NO_DASH);
+  }
+
+  /**
+   * Draw an image element in its box (the current transform): the picture
+   * when the cache has it, else its placeholder.
+   * @param {CanvasRenderingContext2D} ctx
+   * @param {Element} el
+   * @param {number} scale
+   */
+  drawPicture(ctx, el, scale) {
+    const sha = blobSHA(el.src);
+    const picture = sha && this.images ? this.images.image(sha, this.live) : null;
+    if (picture) {
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(picture, 0, 0, el.w, el.h);
+      return;
+    }
+    paintPlaceholder(ctx, el.w, el.h, scale, !!sha && this.images?.state(sha) === 'failed');
   }
 
   /**
@@ -1011,6 +1051,52 @@ export class ElementLayer {
       ctx.strokeRect(Math.round(a.x - pad) + 0.5, Math.round(a.y - pad) + 0.5, Math.round(b.x - a.x + 2 * pad), Math.round(b.y - a.y + 2 * pad));
     }
   }
+}
+
+/**
+ * An image's placeholder in its own coordinates: a light grey box of its
+ * size with a thin edge and a picture sign in the middle (crossed out when
+ * the picture is missing).
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {number} w
+ * @param {number} h
+ * @param {number} scale CSS pixels per board unit
+ * @param {boolean} missing
+ */
+export function paintPlaceholder(ctx, w, h, scale, missing) {
+  const x = Math.min(0, w);
+  const y = Math.min(0, h);
+  const aw = Math.abs(w);
+  const ah = Math.abs(h);
+  ctx.fillStyle = PLACEHOLDER_FILL;
+  ctx.fillRect(x, y, aw, ah);
+  const px = 1 / scale;
+  ctx.strokeStyle = PLACEHOLDER_EDGE;
+  ctx.lineWidth = px;
+  ctx.strokeRect(x + px / 2, y + px / 2, Math.max(0, aw - px), Math.max(0, ah - px));
+  const s = Math.min(Math.min(aw, ah) * SIGN_SHARE, SIGN_PX / scale);
+  if (s * scale < 8) return; // too small for a sign
+  const ox = x + (aw - s) / 2;
+  const oy = y + (ah - s) / 2;
+  const at = (/** @type {number} */ u, /** @type {number} */ v) => /** @type {[number, number]} */ ([ox + u * s, oy + v * s]);
+  ctx.strokeStyle = PLACEHOLDER_SIGN;
+  ctx.fillStyle = PLACEHOLDER_SIGN;
+  ctx.lineWidth = Math.max(s * 0.07, 1.5 * px);
+  ctx.beginPath();
+  ctx.rect(...at(0.05, 0.15), s * 0.9, s * 0.7);
+  ctx.moveTo(...at(0.12, 0.78));
+  ctx.lineTo(...at(0.38, 0.48));
+  ctx.lineTo(...at(0.58, 0.68));
+  ctx.lineTo(...at(0.7, 0.56));
+  ctx.lineTo(...at(0.88, 0.78));
+  if (missing) {
+    ctx.moveTo(...at(0, 1));
+    ctx.lineTo(...at(1, 0));
+  }
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.arc(...at(0.7, 0.36), s * 0.08, 0, Math.PI * 2);
+  ctx.fill();
 }
 
 /**

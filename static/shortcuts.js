@@ -21,7 +21,8 @@
  * The tools in toolbar order: the number keys 1–9 pick the numbered ones in
  * this order. The eraser is 0, as in Excalidraw, whose other key for it, E,
  * opens the reactions here (the contract's "E opens the picker"); Ctrl/⌘+0
- * still zooms to 100 %.
+ * still zooms to 100 %. The image tool comes tenth, so it has no number:
+ * Excalidraw's 9 for it is the sticky note's here; I picks it.
  * @type {ToolInfo[]}
  */
 export const TOOLS = [
@@ -35,6 +36,7 @@ export const TOOLS = [
   { name: 'arrow', label: 'Arrow', key: 'A', edits: true },
   { name: 'text', label: 'Text', key: 'T', edits: true },
   { name: 'sticky', label: 'Sticky note', key: 'S', edits: true },
+  { name: 'image', label: 'Image', key: 'I', edits: true },
   { name: 'eraser', label: 'Eraser', key: '', digit: 0, edits: true },
   { name: 'laser', label: 'Laser pointer', key: 'K', edits: false, unnumbered: true },
 ];
@@ -202,7 +204,7 @@ export const HELP = [
     rows: [
       ['Click / Shift+click', 'Select / add to or remove from the selection'],
       ['Drag on empty space', 'Select what the box encloses'],
-      ['Drag a corner handle', 'Resize (Shift keeps proportions)'],
+      ['Drag a corner handle', 'Resize (Shift keeps proportions; an image keeps them, Shift frees them)'],
       ['Double-click text or note', 'Edit its text'],
       ['Double-click a shape, Enter', 'Edit its label'],
       ['Double-click empty space', 'Start a text'],
@@ -215,6 +217,7 @@ export const HELP = [
       ['Ctrl/⌘ + A', 'Select everything'],
       ['Ctrl/⌘ + C / X / V', 'Copy / cut / paste (also between boards; text pastes as text)'],
       ['Ctrl/⌘ + Shift + C', 'Copy the selection as a PNG image'],
+      ['Ctrl/⌘ + V an image, or drop one', 'Add the picture at the pointer (PNG, JPEG, WebP, GIF; up to 8 MB)'],
       ['Arrow keys (+Shift)', 'Nudge the selection by 1 (10)'],
       ['Escape', 'Cancel, clear the selection, close this help'],
       ['Ctrl/⌘ + Z', 'Undo your last edit'],

@@ -15,6 +15,7 @@ import { ElementLayer } from './render.js';
 import { ACTIONS, actionForKeys, isTextField, keysOf, RETURNS_TO_SELECT, toolForKeys, TOOLS } from './shortcuts.js';
 import { EraserTool } from './tools/eraser.js';
 import { HandTool } from './tools/hand.js';
+import { ImageTool } from './tools/image.js';
 import { LaserTool } from './tools/laser.js';
 import { PenTool } from './tools/pen.js';
 import { SelectTool } from './tools/select.js';
@@ -54,6 +55,7 @@ import { compareStrings, keyBetween } from './zorder.js';
  * @property {(p: ToolPointer) => void} [hover]
  * @property {(p: ToolPointer) => void} [doubleClick]
  * @property {(ctx: CanvasRenderingContext2D) => void} [drawOverlay]
+ * @property {() => void} [activate] called each time the tool is chosen (the image tool opens its picker)
  */
 
 /**
@@ -108,6 +110,7 @@ export class Whiteboard {
       arrow: new ShapeTool(this, 'arrow'),
       text: new TextTool(this),
       sticky: new StickyTool(this),
+      image: new ImageTool(this),
       eraser: new EraserTool(this),
       hand: new HandTool(this),
       laser: new LaserTool(),
@@ -180,6 +183,7 @@ export class Whiteboard {
     this.setCursor(next.cursor);
     this.layer.invalidate();
     this.emit();
+    next.activate?.();
   }
 
   /**
@@ -529,6 +533,7 @@ export class Whiteboard {
     this.style = { ...this.style, ...fields };
     const ops = [];
     for (const el of this.selected()) {
+      if (el.kind === 'image') continue; // a picture has no stroke or fill to change
       const next = { ...el };
       if (fields.stroke !== undefined) next.stroke = fields.stroke;
       if (fields.width !== undefined && !TEXT_KINDS.has(el.kind)) next.width = fields.width;

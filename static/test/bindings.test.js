@@ -196,6 +196,9 @@ test('bindsTo: bindable, unlocked shapes under or near the point', () => {
   assert.ok(!bindsTo(box, 50, 25, 0, 'box'), 'not to the excluded id');
   assert.ok(bindsTo(shape({ kind: 'sticky', fill: '#ffd43b', text: '', font: 18 }), 50, 25, 0));
   assert.ok(bindsTo(shape({ kind: 'text', text: 'hi', font: 20 }), 50, 25, 0));
+  const picture = shape({ kind: 'image', src: `blob:${'a'.repeat(64)}` });
+  assert.ok(bindsTo(picture, 50, 25, 0), 'an image, as in Excalidraw');
+  assert.deepEqual(edgePoint(picture, 300, 25), { x: 106, y: 25 }, 'its edge plus the gap, no stroke to clear');
   const d = shape({ kind: 'diamond' });
   assert.ok(!bindsTo(d, 5, 5, 0), 'outside a diamond, inside its box');
 });

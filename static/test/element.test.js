@@ -2,7 +2,7 @@
 // server accepts, this client accepts, keeps and sends back unchanged.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { elementProblem, fromWire } from '../element.js';
+import { blobSHA, elementProblem, fromWire } from '../element.js';
 
 const base = { id: 'a', x: 0, y: 0, w: 10, h: 10, rot: 0, stroke: '#1e1e1e', fill: null, width: 2, z: 'V' };
 const line = { ...base, kind: 'arrow', points: [[0, 0], [10, 10]] };
@@ -31,7 +31,11 @@ test('the new fields are refused where the server refuses them', () => {
     [{ ...base, kind: 'rect', group: 'g'.repeat(65) }, /group/],
     [{ ...base, kind: 'rect', locked: 1 }, /locked/],
     [{ ...line, text: 'no labels on arrows' }, /text/],
-    [{ ...base, kind: 'image' }, /kind/],
+    [{ ...base, kind: 'image' }, /src/],
+    [{ ...base, kind: 'image', src: 'https://example.com/x.png' }, /src/],
+    [{ ...base, kind: 'image', src: `blob:${'A'.repeat(64)}` }, /src/],
+    [{ ...base, kind: 'image', src: `blob:${'a'.repeat(63)}` }, /src/],
+    [{ ...base, kind: 'rect', src: `blob:${'a'.repeat(64)}` }, /src/],
   ];
   for (const [el, want] of cases) assert.match(elementProblem(el), want, JSON.stringify(el));
 });
@@ -51,4 +55,21 @@ test('fromWire repairs what it can and keeps the valid new fields', () => {
   assert.equal(got.dash, 'dashed');
   assert.equal(got.group, 'g');
   assert.equal(got.start, undefined, 'a rect has no bound ends');
+});
+
+test('images: src "blob:<sha256>" of lowercase hex, kept by fromWire; nothing to draw without it', () => {
+  const sha = '0123456789abcdef'.repeat(4);
+  const img = { ...base, kind: 'image', src: `blob:${sha}` };
+  assert.equal(elementProblem(img), '');
+  assert.equal(elementProblem({ ...img, rot: 1.2, group: 'g', locked: true }), '');
+  assert.equal(fromWire(img), img, 'a valid image comes back as it is');
+  assert.equal(blobSHA(img.src), sha);
+  assert.equal(blobSHA('blob:xyz'), null);
+  assert.equal(blobSHA(undefined), null);
+  // Repaired like any element, the src kept; without a src there is nothing to draw.
+  assert.deepEqual(fromWire({ ...img, width: 0, dash: 'dashed' }), { ...img, width: 0.5 });
+  assert.equal(fromWire({ ...img, src: 'blob:nope' }), null);
+  assert.equal(fromWire({ ...base, kind: 'image' }), null);
+  // Other kinds drop a src they should not carry.
+  assert.equal(fromWire({ ...base, kind: 'rect', src: img.src })?.src, undefined);
 });

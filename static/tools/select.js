@@ -1,6 +1,7 @@
 // Select tool: click selects (shift-click adds or removes), a drag from empty
 // space selects what the band encloses, a drag on the selection moves it,
 // the corner handles resize it (a single turned element in its own frame;
+// images keep their proportions unless Shift is held;
 // line and arrow: their end points, which bind to the shape they are dropped
 // on), the handle above the selection turns it about its centre (Shift:
 // 15° steps), a double-click on a text or sticky edits it and on a rect,
@@ -334,8 +335,10 @@ export class SelectTool {
 
   /**
    * The selection resized by dragging a corner handle; shift keeps the
-   * proportions (single text elements always do). One element resizes in
-   * its own (turned) frame; several scale their bounds.
+   * proportions (single text elements always do). A selection holding an
+   * image keeps them unless shift is held, as in Excalidraw: a picture is
+   * rarely meant to be stretched. One element resizes in its own (turned)
+   * frame; several scale their bounds.
    * @param {Gesture} g
    * @param {ToolPointer} p
    * @returns {Map<string, Element | null>}
@@ -343,7 +346,7 @@ export class SelectTool {
   scaled(g, p) {
     p = { ...p, x: p.x - g.grab.x, y: p.y - g.grab.y };
     const idx = /** @type {Handle} */ (g.handle).index;
-    const keep = p.shift || (g.originals.length === 1 && g.originals[0].kind === 'text');
+    const keep = g.originals.some((el) => el.kind === 'image') ? !p.shift : p.shift || (g.originals.length === 1 && g.originals[0].kind === 'text');
     if (g.originals.length === 1) {
       const el = g.originals[0];
       return new Map([[el.id, resizeInFrame(el, idx, p.x, p.y, keep)]]);
