@@ -193,9 +193,7 @@ func (m *member) wait(what string, ok func(map[string]any) bool) map[string]any 
 // error its read ended with (a *websocket.CloseError for a close frame).
 func (m *member) closedWithin(timeout time.Duration) error {
 	m.t.Helper()
-	select {
-	case <-m.done:
-	case <-time.After(timeout):
+	if !m.conn.EndedWithin(timeout) {
 		m.t.Fatalf("%s: connection still open after %v", m.name, timeout)
 	}
 	m.mu.Lock()

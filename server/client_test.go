@@ -271,9 +271,7 @@ func (c *wsClient) waitType(typ string) wireMsg {
 func (c *wsClient) waitClosed(timeout time.Duration) (int, time.Duration) {
 	c.t.Helper()
 	start := time.Now()
-	select {
-	case <-c.done:
-	case <-time.After(timeout):
+	if !c.conn.EndedWithin(timeout) {
 		c.t.Fatalf("%s: connection still open after %v", c.name, timeout)
 	}
 	c.mu.Lock()

@@ -123,9 +123,7 @@ func TestRunHandsFramesAndTheCloseCode(t *testing.T) {
 		got = append(got, strings.Repeat("b", min(typ-1, 1))+string(data[:min(len(data), 5)]))
 		return nil
 	}, func(err error) { endErr = err })
-	select {
-	case <-c.Done():
-	case <-time.After(5 * time.Second):
+	if !c.EndedWithin(5 * time.Second) {
 		t.Fatal("the read loop did not end after the server's close")
 	}
 	if strings.Join(got, ",") != "one,b\a\a\a\a\a,three" || CloseCode(endErr) != 4001 {

@@ -48,6 +48,17 @@ func (c *Conn) serve(handle Handler) error {
 	}
 }
 
+// EndedWithin waits up to timeout for Run's read loop to end (the server
+// closed the connection, or it broke) and says whether it did.
+func (c *Conn) EndedWithin(timeout time.Duration) bool {
+	select {
+	case <-c.done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
 // Pause stops the read loop before its next frame: the socket's buffers
 // fill and the server sees a client that does not read. Unpause resumes.
 func (c *Conn) Pause() {
