@@ -18,7 +18,11 @@ import (
 func TestBehindMemberGetsLatestStateNotEveryTick(t *testing.T) {
 	// Small socket buffers so that a pause backs the member's frames up
 	// into its outbox within a few ticks.
-	app := newTestApp(t, func(c *session.Config, _ *Options) { c.SocketBuffer = 16 << 10 })
+	// Ticks of 100 ms, so that the test's own polling, slowed by a loaded
+	// machine, does not let the reader skip long enough to be closed.
+	app := newTestApp(t, func(c *session.Config, _ *Options) {
+		c.SocketBuffer, c.Tick = 16<<10, 100*time.Millisecond
+	})
 	b := app.createBoard(t)
 	url := app.wsURL(b.EditURL + "/ws")
 	reader := join(t, url, "reader", smallReceiveBuffer)
@@ -59,7 +63,7 @@ func TestBehindMemberGetsLatestStateNotEveryTick(t *testing.T) {
 	wg.Wait()
 	drafter.send(map[string]any{"type": "draft", "gone": true})
 	mover.moveTo(-1, -1) // the last word
-	ticks := time.Since(start) / session.DefaultConfig().Tick
+	ticks := time.Since(start) / (100 * time.Millisecond)
 
 	reader.unpause()
 	reader.waitUntil("the mover's last position, the cleared draft, the chat line and the leaver gone", func(msgs []wireMsg) bool {
@@ -82,7 +86,7 @@ func TestBehindMemberGetsLatestStateNotEveryTick(t *testing.T) {
 		}
 	}
 	t.Logf("the mover moved through %d ticks; the reader got %d cursors messages with it", ticks, moverFrames)
-	if moverFrames*3 > int(ticks) {
+	if moverFrames*2 > int(ticks) {
 		t.Errorf("the reader was sent the mover's cursor %d times for %d ticks: ticks that waited behind a frame were not skipped", moverFrames, ticks)
 	}
 	if said := saidBy(reader.messages(), chatter.you, false); len(said) != 1 || said[0] != "while you were away" {
