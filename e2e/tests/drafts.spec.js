@@ -116,7 +116,11 @@ async function recordFrames(page, id) {
       if (frames.at(-1) !== state) frames.push(state);
       if (state !== 'element') requestAnimationFrame(tick);
     };
-    requestAnimationFrame(tick);
+    // The state now, before Alice lets go, is the first entry: on a
+    // loaded machine Bob's next animation frame may come only after the
+    // stroke has landed, and the draft would then be missing from the
+    // record though no frame ever showed both or neither.
+    tick();
   }, id);
 }
 
