@@ -75,12 +75,12 @@ func (t *missedTicks) keep(self string, f *tickFrame, cleared []string) {
 	t.kept = len(t.gone) + len(t.cleared) + t.chat.len() + t.reactions.len()
 }
 
+// reset forgets what was kept, keeping the lag and the buffers.
 func (t *missedTicks) reset() {
-	lag := t.lag
+	t.skipping, t.summon, t.kept = false, "", 0
 	t.gone, t.cleared = t.gone[:0], t.cleared[:0]
 	t.chat.reset()
 	t.reactions.reset()
-	*t = missedTicks{lag: lag, gone: t.gone, cleared: t.cleared, chat: t.chat, reactions: t.reactions}
 }
 
 // catchUp returns the member's catch-up frame after tick f: state (every
