@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/easel-app/easel/board"
 )
 
@@ -156,7 +154,7 @@ func (m *Member) obey(v verdict, c msgClass, ref, id, what string, rate float64)
 	m.hub.metrics.RateLimited.WithLabelValues(classNames[c]).Inc()
 	switch {
 	case v == flooding:
-		m.closeWith(websocket.ClosePolicyViolation, classNames[c]+" rate limit exceeded far beyond burst")
+		m.closeWith(ClosePolicyViolation, classNames[c]+" rate limit exceeded far beyond burst")
 	case v == refusedTell || c == classOps || c == classChat || c == classReact:
 		m.send(encode(errorMsg{Type: "error", Code: board.CodeRateLimited, Message: fmt.Sprintf(what, rate), Ref: ref, ID: id}))
 	}

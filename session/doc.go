@@ -1,10 +1,18 @@
-// Package session owns the live side of a board: WebSocket sessions (over
-// melody), rooms of members, presence, the cursor tick, per-member outboxes,
-// rate limits and the slow-consumer policy.
+// Package session owns the live side of a board: members and their
+// connections, rooms of members, presence, the cursor tick, per-member
+// outboxes, rate limits and the slow-consumer policy.
 //
-// Data flow: a member's frames are read on melody's read loop for that
-// session (one goroutine per connection, so a member's messages are handled
-// one at a time and in order). Cursor moves, and presence beyond cursors
+// Transport: a member speaks to a Conn (conn.go), something that takes text
+// and binary frames and a close. The WebSocket, served by melody, is the
+// one implementation so far and the only file that knows melody
+// (melodyconn.go); it reports a connection's frames, writes and end to the
+// hub's transport entry points (Hub.connected, received, written,
+// disconnected). How presence reaches members — ticked, or the per-message
+// baseline benchmarks compare against — is a relay chosen once (relay.go).
+//
+// Data flow: a member's frames are read on the transport's read loop for
+// that connection (one goroutine per connection, so a member's messages
+// are handled one at a time and in order). Cursor moves, and presence beyond cursors
 // (drafts, views, chat, reactions, summons: presencestate.go), update the
 // room; at most once per tick a room publishes its local changes of both
 // through the Broker, in one event, and writes every member one frame with
@@ -15,7 +23,7 @@
 //
 // Closing: once a close frame is out, the connection's frame guard
 // (frameguard.go) ends the read loop at once, so the member leaves and the
-// melody session ends; the socket itself then lingers on one goroutine of
+// transport's session ends; the socket itself then lingers on one goroutine of
 // its own (linger.go: drain ≤ 8 MiB, ≤ CloseGrace, at most MaxLingering per
 // Hub, which Shutdown waits for), so the client reads the close frame
 // before any reset.

@@ -6,19 +6,15 @@ import (
 	"errors"
 	"unicode/utf8"
 
-	"github.com/gorilla/websocket"
-	"github.com/olahol/melody"
-
 	"github.com/easel-app/easel/board"
 )
 
-// onText handles one text frame on the member's read loop: one or more
+// received handles one text frame on the member's read loop: one or more
 // newline-delimited JSON messages, in order. Invalid UTF-8 closes with 1007
-// before any of the frame is handled (gorilla checks it first); a line that
+// before any of the frame is handled; a line that
 // is not JSON closes with 1007 too, and is never relayed, but the lines
 // before it in the same frame have been handled already.
-func (h *Hub) onText(s *melody.Session, frame []byte) {
-	m := memberOf(s)
+func (h *Hub) received(m *Member, frame []byte) {
 	defer h.recoverPanic(m, "message")
 	h.metrics.FramesIn.Inc()
 	h.metrics.BytesIn.Add(float64(len(frame)))
@@ -26,13 +22,13 @@ func (h *Hub) onText(s *melody.Session, frame []byte) {
 		return
 	}
 	if !utf8.Valid(frame) {
-		m.closeWith(websocket.CloseInvalidFramePayloadData, "frame is not valid UTF-8")
+		m.closeWith(CloseInvalidPayload, "frame is not valid UTF-8")
 		return
 	}
 	splitLines(frame, func(line []byte) bool {
 		msg, err := decodeLine(line)
 		if errors.Is(err, errNotJSON) {
-			m.closeWith(websocket.CloseInvalidFramePayloadData, "message is not JSON")
+			m.closeWith(CloseInvalidPayload, "message is not JSON")
 			return false
 		}
 		class := classOf(msg.Type)
@@ -44,7 +40,7 @@ func (h *Hub) onText(s *melody.Session, frame []byte) {
 		}
 		if err != nil {
 			if !m.admitted() {
-				m.closeWith(websocket.ClosePolicyViolation, "the first message must be hello")
+				m.closeWith(ClosePolicyViolation, "the first message must be hello")
 				return false
 			}
 			m.sendError(err, msg.Ref)
@@ -62,7 +58,7 @@ func (m *Member) handle(msg inbound, line []byte) bool {
 	}
 	if !m.admitted() {
 		if msg.Type != "hello" {
-			m.closeWith(websocket.ClosePolicyViolation, "the first message must be hello")
+			m.closeWith(ClosePolicyViolation, "the first message must be hello")
 			return false
 		}
 		return m.hello(msg)
@@ -119,14 +115,14 @@ func (m *Member) hello(msg inbound) bool {
 	m.peer = board.Peer{ID: m.peer.ID, Name: name, Color: msg.Color, Role: m.role}
 	if err := m.hub.admit(m, msg.Since); err != nil {
 		if errors.Is(err, ErrShuttingDown) {
-			m.closeWith(websocket.CloseGoingAway, "server shutting down")
+			m.closeWith(CloseGoingAway, "server shutting down")
 			return false
 		}
 		// The board could not be loaded (store or broker down): tell the
 		// client, and close with 1013 so it retries with backoff instead of
 		// waiting on a connection that will never be welcomed.
 		m.sendError(err, "")
-		m.closeWith(websocket.CloseTryAgainLater, "board unavailable: retry")
+		m.closeWith(CloseTryAgainLater, "board unavailable: retry")
 		return false
 	}
 	m.log.Info("joined board", "name_len", utf8.RuneCountInString(name))

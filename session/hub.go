@@ -5,16 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
-	"github.com/olahol/melody"
 
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/transfers"
@@ -37,9 +32,10 @@ type Hub struct {
 	broker        board.Broker
 	log           *slog.Logger
 	metrics       *Metrics
-	node          string // this node's id in broker events
-	ws            *melody.Melody
-	lingers       *lingerer // sockets closing after a close frame (linger.go)
+	node          string           // this node's id in broker events
+	ws            *melodyTransport // the WebSocket transport (melodyconn.go)
+	relay         relay            // how presence reaches members (relay.go)
+	lingers       *lingerer        // sockets closing after a close frame (linger.go)
 
 	// lightRenders is the lane of renders export.LightRenderWork allows,
 	// as many as renders: a small board's export does not wait behind a
@@ -87,8 +83,7 @@ type Options struct {
 	CheckOrigin func(r *http.Request) bool
 }
 
-// NewHub configures melody explicitly — its defaults accept every origin,
-// read at most 512 bytes and drop messages silently on a full buffer.
+// NewHub starts a hub: its heartbeat and blob sweep run until Shutdown.
 func NewHub(o Options) *Hub {
 	h := &Hub{
 		cfg:        o.Config,
@@ -111,39 +106,8 @@ func NewHub(o Options) *Hub {
 	h.lightRenders = make(chan struct{}, max(o.Config.Renders, 1))
 	h.flights.m = make(map[renderKey]*flight)
 	h.rendersCtx, h.stopRenders = context.WithCancel(context.Background())
-	ws := melody.New()
-	ws.Config.MaxMessageSize = o.Config.MaxMessage
-	ws.Config.WriteWait = o.Config.WriteWait
-	ws.Config.PongWait = o.Config.PongWait
-	ws.Config.PingPeriod = o.Config.PingPeriod
-	// The Outbox hands melody one frame at a time, so its queue holds at
-	// most one data frame; a little room to spare for safety. The baseline
-	// (Tick 0) writes every cursor message as its own frame, as melody's
-	// examples do, with melody's default queue.
-	ws.Config.MessageBufferSize = 4
-	if o.Config.Tick == 0 {
-		ws.Config.MessageBufferSize = 256
-	}
-	ws.Upgrader = &websocket.Upgrader{
-		HandshakeTimeout:  10 * time.Second,
-		ReadBufferSize:    0, // reuse the HTTP server's 4 KiB read buffer
-		WriteBufferSize:   16 << 10,
-		WriteBufferPool:   &sync.Pool{}, // idle connections hold no write buffer
-		Subprotocols:      []string{Subprotocol},
-		CheckOrigin:       o.CheckOrigin,
-		EnableCompression: false,
-		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
-			http.Error(w, reason.Error(), status)
-		},
-	}
-	ws.HandleConnect(h.onConnect)
-	ws.HandleDisconnect(h.onDisconnect)
-	ws.HandleMessage(h.onText)
-	ws.HandleMessageBinary(h.onBinary)
-	ws.HandleSentMessage(h.onSent)
-	ws.HandleSentMessageBinary(h.onSentBinary)
-	ws.HandleError(h.onError)
-	h.ws = ws
+	h.relay = newRelay(o.Config)
+	h.ws = newMelodyTransport(h, o.CheckOrigin)
 	h.stopHeartbeat = make(chan struct{})
 	h.heartbeatDone.Add(1)
 	go h.heartbeat(h.stopHeartbeat)
@@ -200,6 +164,18 @@ func (h *Hub) Reserve(boardID string) (func(), error) {
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error {
 	h.active.Add(1)
 	defer h.active.Done()
+	m := h.newMember(a, r.RemoteAddr)
+	defer m.leave()
+	err := h.ws.serve(w, r, m)
+	if err != nil {
+		h.notConnected(m)
+	}
+	return err
+}
+
+// newMember is a member for a connection that a transport is about to
+// serve; it is connected (connected) once the transport has its Conn.
+func (h *Hub) newMember(a Admission, remote string) *Member {
 	m := &Member{
 		hub:        h,
 		board:      a.Board,
@@ -211,37 +187,18 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error
 		peer: board.Peer{ID: board.NewPeerID()},
 	}
 	m.gone, m.leave = context.WithCancel(context.Background())
-	defer m.leave()
-	m.log = h.log.With("board", shortID(a.Board.ID), "peer", m.peer.ID, "role", string(a.Role), "remote", r.RemoteAddr)
+	m.log = h.log.With("board", shortID(a.Board.ID), "peer", m.peer.ID, "role", string(a.Role), "remote", remote)
 	m.outbox = newOutbox(h.cfg.OutboxBytes, m.writeFrame, m.closeSlow)
 	m.downloads = &downloads{window: h.cfg.ExportWindow, chunk: h.cfg.ExportChunk}
 	m.outbox.pull, m.outbox.writeBinary = m.downloads.pull, m.writeBinaryFrame
-	err := h.ws.HandleRequestWithKeys(guardedWriter{w, h.lingers}, r, map[string]any{memberKey: m})
-	if err != nil && m.releaseCap != nil {
-		m.releaseCap() // the upgrade failed: no disconnect will release it
-	}
-	return err
-}
-
-const memberKey = "easel.member"
-
-func memberOf(s *melody.Session) *Member {
-	v, _ := s.Get(memberKey)
-	m, _ := v.(*Member)
 	return m
 }
 
-// writeFrame hands one packed frame to melody's write pump.
-func (m *Member) writeFrame(frame []byte) {
-	if err := m.sess.Write(frame); err != nil {
-		m.log.Debug("write to closed session", "err", err)
-	}
-}
-
-// writeBinaryFrame hands one export chunk to melody's write pump.
-func (m *Member) writeBinaryFrame(frame []byte) {
-	if err := m.sess.WriteBinary(frame); err != nil {
-		m.log.Debug("write to closed session", "err", err)
+// notConnected releases what a member that never connected holds (a
+// failed upgrade): no disconnect will.
+func (h *Hub) notConnected(m *Member) {
+	if m.releaseCap != nil {
+		m.releaseCap()
 	}
 }
 
@@ -255,8 +212,8 @@ func (h *Hub) recoverPanic(m *Member, where string) {
 	}
 	h.metrics.Panics.Inc()
 	h.log.Error("panic in session handler", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-	if m != nil && m.sess != nil {
-		m.closeWith(websocket.CloseInternalServerErr, "internal error")
+	if m != nil && m.conn != nil {
+		m.closeWith(CloseInternalError, "internal error")
 	}
 }
 
@@ -278,11 +235,11 @@ func (h *Hub) recoverBackground(where string, after func()) {
 	}
 }
 
-func (h *Hub) onConnect(s *melody.Session) {
-	m := memberOf(s)
+// connected runs when the transport has the member's connection, before
+// it reads the first frame.
+func (h *Hub) connected(m *Member, conn Conn) {
 	defer h.recoverPanic(m, "connect")
-	m.sess = s
-	h.boundSendBuffer(s)
+	m.conn = conn
 	h.mu.Lock()
 	h.conns[m] = struct{}{}
 	closing := h.closing
@@ -290,40 +247,19 @@ func (h *Hub) onConnect(s *melody.Session) {
 	h.metrics.Connections.Inc()
 	m.log.Debug("connected")
 	if closing {
-		m.closeWith(websocket.CloseGoingAway, "server shutting down")
+		m.closeWith(CloseGoingAway, "server shutting down")
 		return
 	}
 	m.helloTimer = time.AfterFunc(h.cfg.HelloTimeout, func() {
 		if !m.admitted() {
-			m.closeWith(websocket.ClosePolicyViolation, "hello expected within "+h.cfg.HelloTimeout.String())
+			m.closeWith(ClosePolicyViolation, "hello expected within "+h.cfg.HelloTimeout.String())
 		}
 	})
 }
 
-// boundSendBuffer caps the socket's kernel send buffer (see
-// Config.SocketBuffer).
-func (h *Hub) boundSendBuffer(s *melody.Session) {
-	if h.cfg.SocketBuffer <= 0 {
-		return
-	}
-	// Unwrap to the TCP socket: under the frame guard, and under TLS.
-	conn := s.WebsocketConnection().NetConn()
-	for {
-		wrapper, ok := conn.(interface{ NetConn() net.Conn })
-		if !ok {
-			break
-		}
-		conn = wrapper.NetConn()
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		if err := tcp.SetWriteBuffer(h.cfg.SocketBuffer); err != nil {
-			h.log.Debug("set socket send buffer", "err", err)
-		}
-	}
-}
-
-func (h *Hub) onDisconnect(s *melody.Session) {
-	m := memberOf(s)
+// disconnected runs once the connection has ended: its read side has
+// stopped and nothing more is written.
+func (h *Hub) disconnected(m *Member) {
 	defer func() {
 		h.mu.Lock()
 		delete(h.conns, m)
@@ -349,53 +285,22 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 	m.log.Debug("disconnected")
 }
 
-func (h *Hub) onSent(s *melody.Session, frame []byte) {
+// written runs when the transport has written frame, one the outbox
+// handed over (or, with the baseline relay, a frame written around it).
+func (h *Hub) written(m *Member, frame []byte, binary bool) {
 	h.metrics.FramesOut.Inc()
 	h.metrics.BytesOut.Add(float64(len(frame)))
-	memberOf(s).outbox.Sent(frame)
+	if binary {
+		h.metrics.ExportBytes.Add(float64(len(frame) - chunkHeader))
+		putChunkFrame(frame) // the transport is done with it
+	}
+	m.outbox.Sent(frame)
 }
 
-func (h *Hub) onSentBinary(s *melody.Session, frame []byte) {
-	h.metrics.FramesOut.Inc()
-	h.metrics.BytesOut.Add(float64(len(frame)))
-	h.metrics.ExportBytes.Add(float64(len(frame) - chunkHeader))
-	putChunkFrame(frame) // melody is done with it
-	memberOf(s).outbox.Sent(frame)
-}
-
-func (h *Hub) onBinary(s *melody.Session, _ []byte) {
-	m := memberOf(s)
+// receivedBinary refuses a binary frame from a client.
+func (h *Hub) receivedBinary(m *Member) {
 	h.metrics.FramesIn.Inc()
-	m.closeWith(websocket.CloseUnsupportedData, "binary frames are not accepted from clients")
-}
-
-// onError sees every read and write failure. A normal disconnect is not
-// news; a full melody buffer cannot happen with the Outbox in front, but if
-// it ever did, it is a slow consumer, never a silent drop.
-func (h *Hub) onError(s *melody.Session, err error) {
-	m := memberOf(s)
-	if errors.Is(err, melody.ErrMessageBufferFull) {
-		m.closeSlow()
-		return
-	}
-	if errors.Is(err, errOneByteClose) {
-		m.failWith(websocket.CloseProtocolError, errOneByteClose.Error())
-		return
-	}
-	if errors.Is(err, errCloseSent) {
-		return // this side closed; the frame guard stopped the read loop
-	}
-	if errors.Is(err, websocket.ErrReadLimit) {
-		// gorilla has sent 1009 itself, at the frame's header.
-		m.closing.Store(true)
-		h.metrics.Closes.WithLabelValues(strconv.Itoa(websocket.CloseMessageTooBig)).Inc()
-		m.log.Info("closing connection", "code", websocket.CloseMessageTooBig, "reason", "frame over the size limit")
-		return
-	}
-	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) || m.closing.Load() {
-		return
-	}
-	m.log.Debug("connection error", "err", err)
+	m.closeWith(CloseUnsupportedData, "binary frames are not accepted from clients")
 }
 
 // admit puts a member that said hello into its board's room. The board's
@@ -489,7 +394,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Unlock()
 	h.stopRenders()
 	for _, m := range members {
-		m.closeWith(websocket.CloseGoingAway, "server shutting down")
+		m.closeWith(CloseGoingAway, "server shutting down")
 	}
 	done := make(chan struct{})
 	go func() { h.active.Wait(); h.renderWG.Wait(); close(done) }()
@@ -497,7 +402,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		h.ws.Close() // drop whatever did not answer in time
+		h.ws.close() // drop whatever did not answer in time
 		return fmt.Errorf("shutdown sessions: %w", ctx.Err())
 	}
 	// Sessions have ended; their sockets may still linger (CloseGrace at
@@ -507,10 +412,10 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	select {
 	case <-lingered:
 	case <-ctx.Done():
-		h.ws.Close()
+		h.ws.close()
 		return fmt.Errorf("shutdown lingering sockets: %w", ctx.Err())
 	}
-	return h.ws.Close()
+	return h.ws.close()
 }
 
 // shortID is how board ids appear in logs: enough to correlate, not enough

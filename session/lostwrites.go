@@ -3,8 +3,6 @@ package session
 import (
 	"context"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/easel-app/easel/board"
 )
 
@@ -108,6 +106,6 @@ func (h *Hub) reload(r *Room, epoch string) {
 	h.mu.Unlock()
 	r.unsubscribe()
 	for _, m := range members {
-		m.closeWith(websocket.CloseGoingAway, "the board was reloaded from the store: reconnect")
+		m.closeWith(CloseGoingAway, "the board was reloaded from the store: reconnect")
 	}
 }

@@ -8,9 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/websocket"
-	"github.com/olahol/melody"
-
 	"github.com/easel-app/easel/board"
 )
 
@@ -24,7 +21,7 @@ type Member struct {
 	outbox    *Outbox
 	downloads *downloads
 
-	sess       *melody.Session // set by the connect handler
+	conn       Conn // set when the transport connects (Hub.connected)
 	helloTimer *time.Timer
 	closing    atomic.Bool
 	exporting  atomic.Int32 // exports being rendered for this member
@@ -75,11 +72,11 @@ func (m *Member) sendTick(frame []byte, owner *[]byte) {
 	}
 }
 
-// sendUnpacked writes msg as a frame of its own straight into melody's
-// queue, bypassing the outbox's packing: the per-message broadcast of
+// sendUnpacked writes msg as a frame of its own straight to the
+// connection, bypassing the outbox's packing: the per-message broadcast of
 // melody's examples and of Excalidraw's room server, which the baseline
-// (Tick 0) reproduces for cursors so benchmarks can compare against it. A
-// full queue closes the member with 1013, as the outbox would.
+// relay (relay.go) reproduces for cursors so benchmarks can compare
+// against it.
 func (m *Member) sendUnpacked(msg []byte) {
 	if m.closing.Load() {
 		return
@@ -87,27 +84,37 @@ func (m *Member) sendUnpacked(msg []byte) {
 	m.writeFrame(msg)
 }
 
+// writeFrame hands one text frame to the connection: the outbox's writer.
+func (m *Member) writeFrame(frame []byte) {
+	if err := m.conn.WriteText(frame); err != nil {
+		m.log.Debug("write to closed connection", "err", err)
+	}
+}
+
+// writeBinaryFrame hands one export chunk to the connection.
+func (m *Member) writeBinaryFrame(frame []byte) {
+	if err := m.conn.WriteBinary(frame); err != nil {
+		m.log.Debug("write to closed connection", "err", err)
+	}
+}
+
 // sendError tells the member a request failed; the connection stays.
 func (m *Member) sendError(err error, ref string) {
 	m.send(encodeError(board.ErrorCode(err), board.ClientMessage(err), ref))
 }
 
-// closeWith closes the connection with a close code, once. It does not go
-// through melody's queue: a member being closed for a full outbox would
-// queue its close frame behind the very data it cannot take (melody's
-// Session.Close from HandleError on ErrMessageBufferFull even recurses).
-// gorilla's WriteControl may run beside the write pump, so the close frame
-// is written with it; the frame guard sees it go out, ends the read loop
-// (the member leaves at once) and lets the socket linger, draining what
-// the client still sends, so that the close frame is read before the
-// socket closes (linger.go).
+// closeWith closes the connection with a close code, once. The close goes
+// around the outbox (Conn.WriteClose), after what the member was last told:
+// the frame guard sees it go out, ends the read loop (the member leaves at
+// once) and lets the socket linger, draining what the client still sends,
+// so that the close frame is read before the socket closes (linger.go).
 func (m *Member) closeWith(code int, reason string) {
 	if !m.closing.CompareAndSwap(false, true) {
 		return
 	}
 	m.hub.metrics.Closes.WithLabelValues(strconv.Itoa(code)).Inc()
 	m.log.Info("closing connection", "code", code, "reason", reason)
-	conn := m.sess.WebsocketConnection()
+	conn := m.conn
 	// What the member was told last (the error that explains the close)
 	// goes out first, for at most closeFlushWait: a member that does not
 	// read (a slow consumer's outbox is already shut) is not waited for.
@@ -115,9 +122,8 @@ func (m *Member) closeWith(code int, reason string) {
 	m.outbox.Drain(func() {
 		giveUp.Stop()
 		go func() {
-			err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
-			if err != nil {
-				conn.Close() // the close frame cannot be delivered; nothing to wait for
+			if err := conn.WriteClose(code, reason, time.Now().Add(m.hub.cfg.WriteWait)); err != nil {
+				conn.Close() // the close cannot be delivered; nothing to wait for
 			}
 		}()
 	})
@@ -128,8 +134,8 @@ func (m *Member) closeWith(code int, reason string) {
 const closeFlushWait = time.Second
 
 // failWith fails a connection whose read side is already broken (the read
-// loop has ended and melody closes the socket when this returns): the close
-// frame is written now, or never.
+// loop has ended and the transport closes the socket when this returns):
+// the close is written now, or never.
 func (m *Member) failWith(code int, reason string) {
 	if !m.closing.CompareAndSwap(false, true) {
 		return
@@ -137,7 +143,7 @@ func (m *Member) failWith(code int, reason string) {
 	m.outbox.Shut()
 	m.hub.metrics.Closes.WithLabelValues(strconv.Itoa(code)).Inc()
 	m.log.Info("failing connection", "code", code, "reason", reason)
-	m.sess.WebsocketConnection().WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(m.hub.cfg.WriteWait))
+	m.conn.WriteClose(code, reason, time.Now().Add(m.hub.cfg.WriteWait))
 }
 
 // closeSlow is the outbox's overflow action: the member leaves the room at

@@ -113,8 +113,8 @@ func (m *Member) summon() {
 }
 
 // changePresence records a local member's presence change for the next
-// tick (at once with Tick 0, the baseline that relays everything as it
-// comes). A member no longer in the room changes nothing.
+// tick (at once with the baseline relay, which relays everything as it
+// comes: relay.go). A member no longer in the room changes nothing.
 func (r *Room) changePresence(m *Member, change func(p *roomPresence, peer string)) {
 	r.mu.Lock()
 	member := r.members[m.peer.ID] == m
@@ -123,7 +123,7 @@ func (r *Room) changePresence(m *Member, change func(p *roomPresence, peer strin
 		r.scheduleLocked()
 	}
 	r.mu.Unlock()
-	if member && r.hub.cfg.Tick == 0 {
-		r.tick()
+	if member {
+		r.hub.relay.presenceChanged(r)
 	}
 }

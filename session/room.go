@@ -227,33 +227,12 @@ func (r *Room) remove(m *Member) {
 
 // setCursor records a local member's move (a laser pointer's, when laser).
 func (r *Room) setCursor(m *Member, x, y float64, laser bool) {
-	c := board.Cursor{Peer: m.peer.ID, X: x, Y: y, Laser: laser}
-	if r.hub.cfg.Tick == 0 {
-		r.publish(board.Event{Kind: board.EventCursors, Cursors: []board.Cursor{c}})
-		return
-	}
-	r.mu.Lock()
-	if r.members[m.peer.ID] == m {
-		r.localDirty[c.Peer] = c
-		delete(r.localGone, c.Peer)
-		r.scheduleLocked()
-	}
-	r.mu.Unlock()
+	r.hub.relay.cursor(r, m, board.Cursor{Peer: m.peer.ID, X: x, Y: y, Laser: laser}, false)
 }
 
 // cursorGone records that a local member's pointer left the board.
 func (r *Room) cursorGone(m *Member) {
-	if r.hub.cfg.Tick == 0 {
-		r.publish(board.Event{Kind: board.EventCursors, Gone: []string{m.peer.ID}})
-		return
-	}
-	r.mu.Lock()
-	if r.members[m.peer.ID] == m {
-		delete(r.localDirty, m.peer.ID)
-		r.localGone[m.peer.ID] = struct{}{}
-		r.scheduleLocked()
-	}
-	r.mu.Unlock()
+	r.hub.relay.cursor(r, m, board.Cursor{Peer: m.peer.ID}, true)
 }
 
 // publish sends ev to every node's room for this board. The Broker
@@ -341,11 +320,7 @@ func (r *Room) onEvent(ev board.Event) {
 			r.presence.apply(ev.Presence, r.presentLocked)
 		}
 	}
-	if r.hub.cfg.Tick == 0 {
-		r.flushLocked()
-	} else {
-		r.scheduleLocked()
-	}
+	r.hub.relay.eventLocked(r)
 }
 
 // presentLocked tells whether peer id is on the board (on any node).
@@ -362,11 +337,7 @@ func (r *Room) clearCommittedDraftLocked(ev board.Event) {
 	if ev.DraftGen == 0 || !r.presentLocked(ev.Ops.By) || !r.presence.clearCommitted(ev.Ops.By, ev.DraftGen) {
 		return
 	}
-	if r.hub.cfg.Tick == 0 {
-		r.flushLocked()
-	} else {
-		r.scheduleLocked()
-	}
+	r.hub.relay.eventLocked(r)
 }
 
 func (r *Room) dropCursorLocked(id string) {
@@ -387,10 +358,14 @@ func (r *Room) sendAllLocked(msg []byte, skip string) {
 	}
 }
 
-// scheduleLocked arranges a tick at the next tick boundary, unless one is
-// already pending: a busy room ticks every Tick, an idle one never.
-func (r *Room) scheduleLocked() {
-	if r.flushPending || r.closed || r.hub.cfg.Tick == 0 {
+// scheduleLocked arranges for the room's pending changes to go out, as
+// the hub's relay does it (relay.go).
+func (r *Room) scheduleLocked() { r.hub.relay.scheduleLocked(r) }
+
+// scheduleTickLocked arranges a tick at the next tick boundary, unless one
+// is already pending: a busy room ticks every Tick, an idle one never.
+func (r *Room) scheduleTickLocked() {
+	if r.flushPending || r.closed {
 		return
 	}
 	r.flushPending = true
@@ -550,8 +525,7 @@ func (r *Room) flushLocked() (behind bool) {
 			}
 			f = full
 		}
-		if r.hub.cfg.Tick == 0 {
-			f.sendBaseline(m, id)
+		if r.hub.relay.sendAlone(f, m, id) {
 			continue
 		}
 		if f == &changes && (m.missed.skipping || m.outbox.TickWaiting()) {

@@ -50,17 +50,3 @@ func (f *tickFrame) appendFrame(dst []byte, skip string) []byte {
 	}
 	return dst
 }
-
-// sendBaseline sends the member's tick as the baseline (Tick 0) does:
-// cursors as a frame of their own, straight to melody, the way per-message
-// broadcasts do; presence through the outbox.
-func (f *tickFrame) sendBaseline(m *Member, self string) {
-	if msg, _ := f.cursors.messageFor(self); msg != nil {
-		m.sendUnpacked(msg) // a pooled buffer is left to the GC
-	}
-	if msg, owner := f.presence.messageFor(self); owner != nil {
-		m.outbox.EnqueueOwned(owner)
-	} else if msg != nil {
-		m.send(msg)
-	}
-}
