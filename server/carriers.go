@@ -70,6 +70,17 @@ func (s *Server) openOrFind(c echo.Context, role board.Role) (*session.HTTPSessi
 	return hs, nil
 }
 
+// carrierStart is what a reading carrier (stream or poll) starts from: its
+// session, new or named, and the event it resumes after.
+func (s *Server) carrierStart(c echo.Context, role board.Role) (*session.HTTPSession, uint64, error) {
+	after, err := afterParam(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	hs, err := s.openOrFind(c, role)
+	return hs, after, err
+}
+
 // afterParam is the event a carrier resumes after: Last-Event-ID (what an
 // EventSource sends when it reconnects) or ?after=; neither: every event
 // the session still holds.
@@ -102,11 +113,7 @@ func carrierError(err error) error {
 // sseStream is GET …/sse: a new session's events, or a live session's
 // after the one named.
 func (s *Server) sseStream(c echo.Context, role board.Role) error {
-	after, err := afterParam(c)
-	if err != nil {
-		return err
-	}
-	hs, err := s.openOrFind(c, role)
+	hs, after, err := s.carrierStart(c, role)
 	if err != nil {
 		return err
 	}
@@ -168,11 +175,7 @@ func writeSSE(b *strings.Builder, ev session.Event) {
 // events after the one named (acknowledging those up to it), waiting up
 // to pollWait for one.
 func (s *Server) poll(c echo.Context, role board.Role) error {
-	after, err := afterParam(c)
-	if err != nil {
-		return err
-	}
-	hs, err := s.openOrFind(c, role)
+	hs, after, err := s.carrierStart(c, role)
 	if err != nil {
 		return err
 	}

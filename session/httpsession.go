@@ -290,6 +290,11 @@ func (s *HTTPSession) attach(after uint64, polling bool) (gen, from uint64, err 
 	s.ackLocked(after)
 	s.carrier++
 	s.polling = polling
+	kind := "sse"
+	if polling {
+		kind = "poll"
+	}
+	s.hub.metrics.CarrierRequests.WithLabelValues(kind).Inc()
 	if s.idle != nil {
 		s.idle.Stop()
 	}
@@ -413,7 +418,6 @@ func (s *HTTPSession) Stream(ctx context.Context, after uint64, emit func([]Even
 		return err
 	}
 	defer s.detach(gen)
-	s.hub.metrics.CarrierRequests.WithLabelValues("sse").Inc()
 	timer := time.NewTimer(quiet)
 	defer timer.Stop()
 	for {
@@ -453,7 +457,6 @@ func (s *HTTPSession) Poll(ctx context.Context, after uint64, wait time.Duration
 		return nil, err
 	}
 	defer s.detach(gen)
-	s.hub.metrics.CarrierRequests.WithLabelValues("poll").Inc()
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
