@@ -40,7 +40,7 @@ func (s *Server) carrierRoute(role board.Role, next func(echo.Context, board.Rol
 
 // findSession is the live session the request's ?session= names, on the
 // route's board with the route's role.
-func (s *Server) findSession(c echo.Context, role board.Role) (*session.HTTPSession, error) {
+func (s *Server) findSession(c echo.Context, role board.Role) (session.Carrier, error) {
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
 		return nil, plainError(http.StatusNotFound, "no such board")
@@ -54,7 +54,7 @@ func (s *Server) findSession(c echo.Context, role board.Role) (*session.HTTPSess
 
 // openOrFind opens a new session when the request names none, else finds
 // the one it names.
-func (s *Server) openOrFind(c echo.Context, role board.Role) (*session.HTTPSession, error) {
+func (s *Server) openOrFind(c echo.Context, role board.Role) (session.Carrier, error) {
 	if c.QueryParam("session") != "" {
 		return s.findSession(c, role)
 	}
@@ -72,7 +72,7 @@ func (s *Server) openOrFind(c echo.Context, role board.Role) (*session.HTTPSessi
 
 // carrierStart is what a reading carrier (stream or poll) starts from: its
 // session, new or named, and the event it resumes after.
-func (s *Server) carrierStart(c echo.Context, role board.Role) (*session.HTTPSession, uint64, error) {
+func (s *Server) carrierStart(c echo.Context, role board.Role) (session.Carrier, uint64, error) {
 	after, err := afterParam(c)
 	if err != nil {
 		return nil, 0, err

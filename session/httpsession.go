@@ -138,8 +138,17 @@ func (h *Hub) OpenHTTP(a Admission, remote string) (*HTTPSession, error) {
 }
 
 // FindHTTP returns the live session token names, if it is on this board
-// with this role.
-func (h *Hub) FindHTTP(token, boardID string, role board.Role) (*HTTPSession, error) {
+// with this role: this node's, or, when the token names another node and
+// the nodes can reach each other, that node's (forward.go).
+func (h *Hub) FindHTTP(token, boardID string, role board.Role) (Carrier, error) {
+	if node := TokenNode(token); node != h.node && node != "" && h.nodes != nil {
+		return &remoteSession{hub: h, node: node, token: token, board: boardID, role: role}, nil
+	}
+	return h.localHTTP(token, boardID, role)
+}
+
+// localHTTP is FindHTTP for this node's sessions only.
+func (h *Hub) localHTTP(token, boardID string, role board.Role) (*HTTPSession, error) {
 	h.httpMu.Lock()
 	s := h.httpSessions[token]
 	h.httpMu.Unlock()
@@ -420,10 +429,17 @@ func (s *HTTPSession) Stream(ctx context.Context, after uint64, emit func([]Even
 	defer s.detach(gen)
 	timer := time.NewTimer(quiet)
 	defer timer.Stop()
-	for {
+	for opened := false; ; opened = true {
 		evs, current, wake := s.take(gen, after)
 		if !current {
 			return nil
+		}
+		if len(evs) == 0 && !opened {
+			// The response starts now, not at the first event: a
+			// reattached stream may have nothing to say for a while.
+			if err := heartbeat(); err != nil {
+				return err
+			}
 		}
 		if len(evs) > 0 {
 			if err := emit(evs); err != nil {
