@@ -141,6 +141,9 @@ func (h *Hub) OpenHTTP(a Admission, remote string) (*HTTPSession, error) {
 // with this role: this node's, or, when the token names another node and
 // the nodes can reach each other, that node's (forward.go).
 func (h *Hub) FindHTTP(token, boardID string, role board.Role) (Carrier, error) {
+	if !validToken(token) {
+		return nil, ErrSessionGone // nothing to look up, nor to forward
+	}
 	if node := TokenNode(token); node != h.node && node != "" && h.nodes != nil {
 		return &remoteSession{hub: h, node: node, token: token, board: boardID, role: role}, nil
 	}
@@ -165,6 +168,23 @@ func TokenNode(token string) string {
 		return ""
 	}
 	return node
+}
+
+// validToken reports whether token has the shape of a session token: a
+// node id (1–64 characters of A–Z a–z 0–9 _ -), a dot, 32 characters of
+// the same alphabet.
+func validToken(token string) bool {
+	node, secret, ok := strings.Cut(token, ".")
+	return ok && len(node) >= 1 && len(node) <= 64 && len(secret) == 32 && tokenAlphabet(node) && tokenAlphabet(secret)
+}
+
+func tokenAlphabet(s string) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func randomToken() string {
