@@ -57,17 +57,6 @@ var (
 	ErrBadAfter = errors.New("after names an event not sent yet")
 )
 
-// Timings of the HTTP carriers (the contract's).
-const (
-	// StreamReattach is how long a session whose stream closed waits for
-	// a carrier before its member leaves.
-	StreamReattach = 5 * time.Second
-	// PollIdle is how long a long-polling session may go without a poll.
-	PollIdle = 30 * time.Second
-	// SendGapWait is how long a send past a gap waits for the missing one.
-	SendGapWait = 2 * time.Second
-)
-
 // HTTPSession is a member over HTTP carriers: its Conn, its event queue,
 // and its ordered sends. Carriers come and go (one at a time); the session
 // lives until its member leaves.
@@ -86,7 +75,7 @@ type HTTPSession struct {
 	taken     uint64   // the last event a carrier has taken
 	wake      chan struct{}
 	carrier   uint64 // generation of the current carrier; 0: none
-	polling   bool   // the last carrier was a poll (PollIdle applies)
+	polling   bool   // the last carrier was a poll (HTTPPollIdle applies)
 	idle      *time.Timer
 	closed    bool // the close event is queued: nothing follows it
 	removed   bool // gone from the hub: every request is refused
@@ -234,7 +223,7 @@ func (s *HTTPSession) WriteBinary(frame []byte) error {
 }
 
 // WriteClose queues the close event, the session's last, and ends the
-// member: it leaves the room now. The session stays StreamReattach longer
+// member: it leaves the room now. The session stays HTTPReattach longer
 // so that a carrier can still read the close.
 func (s *HTTPSession) WriteClose(code int, reason string, _ time.Time) error {
 	data, _ := json.Marshal(struct {
@@ -245,7 +234,7 @@ func (s *HTTPSession) WriteClose(code int, reason string, _ time.Time) error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	s.end(StreamReattach)
+	s.end(s.hub.cfg.HTTPReattach)
 	return nil
 }
 
@@ -358,9 +347,9 @@ func (s *HTTPSession) detachedLocked() {
 	if s.closed {
 		return
 	}
-	wait := StreamReattach
+	wait := s.hub.cfg.HTTPReattach
 	if s.polling {
-		wait = PollIdle
+		wait = s.hub.cfg.HTTPPollIdle
 	}
 	if s.idle != nil {
 		s.idle.Stop()
@@ -511,11 +500,11 @@ func (s *HTTPSession) Poll(ctx context.Context, after uint64, wait time.Duration
 }
 
 // Send handles one POST of messages numbered seq, in seq order and once: a
-// repeat is answered as done, a send past a gap waits SendGapWait for the
+// repeat is answered as done, a send past a gap waits HTTPSendGap for the
 // missing one, then closes the session with 1002.
 func (s *HTTPSession) Send(ctx context.Context, seq uint64, body []byte) error {
 	s.hub.metrics.CarrierRequests.WithLabelValues("send").Inc()
-	deadline := time.NewTimer(SendGapWait)
+	deadline := time.NewTimer(s.hub.cfg.HTTPSendGap)
 	defer deadline.Stop()
 	s.smu.Lock()
 	for !s.ended && seq > s.applied+1 {
