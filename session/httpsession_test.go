@@ -163,14 +163,8 @@ func TestHTTPSessionWithoutCarrierLeaves(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.HTTPPollIdle, cfg.HTTPReattach = 300*time.Millisecond, 100*time.Millisecond
 	th := newTestHub(t, cfg, nil)
-	watcher := connectFake(t, th)
-	watcher.send(`{"type":"hello","name":"Watcher","color":"#445566"}`)
-	watcher.waitFor(t, `"type":"welcome"`)
-
-	m := openHTTP(t, th)
-	m.send(t, `{"type":"hello","name":"Idle","color":"#123456"}`)
-	m.pollUntil(t, `"type":"welcome"`)
-	watcher.waitFor(t, `"name":"Idle"`)
+	watcher, m := socketAndHTTPMembers(t, th)
+	watcher.waitFor(t, `"name":"Http"`)
 	// No poll from now on.
 	watcher.waitFor(t, `"type":"leave"`)
 	waitTokenRefused(t, th, m.s.Token())
@@ -182,13 +176,7 @@ func TestHTTPStreamThatStopsReadingIsClosedSlow(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.OutboxBytes = 64 << 10
 	th := newTestHub(t, cfg, nil)
-	editor := connectFake(t, th)
-	editor.send(`{"type":"hello","name":"Editor","color":"#445566"}`)
-	editor.waitFor(t, `"type":"welcome"`)
-
-	slow := openHTTP(t, th)
-	slow.send(t, `{"type":"hello","name":"Slow","color":"#123456"}`)
-	slow.pollUntil(t, `"type":"welcome"`)
+	editor, slow := socketAndHTTPMembers(t, th)
 	stuck := make(chan struct{})
 	defer close(stuck)
 	streamed := make(chan uint64, 1)
@@ -258,4 +246,17 @@ func TestHTTPStreamReattachesAfterItsLastEvent(t *testing.T) {
 	if _, err := m.s.Poll(context.Background(), 0, 0); !errors.Is(err, ErrSessionGone) {
 		t.Fatalf("asking again for acknowledged events: %v, want ErrSessionGone", err)
 	}
+}
+
+// socketAndHTTPMembers joins a member on a Conn of the test's own
+// ("Conn") and one over HTTP ("Http"), both welcomed.
+func socketAndHTTPMembers(t *testing.T, th *testHub) (*fakeConn, *httpMember) {
+	t.Helper()
+	c := connectFake(t, th)
+	c.send(`{"type":"hello","name":"Conn","color":"#445566"}`)
+	c.waitFor(t, `"type":"welcome"`)
+	h := openHTTP(t, th)
+	h.send(t, `{"type":"hello","name":"Http","color":"#123456"}`)
+	h.pollUntil(t, `"type":"welcome"`)
+	return c, h
 }
