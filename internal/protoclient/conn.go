@@ -70,8 +70,9 @@ func (c *Conn) CloseNormally() error {
 	return c.Close()
 }
 
-// CloseCode is the code of the close frame that ended a connection, from
-// the error its read ended with; 0 when it ended without one.
+// CloseCode is the code of the close frame (or, over HTTP, the close
+// event) that ended a connection, from the error its read ended with; 0
+// when it ended without one.
 func CloseCode(err error) int {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
