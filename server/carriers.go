@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -206,6 +207,13 @@ func (s *Server) send(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	// At most a few sends of a session are read and held at once, so a
+	// session cannot make the server hold bodies without bound.
+	release, ok := s.sends.acquire(c.QueryParam("session"))
+	if !ok {
+		return plainError(http.StatusTooManyRequests, "too many sends of this session at once: one at a time")
+	}
+	defer release()
 	limit := s.hub.MaxMessage()
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
@@ -219,4 +227,34 @@ func (s *Server) send(c echo.Context, role board.Role) error {
 		return carrierError(err)
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// sendsPerSession bounds the sends of one session a node reads and holds
+// at once: the bundled client has one in flight, and one more when it
+// retries a send whose answer it lost.
+const sendsPerSession = 4
+
+// sendSlots counts the sends in progress per session token.
+type sendSlots struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (s *sendSlots) acquire(token string) (release func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.counts == nil {
+		s.counts = make(map[string]int)
+	}
+	if s.counts[token] >= sendsPerSession {
+		return nil, false
+	}
+	s.counts[token]++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.counts[token]--; s.counts[token] <= 0 {
+			delete(s.counts, token)
+		}
+	}, true
 }

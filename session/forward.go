@@ -111,7 +111,7 @@ func (r *remoteSession) Poll(ctx context.Context, after uint64, wait time.Durati
 }
 
 func (r *remoteSession) Send(ctx context.Context, seq uint64, body []byte) error {
-	_, err := r.do(ctx, nodeRequest{Op: "send", Seq: seq, Body: body}, SendGapWait+forwardSlack)
+	_, err := r.do(ctx, nodeRequest{Op: "send", Seq: seq, Body: body}, r.hub.cfg.HTTPSendGap+forwardSlack)
 	return err
 }
 
