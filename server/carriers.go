@@ -118,6 +118,7 @@ func (s *Server) sseStream(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	s.hub.BoundSendBuffer(netConnOf(c.Request()))
 	w := c.Response()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
