@@ -20,8 +20,8 @@ import (
 type member struct {
 	t      *testing.T
 	name   string
-	conn   *protoclient.Conn
-	done   <-chan struct{} // closed when the read loop has ended
+	conn   protoclient.Transport // a socket, or an HTTP carrier
+	done   <-chan struct{}       // closed when the read loop has ended
 	waiter *protoclient.Waiter
 
 	mu        sync.Mutex
@@ -55,6 +55,13 @@ func connectClient(t *testing.T, url, name, client string, since map[string]any)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	return joinOver(t, conn, name, client, since)
+}
+
+// joinOver says hello over conn, whichever carrier it is, and waits for
+// the welcome.
+func joinOver(t *testing.T, conn protoclient.Transport, name, client string, since map[string]any) *member {
+	t.Helper()
 	m := &member{t: t, name: name, conn: conn, done: conn.Done(), acked: map[string]bool{},
 		pending: map[string]bool{}, refused: map[string]string{}, leaves: map[string]bool{}, elements: map[string]bool{}}
 	m.waiter = protoclient.NewWaiter(&m.mu)

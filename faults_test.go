@@ -286,14 +286,8 @@ func TestRedisRestartDuringEdits(t *testing.T) {
 		m.waitFor("acks of the resent edits", 20*time.Second, func() bool { return len(m.pending) == 0 && len(m.refused) == 0 })
 	}
 	elements, seq := finalBoard(t, addrB, id)
+	requireAckedOnBoard(t, members, elements)
 	for _, m := range members {
-		m.mu.Lock()
-		for ref := range m.acked {
-			if !elements[ref] {
-				t.Errorf("%s: acknowledged edit %s is not on the board", m.name, ref)
-			}
-		}
-		m.mu.Unlock()
 		// Both members converge on the board (a lost publish is filled
 		// from the store).
 		m.waitFor("convergence", 20*time.Second, func() bool { return m.seq == seq && len(m.elements) == len(elements) })
@@ -402,5 +396,20 @@ func TestExportResumesOnAnotherNode(t *testing.T) {
 	defer dlB.mu.Unlock()
 	if string(dlB.file) != string(whole) || res.Header.Get("ETag") != `"`+meta["sha256"].(string)+`"` {
 		t.Fatalf("file resumed on node B (%d bytes) differs from node B's HTTP export (%d bytes)", len(dlB.file), len(whole))
+	}
+}
+
+// requireAckedOnBoard fails the test for every edit a member saw
+// acknowledged that is not among the board's elements.
+func requireAckedOnBoard(t *testing.T, members []*member, elements map[string]bool) {
+	t.Helper()
+	for _, m := range members {
+		m.mu.Lock()
+		for ref := range m.acked {
+			if !elements[ref] {
+				t.Errorf("%s: acknowledged edit %s is not on the board", m.name, ref)
+			}
+		}
+		m.mu.Unlock()
 	}
 }

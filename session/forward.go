@@ -106,9 +106,22 @@ func (r *remoteSession) do(ctx context.Context, req nodeRequest, wait time.Durat
 	return ans.Events, nil
 }
 
+// Poll forwards the wait in slices of at most forwardSlice: each is a
+// PUBLISH that finds out at once when the owner has died (no receiver),
+// so a member whose node died learns it within a slice, not a whole wait.
 func (r *remoteSession) Poll(ctx context.Context, after uint64, wait time.Duration) ([]Event, error) {
-	return r.do(ctx, nodeRequest{Op: "poll", After: after, WaitMS: wait.Milliseconds()}, wait+forwardSlack)
+	deadline := time.Now().Add(wait)
+	for {
+		slice := min(time.Until(deadline), forwardSlice)
+		evs, err := r.do(ctx, nodeRequest{Op: "poll", After: after, WaitMS: max(slice, 0).Milliseconds()}, max(slice, 0)+forwardSlack)
+		if err != nil || len(evs) > 0 || time.Until(deadline) <= 0 || ctx.Err() != nil {
+			return evs, err
+		}
+	}
 }
+
+// forwardSlice is the longest wait one forwarded poll asks of the owner.
+const forwardSlice = 2 * time.Second
 
 func (r *remoteSession) Send(ctx context.Context, seq uint64, body []byte) error {
 	_, err := r.do(ctx, nodeRequest{Op: "send", Seq: seq, Body: body}, r.hub.cfg.HTTPSendGap+forwardSlack)

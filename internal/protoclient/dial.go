@@ -38,6 +38,11 @@ type Options struct {
 	ReadRate int
 	// WriteTimeout is each send's write deadline; 5 s when zero.
 	WriteTimeout time.Duration
+	// LaterBase, for the HTTP carriers, is where every request after the
+	// opening one goes (sends, polls, reattached streams), like a load
+	// balancer that sends each request to another node; the dialled base
+	// when empty.
+	LaterBase string
 	// OnPing, when set, replaces the answer to the server's pings (which is
 	// a pong): a test of a client that never answers swallows them.
 	OnPing func(appData string) error

@@ -59,6 +59,7 @@ type HTTPConn struct {
 	loop
 	carrier     string // SSE or Poll
 	base        string // http://host/b/<id>
+	laterBase   string // where requests of an open session go (Options.LaterBase)
 	header      http.Header
 	client      *http.Client
 	readBuffer  int
@@ -158,6 +159,7 @@ func newHTTPConn(carrier, base string, o Options) *HTTPConn {
 		loop:        newLoop(),
 		carrier:     carrier,
 		base:        base,
+		laterBase:   o.LaterBase,
 		header:      o.Header,
 		client:      &http.Client{Transport: tr},
 		readBuffer:  o.ReadBufferSize,
@@ -207,7 +209,11 @@ func (c *HTTPConn) LastEvent() int64 { return c.last.Load() }
 // request makes a request to route (sse, poll, send) of the board with the
 // session's query and the options' headers.
 func (c *HTTPConn) request(ctx context.Context, method, route string, query url.Values, body io.Reader) *http.Request {
-	u := c.base + "/" + route
+	base := c.base
+	if c.laterBase != "" && query.Get("session") != "" {
+		base = c.laterBase // a request of the open session
+	}
+	u := base + "/" + route
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
