@@ -7,7 +7,7 @@
 // Elements are compared through `summarize`: id, kind, x and y rounded, and
 // text, in the order elements() gives them (z, then id) — never the exact
 // floating point of smoothed strokes.
-const { expect } = require('./fixtures');
+const { expect, canvasRect } = require('./fixtures');
 
 /**
  * @typedef {{id: string, kind: string, x: number, y: number, w?: number, h?: number,
@@ -108,14 +108,8 @@ async function chooseTool(page, name) {
  * @param {number} fy
  */
 async function canvasPoint(page, fx, fy) {
-  const box = await page.getByTestId('board-canvas').boundingBox();
-  if (!box) throw new Error('board-canvas has no bounding box');
-  const vp = page.viewportSize() || { width: 1280, height: 800 };
-  const left = Math.max(box.x, 0);
-  const top = Math.max(box.y, 0);
-  const right = Math.min(box.x + box.width, vp.width);
-  const bottom = Math.min(box.y + box.height, vp.height);
-  return { x: left + (right - left) * fx, y: top + (bottom - top) * fy };
+  const { visible } = await canvasRect(page);
+  return { x: visible.x + visible.width * fx, y: visible.y + visible.height * fy };
 }
 
 /**

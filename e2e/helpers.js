@@ -109,4 +109,12 @@ async function twoPeers(browser, server, setup = {}) {
   return { board, url, alice, bob, peers };
 }
 
-module.exports = { ALICE, BOB, twoPeers, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };
+/**
+ * Closes the peers' browser contexts, one after the other.
+ * @param {...{ context: import('@playwright/test').BrowserContext }} peers
+ */
+async function closePeers(...peers) {
+  for (const p of peers) await p.context.close();
+}
+
+module.exports = { ALICE, BOB, twoPeers, closePeers, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/testimages"
 )
 
 // photoImage is a w×h image of smooth gradients with noise, which
@@ -31,9 +32,9 @@ func imagesBoard(tb testing.TB, n, w, h int, mime string) (*board.Snapshot, *mem
 	src := newMemBlobs()
 	var sha string
 	if mime == "image/jpeg" {
-		sha = src.add(tb, encodeJPEG(tb, photoImage(w, h, 4)), mime)
+		sha = src.add(tb, testimages.JPEG(tb, photoImage(w, h, 4), 95), mime)
 	} else {
-		sha = src.add(tb, encodePNG(tb, photoImage(w, h, 4)), mime)
+		sha = src.add(tb, testimages.PNG(tb, photoImage(w, h, 4)), mime)
 	}
 	els := make([]board.Element, n)
 	for i := range els {
@@ -48,7 +49,7 @@ func distinctImagesBoard(tb testing.TB, n, w, h int) (*board.Snapshot, *memBlobs
 	src := newMemBlobs()
 	els := make([]board.Element, n)
 	for i := range els {
-		sha := src.add(tb, encodeJPEG(tb, photoImage(w, h, uint64(i))), "image/jpeg")
+		sha := src.add(tb, testimages.JPEG(tb, photoImage(w, h, uint64(i)), 95), "image/jpeg")
 		els[i] = board.Element{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), Kind: board.KindImage,
 			X: float64(i%5) * 1700, Y: float64(i/5) * 1300, W: 1600, H: 1200, Src: board.BlobSrc(sha), Z: "a0"}
 	}

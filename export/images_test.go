@@ -9,8 +9,6 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"math"
 	"os"
 	"strings"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/easel-app/easel/blobs"
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/testimages"
 )
 
 // memBlobs is a BlobSource over a map, counting fetches.
@@ -73,46 +72,6 @@ func (m *memBlobs) Blob(ctx context.Context, sha string) (board.BlobInfo, []byte
 	return info, m.blobs[sha], nil
 }
 
-// The quadrants' colours of quadrantImage: top left, top right, bottom
-// left, bottom right.
-var quadrants = []color.NRGBA{{0xe0, 0x31, 0x31, 0xff}, {0x2f, 0x9e, 0x44, 0xff}, {0x19, 0x71, 0xc2, 0xff}, {0xf0, 0x8c, 0x00, 0xff}}
-
-// quadrantImage is a w×h image of four coloured quadrants.
-func quadrantImage(w, h int) *image.NRGBA {
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			q := 0
-			if x >= w/2 {
-				q++
-			}
-			if y >= h/2 {
-				q += 2
-			}
-			img.SetNRGBA(x, y, quadrants[q])
-		}
-	}
-	return img
-}
-
-func encodePNG(t testing.TB, img image.Image) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func encodeJPEG(t testing.TB, img image.Image) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // imageBoard is a frame (so that the page is fixed: -33 to 433 by -33
 // to 333) and an image of sha from 100,100 to 300,200 turned by rot.
 func imageBoard(sha string, rot float64) *board.Snapshot {
@@ -130,13 +89,6 @@ var quadrantPoints = map[float64][][2]float64{
 	math.Pi / 2: {{225, 100}, {225, 200}, {175, 100}, {175, 200}},
 }
 
-// nearColour reports whether two colours differ by at most tol in each channel.
-func nearColour(got color.Color, want color.NRGBA, tol int) bool {
-	c := color.NRGBAModel.Convert(got).(color.NRGBA)
-	d := func(a, b uint8) bool { return int(a)-int(b) <= tol && int(b)-int(a) <= tol }
-	return d(c.R, want.R) && d(c.G, want.G) && d(c.B, want.B)
-}
-
 func renderBlobs(t *testing.T, snap *board.Snapshot, f Format, scale int, src BlobSource) []byte {
 	t.Helper()
 	data, err := RenderWithBlobs(context.Background(), snap, f, Options{Scale: scale}, src)
@@ -152,8 +104,8 @@ func checkQuadrants(t *testing.T, img image.Image, rot, k float64, tol int) {
 	t.Helper()
 	for q, p := range quadrantPoints[rot] {
 		x, y := int((p[0]+33)*k), int((p[1]+33)*k)
-		if got := img.At(x, y); !nearColour(got, quadrants[q], tol) {
-			t.Errorf("rot %.2f: quadrant %d at board %v (pixel %d,%d) is %v, want %v", rot, q, p, x, y, got, quadrants[q])
+		if got := img.At(x, y); !testimages.Near(got, testimages.QuadrantColours[q], tol) {
+			t.Errorf("rot %.2f: quadrant %d at board %v (pixel %d,%d) is %v, want %v", rot, q, p, x, y, got, testimages.QuadrantColours[q])
 		}
 	}
 }
@@ -169,9 +121,9 @@ func TestPNGDrawsImagesTurned(t *testing.T) {
 		mime string
 		tol  int
 	}{
-		{"png", encodePNG(t, quadrantImage(40, 40)), "image/png", 2},
-		{"jpeg", encodeJPEG(t, quadrantImage(64, 64)), "image/jpeg", 12},
-		{"large png", encodePNG(t, quadrantImage(3000, 2000)), "image/png", 2}, // drawn from a mipmap level
+		{"png", testimages.PNG(t, testimages.Quadrants(40, 40)), "image/png", 2},
+		{"jpeg", testimages.JPEG(t, testimages.Quadrants(64, 64), 95), "image/jpeg", 12},
+		{"large png", testimages.PNG(t, testimages.Quadrants(3000, 2000)), "image/png", 2}, // drawn from a mipmap level
 	} {
 		sha := src.add(t, c.data, c.mime)
 		for _, rot := range []float64{0, math.Pi / 2} {
@@ -193,10 +145,10 @@ func TestPNGDrawsImagesTurned(t *testing.T) {
 	}
 	gifData := func() []byte {
 		var b bytes.Buffer
-		pal := color.Palette{quadrants[0], quadrants[1], quadrants[2], quadrants[3]}
+		pal := color.Palette{testimages.QuadrantColours[0], testimages.QuadrantColours[1], testimages.QuadrantColours[2], testimages.QuadrantColours[3]}
 		frame := image.NewPaletted(image.Rect(0, 0, 20, 20), pal)
 		other := image.NewPaletted(image.Rect(0, 0, 20, 20), pal) // a second frame, all red: never drawn
-		draw := quadrantImage(20, 20)
+		draw := testimages.Quadrants(20, 20)
 		for y := range 20 {
 			for x := range 20 {
 				frame.Set(x, y, draw.At(x, y))
@@ -211,7 +163,7 @@ func TestPNGDrawsImagesTurned(t *testing.T) {
 	checkQuadrants(t, decodePNG(t, renderBlobs(t, imageBoard(sha, 0), PNG, 1, src)), 0, 1, 0)
 
 	// One blob shown by three elements: fetched and decoded once.
-	png := src.add(t, encodePNG(t, quadrantImage(8, 8)), "image/png")
+	png := src.add(t, testimages.PNG(t, testimages.Quadrants(8, 8)), "image/png")
 	snap := imageBoard(png, 0)
 	for i, id := range []string{"b", "c"} {
 		snap.Elements[id] = &board.Element{ID: id, Kind: board.KindImage, X: float64(20 * i), Y: 250, W: 10, H: 10, Src: board.BlobSrc(png), Z: "a" + id}
@@ -228,11 +180,11 @@ func TestPNGDrawsImagesTurned(t *testing.T) {
 // that fails fails the render.
 func TestMissingImagesArePlaceholders(t *testing.T) {
 	src := newMemBlobs()
-	good := encodePNG(t, quadrantImage(40, 40))
+	good := testimages.PNG(t, testimages.Quadrants(40, 40))
 	sha := src.add(t, good, "image/png")
 	corrupt := append([]byte(nil), good[:len(good)/2]...) // a valid header, cut short
 	cut := src.add(t, corrupt, "image/png")
-	lying := src.add(t, encodePNG(t, quadrantImage(10, 10)), "image/png")
+	lying := src.add(t, testimages.PNG(t, testimages.Quadrants(10, 10)), "image/png")
 	src.blobs[lying] = good // bytes that are not the ones its sha names
 	missing := strings.Repeat("ab", 32)
 	grey := color.NRGBA{0xe9, 0xec, 0xef, 0xff}
@@ -246,7 +198,7 @@ func TestMissingImagesArePlaceholders(t *testing.T) {
 			switch f {
 			case PNG:
 				img := decodePNG(t, data)
-				if got := img.At(200+33, 150+33); !nearColour(got, grey, 0) {
+				if got := img.At(200+33, 150+33); !testimages.Near(got, grey, 0) {
 					t.Errorf("%s: the PNG's placeholder is %v at its centre, want %v", c.name, got, grey)
 				}
 			case PDF:
@@ -275,7 +227,7 @@ func TestMissingImagesArePlaceholders(t *testing.T) {
 // reuses it.
 func TestSVGInlinesImages(t *testing.T) {
 	src := newMemBlobs()
-	data := encodePNG(t, quadrantImage(40, 40))
+	data := testimages.PNG(t, testimages.Quadrants(40, 40))
 	sha := src.add(t, data, "image/png")
 	snap := imageBoard(sha, math.Pi/2)
 	snap.Elements["again"] = &board.Element{ID: "again", Kind: board.KindImage, X: 0, Y: 0, W: 50, H: 20, Src: board.BlobSrc(sha), Z: "a2"}
@@ -300,9 +252,9 @@ func TestSVGInlinesImages(t *testing.T) {
 // by sha, with their type and bytes.
 func TestJSONCarriesFiles(t *testing.T) {
 	src := newMemBlobs()
-	shown := encodePNG(t, quadrantImage(40, 40))
+	shown := testimages.PNG(t, testimages.Quadrants(40, 40))
 	sha := src.add(t, shown, "image/png")
-	src.add(t, encodePNG(t, quadrantImage(4, 4)), "image/png") // on the board, shown by nothing
+	src.add(t, testimages.PNG(t, testimages.Quadrants(4, 4)), "image/png") // on the board, shown by nothing
 	snap := imageBoard(sha, 0.5)
 	snap.Elements["gone"] = &board.Element{ID: "gone", Kind: board.KindImage, W: 10, H: 10, Src: board.BlobSrc(strings.Repeat("0", 64)), Z: "a3"}
 	var file File
@@ -325,7 +277,7 @@ func TestJSONCarriesFiles(t *testing.T) {
 func TestPDFDrawsImages(t *testing.T) {
 	poppler(t, "pdftoppm")
 	src := newMemBlobs()
-	alpha := quadrantImage(40, 40)
+	alpha := testimages.Quadrants(40, 40)
 	alpha.SetNRGBA(0, 0, color.NRGBA{0, 0, 0, 0}) // a transparent pixel: the image gets a soft mask
 	for _, c := range []struct {
 		name, mime string
@@ -333,8 +285,8 @@ func TestPDFDrawsImages(t *testing.T) {
 		tol        int
 		filter     string
 	}{
-		{"png", "image/png", encodePNG(t, alpha), 3, "/SMask"},
-		{"jpeg", "image/jpeg", encodeJPEG(t, quadrantImage(64, 64)), 14, "/DCTDecode"},
+		{"png", "image/png", testimages.PNG(t, alpha), 3, "/SMask"},
+		{"jpeg", "image/jpeg", testimages.JPEG(t, testimages.Quadrants(64, 64), 95), 14, "/DCTDecode"},
 	} {
 		sha := src.add(t, c.data, c.mime)
 		for _, rot := range []float64{0, math.Pi / 2} {
@@ -355,7 +307,7 @@ func TestPDFDrawsImages(t *testing.T) {
 // cancelled while it fetches or decodes an image stops with ctx's error.
 func TestImageWorkAndCancellation(t *testing.T) {
 	src := newMemBlobs()
-	sha := src.add(t, encodePNG(t, quadrantImage(500, 400)), "image/png")
+	sha := src.add(t, testimages.PNG(t, testimages.Quadrants(500, 400)), "image/png")
 	for _, rot := range []float64{0, 0.3, math.Pi / 2} {
 		snap := snapshotOf("W", []board.Element{{ID: "i", Kind: board.KindImage, X: 0, Y: 0, W: 1200, H: 800, Rot: rot, Src: board.BlobSrc(sha), Z: "a"}})
 		sc := newScene(snap)
@@ -399,7 +351,7 @@ func pngScaleFactor(page box, scale int) float64 {
 // An image's alpha shows what lies under it, in the PNG as in the PDF:
 // a transparent quadrant the rect below, a half-transparent one a mix.
 func TestPNGImageAlpha(t *testing.T) {
-	img := quadrantImage(20, 20)
+	img := testimages.Quadrants(20, 20)
 	for y := range 10 {
 		for x := range 20 {
 			c := img.NRGBAAt(x, y)
@@ -408,7 +360,7 @@ func TestPNGImageAlpha(t *testing.T) {
 		}
 	}
 	src := newMemBlobs()
-	sha := src.add(t, encodePNG(t, img), "image/png")
+	sha := src.add(t, testimages.PNG(t, img), "image/png")
 	snap := imageBoard(sha, 0)
 	snap.Elements["under"] = &board.Element{ID: "under", Kind: board.KindRect, X: 100, Y: 100, W: 200, H: 100, Fill: ptr("#ffffff"), Stroke: "#ffffff", Z: "a05"}
 	out := decodePNG(t, renderBlobs(t, snap, PNG, 1, src))
@@ -416,8 +368,8 @@ func TestPNGImageAlpha(t *testing.T) {
 	for _, c := range []struct {
 		p    [2]float64
 		want color.NRGBA
-	}{{[2]float64{150, 125}, color.NRGBA{255, 255, 255, 255}}, {[2]float64{250, 125}, mix}, {[2]float64{150, 175}, quadrants[2]}} {
-		if got := out.At(int(c.p[0]+33), int(c.p[1]+33)); !nearColour(got, c.want, 2) {
+	}{{[2]float64{150, 125}, color.NRGBA{255, 255, 255, 255}}, {[2]float64{250, 125}, mix}, {[2]float64{150, 175}, testimages.QuadrantColours[2]}} {
+		if got := out.At(int(c.p[0]+33), int(c.p[1]+33)); !testimages.Near(got, c.want, 2) {
 			t.Errorf("board %v is %v, want %v", c.p, got, c.want)
 		}
 	}
@@ -429,7 +381,7 @@ func TestPNGImageAlpha(t *testing.T) {
 func TestFlippedImages(t *testing.T) {
 	poppler(t, "pdftoppm")
 	src := newMemBlobs()
-	sha := src.add(t, encodePNG(t, quadrantImage(40, 40)), "image/png")
+	sha := src.add(t, testimages.PNG(t, testimages.Quadrants(40, 40)), "image/png")
 	for _, c := range []struct {
 		name   string
 		flipX  bool
@@ -460,7 +412,7 @@ func TestFlippedImages(t *testing.T) {
 			check := func(format string, img image.Image, k float64, tol int) {
 				for q, p := range want {
 					x, y := int((p[0]+33)*k), int((p[1]+33)*k)
-					if got := img.At(x, y); !nearColour(got, quadrants[q], tol) {
+					if got := img.At(x, y); !testimages.Near(got, testimages.QuadrantColours[q], tol) {
 						t.Errorf("%s %s rot %.2f: quadrant %d at %v is %v", format, c.name, rot, q, p, got)
 					}
 				}
@@ -489,7 +441,7 @@ func TestWebPImages(t *testing.T) {
 	src := newMemBlobs()
 	sha := src.add(t, data, "image/webp")
 	out := decodePNG(t, renderBlobs(t, imageBoard(sha, 0.4), PNG, 1, src))
-	if got := out.At(200+33, 150+33); !nearColour(got, want, 2) {
+	if got := out.At(200+33, 150+33); !testimages.Near(got, want, 2) {
 		t.Errorf("PNG: the WebP's centre is %v, want %v", got, want)
 	}
 	if pdf := renderBlobs(t, imageBoard(sha, 0.4), PDF, 1, src); !bytes.Contains(pdf, []byte("/Subtype /Image /Width 3 /Height 2")) {

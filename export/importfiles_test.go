@@ -13,6 +13,7 @@ import (
 
 	"github.com/easel-app/easel/blobs"
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/testimages"
 )
 
 // uploadLimits is a board's blob store as the hub's PutBlob sees it:
@@ -59,7 +60,7 @@ func newUploadLimits() *uploadLimits {
 // the elements show them.
 func TestEaselFilesRoundTrip(t *testing.T) {
 	src := newMemBlobs()
-	data := encodePNG(t, quadrantImage(40, 40))
+	data := testimages.PNG(t, testimages.Quadrants(40, 40))
 	sha := src.add(t, data, "image/png")
 	snap := imageBoard(sha, math.Pi/2)
 	im, err := ReadImport(renderBlobs(t, snap, JSON, 1, src))
@@ -97,7 +98,7 @@ func easelFileOf(src string, files string) []byte {
 // the board's limits or of a type no board holds is skipped with the
 // reason; a failing store fails the import.
 func TestEaselFilesAreCheckedLikeUploads(t *testing.T) {
-	png := encodePNG(t, quadrantImage(8, 8))
+	png := testimages.PNG(t, testimages.Quadrants(8, 8))
 	pngSHA := newMemBlobs().add(t, png, "image/png")
 	other := strings.Repeat("c", 64)
 	file := func(key, mime string, data []byte) string {
@@ -223,8 +224,8 @@ func TestExcalidrawImages(t *testing.T) {
 	page := newScene(snap).Page
 	img := decodePNG(t, renderBlobs(t, snap, PNG, 1, src))
 	for q, p := range [][2]float64{{560, 160}, {680, 160}, {560, 240}, {680, 240}} {
-		if got := img.At(int(p[0]-page.MinX), int(p[1]-page.MinY)); !nearColour(got, quadrants[q], 12) {
-			t.Errorf("the photo's quadrant %d at %v is %v, want %v", q, p, got, quadrants[q])
+		if got := img.At(int(p[0]-page.MinX), int(p[1]-page.MinY)); !testimages.Near(got, testimages.QuadrantColours[q], 12) {
+			t.Errorf("the photo's quadrant %d at %v is %v, want %v", q, p, got, testimages.QuadrantColours[q])
 		}
 	}
 }

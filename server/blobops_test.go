@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/easel-app/easel/internal/testimages"
 )
 
 // imagePut is the op that puts an image element showing blob sha.
@@ -18,7 +20,7 @@ func imagePut(id, sha string) map[string]any {
 // its sha.
 func uploadPNG(t testing.TB, boardURL string, c color.RGBA) string {
 	t.Helper()
-	a := postBlob(t, boardURL+"/blobs", "image/png", bytes.NewReader(imageBytes(t, "png", 30, 20, c)))
+	a := postBlob(t, boardURL+"/blobs", "image/png", bytes.NewReader(testimages.Encode(t, "png", testimages.Solid(30, 20, c))))
 	if a.status != http.StatusCreated && a.status != http.StatusOK {
 		t.Fatalf("upload: %d %s", a.status, a.body)
 	}

@@ -3,14 +3,8 @@ package server
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
-	"hash/crc32"
-	"image"
 	"image/color"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -19,56 +13,18 @@ import (
 	"time"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/testimages"
 	"github.com/easel-app/easel/session"
 )
-
-// imageBytes encodes a w×h image of one colour in format png, jpeg or gif.
-func imageBytes(t testing.TB, format string, w, h int, c color.RGBA) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := 0; i < len(img.Pix); i += 4 {
-		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
-	}
-	var buf bytes.Buffer
-	var err error
-	switch format {
-	case "png":
-		err = png.Encode(&buf, img)
-	case "jpeg":
-		err = jpeg.Encode(&buf, img, nil)
-	case "gif":
-		err = gif.Encode(&buf, img, nil)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // paddedPNG is a valid 2×2 PNG followed by random bytes up to size: the
 // server reads only an image's header, so it stands for a large image.
 func paddedPNG(t testing.TB, size int) []byte {
 	t.Helper()
-	data := imageBytes(t, "png", 2, 2, color.RGBA{1, 2, 3, 255})
+	data := testimages.Encode(t, "png", testimages.Solid(2, 2, color.RGBA{1, 2, 3, 255}))
 	pad := make([]byte, size-len(data))
 	rand.Read(pad)
 	return append(data, pad...)
-}
-
-// pngHeader is a PNG's signature and header claiming w×h pixels, and
-// nothing else: how a decompression bomb looks to a header reader.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 6
-	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
-	chunk := append([]byte("IHDR"), ihdr...)
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	return b.Bytes()
 }
 
 type blobAnswer struct {
@@ -124,9 +80,9 @@ func TestBlobUploadStatuses(t *testing.T) {
 			data []byte
 			w, h int
 		}{
-			{"image/png", imageBytes(t, "png", 30, 20, color.RGBA{200, 0, 0, 255}), 30, 20},
-			{"image/jpeg", imageBytes(t, "jpeg", 16, 9, color.RGBA{0, 200, 0, 255}), 16, 9},
-			{"image/gif", imageBytes(t, "gif", 5, 7, color.RGBA{0, 0, 200, 255}), 5, 7},
+			{"image/png", testimages.Encode(t, "png", testimages.Solid(30, 20, color.RGBA{200, 0, 0, 255})), 30, 20},
+			{"image/jpeg", testimages.Encode(t, "jpeg", testimages.Solid(16, 9, color.RGBA{0, 200, 0, 255})), 16, 9},
+			{"image/gif", testimages.Encode(t, "gif", testimages.Solid(5, 7, color.RGBA{0, 0, 200, 255})), 5, 7},
 			{"image/webp", webp, 3, 2},
 		} {
 			a := postBlob(t, url, c.mime, bytes.NewReader(c.data))
@@ -141,7 +97,7 @@ func TestBlobUploadStatuses(t *testing.T) {
 	})
 
 	t.Run("200 and the same answer for the same bytes again", func(t *testing.T) {
-		data := imageBytes(t, "png", 4, 4, color.RGBA{9, 9, 9, 255})
+		data := testimages.Encode(t, "png", testimages.Solid(4, 4, color.RGBA{9, 9, 9, 255}))
 		first := postBlob(t, url, "image/png", bytes.NewReader(data))
 		again := postBlob(t, url, "image/png", bytes.NewReader(data))
 		if first.status != http.StatusCreated || again.status != http.StatusOK || again.body != first.body {
@@ -150,7 +106,7 @@ func TestBlobUploadStatuses(t *testing.T) {
 	})
 
 	t.Run("403 through the view link, 404 for an unknown board", func(t *testing.T) {
-		data := imageBytes(t, "png", 4, 4, color.RGBA{1, 1, 1, 255})
+		data := testimages.Encode(t, "png", testimages.Solid(4, 4, color.RGBA{1, 1, 1, 255}))
 		if a := postBlob(t, app.URL+b.ViewURL+"/blobs", "image/png", bytes.NewReader(data)); a.status != http.StatusForbidden || a.err.Error != board.CodeForbidden {
 			t.Errorf("upload with the view id: %d %s, want 403 forbidden", a.status, a.body)
 		}
@@ -164,7 +120,7 @@ func TestBlobUploadStatuses(t *testing.T) {
 	})
 
 	t.Run("415 for what is not an image of the declared type", func(t *testing.T) {
-		pngData := imageBytes(t, "png", 4, 4, color.RGBA{2, 2, 2, 255})
+		pngData := testimages.Encode(t, "png", testimages.Solid(4, 4, color.RGBA{2, 2, 2, 255}))
 		for _, c := range []struct {
 			name, mime string
 			data       []byte
@@ -196,7 +152,7 @@ func TestBlobUploadStatuses(t *testing.T) {
 		if a := postBlob(t, url, "image/png", bytes.NewReader(paddedPNG(t, 1<<20))); a.status != http.StatusCreated {
 			t.Errorf("an upload of exactly 1 MiB: %d %s, want 201", a.status, a.body)
 		}
-		a = postBlob(t, url, "image/png", bytes.NewReader(pngHeader(8000, 5125)))
+		a = postBlob(t, url, "image/png", bytes.NewReader(testimages.PNGHeader(8000, 5125)))
 		if a.status != http.StatusRequestEntityTooLarge || !strings.Contains(a.err.Message, "41.0 Mpx") {
 			t.Errorf("a 41 Mpx image: %d %s; want 413 naming its pixels", a.status, a.body)
 		}
@@ -233,7 +189,7 @@ func (neverEnding) Read(p []byte) (int, error) { return len(p), nil }
 func TestBlobDownloadHeaders(t *testing.T) {
 	app := newTestApp(t)
 	b, other := app.createBoard(t), app.createBoard(t)
-	data := imageBytes(t, "png", 8, 8, color.RGBA{10, 20, 30, 255})
+	data := testimages.Encode(t, "png", testimages.Solid(8, 8, color.RGBA{10, 20, 30, 255}))
 	up := postBlob(t, app.URL+b.EditURL+"/blobs", "image/png", bytes.NewReader(data))
 	if up.status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", up.status, up.body)
@@ -287,7 +243,7 @@ func TestBlobUploadSlotsPerAddressAndReadDeadline(t *testing.T) {
 	})
 	b := app.createBoard(t)
 	url := app.URL + b.EditURL + "/blobs"
-	data := imageBytes(t, "png", 3, 3, color.RGBA{5, 5, 5, 255})
+	data := testimages.Encode(t, "png", testimages.Solid(3, 3, color.RGBA{5, 5, 5, 255}))
 	upload := func(c *http.Client) (int, string) {
 		res, err := c.Post(url, "image/png", bytes.NewReader(data))
 		if err != nil {

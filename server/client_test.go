@@ -227,6 +227,24 @@ func (c *wsClient) moveTo(x, y float64) {
 	c.send(map[string]any{"type": "cursor", "x": x, "y": y})
 }
 
+// everyTick calls f(step), for step = first, first+1, …, once a period
+// in a goroutine of wg until stop closes: a client that keeps sending
+// while a test watches what the server does under the load.
+func everyTick(wg *sync.WaitGroup, period time.Duration, stop <-chan struct{}, first int, f func(step int)) {
+	wg.Go(func() {
+		ticker := time.NewTicker(period)
+		defer ticker.Stop()
+		for step := first; ; step++ {
+			select {
+			case <-stop:
+				return
+			case <-ticker.C:
+			}
+			f(step)
+		}
+	})
+}
+
 // pause stops reading (the TCP buffers fill up); unpause resumes.
 func (c *wsClient) pause() { c.conn.Pause() }
 

@@ -39,18 +39,9 @@ func TestBehindMemberGetsLatestStateNotEveryTick(t *testing.T) {
 	var wg sync.WaitGroup
 	// The mover moves and the drafter's stroke grows (big frames: they
 	// fill the buffers) at 60 Hz while the reader does not read.
-	wg.Go(func() {
-		ticker := time.NewTicker(time.Second / 60)
-		defer ticker.Stop()
-		for step := 1; ; step++ {
-			select {
-			case <-stop:
-				return
-			case <-ticker.C:
-			}
-			mover.moveTo(float64(step), 0)
-			drafter.sendDraft(strokeEl("s", 2000+step))
-		}
+	everyTick(&wg, time.Second/60, stop, 1, func(step int) {
+		mover.moveTo(float64(step), 0)
+		drafter.sendDraft(strokeEl("s", 2000+step))
 	})
 	start := time.Now()
 	// The events come once the reader skips ticks, and the moves go on

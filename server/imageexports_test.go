@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"image"
-	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -18,42 +16,9 @@ import (
 	"testing"
 
 	"github.com/easel-app/easel/board"
+	"github.com/easel-app/easel/internal/testimages"
 	"github.com/easel-app/easel/session"
 )
-
-// The quadrants' colours of quadrantPNG: top left, top right, bottom
-// left, bottom right.
-var quadrantColours = []color.NRGBA{{0xe0, 0x31, 0x31, 0xff}, {0x2f, 0x9e, 0x44, 0xff}, {0x19, 0x71, 0xc2, 0xff}, {0xf0, 0x8c, 0x00, 0xff}}
-
-// quadrantPNG is a w×h PNG of four coloured quadrants.
-func quadrantPNG(t testing.TB, w, h int) []byte {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			q := 0
-			if x >= w/2 {
-				q++
-			}
-			if y >= h/2 {
-				q += 2
-			}
-			img.SetNRGBA(x, y, quadrantColours[q])
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// closeTo reports whether c is within tol of want in each channel.
-func closeTo(c color.Color, want color.NRGBA, tol int) bool {
-	n := color.NRGBAModel.Convert(c).(color.NRGBA)
-	d := func(a, b uint8) bool { return int(a)-int(b) <= tol && int(b)-int(a) <= tol }
-	return d(n.R, want.R) && d(n.G, want.G) && d(n.B, want.B)
-}
 
 // getBlob reads a blob of a board through its URL.
 func getBlob(t testing.TB, url string) (int, []byte) {
@@ -71,7 +36,7 @@ func getBlob(t testing.TB, url string) (int, []byte) {
 func TestImageBoardExportsAndReimports(t *testing.T) {
 	app := newTestApp(t)
 	src, dst := app.createBoard(t), app.createBoard(t)
-	data := quadrantPNG(t, 40, 40)
+	data := testimages.PNG(t, testimages.Quadrants(40, 40))
 	up := postBlob(t, app.URL+src.EditURL+"/blobs", "image/png", bytes.NewReader(data))
 	if up.status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", up.status, up.body)
@@ -96,8 +61,8 @@ func TestImageBoardExportsAndReimports(t *testing.T) {
 	// Turned a quarter clockwise about (200, 150): the top left quadrant
 	// goes to the top right, and so on round.
 	for q, p := range [][2]float64{{225, 100}, {225, 200}, {175, 100}, {175, 200}} {
-		if got := img.At(int((p[0]+33)*2), int((p[1]+33)*2)); !closeTo(got, quadrantColours[q], 2) {
-			t.Errorf("PNG: quadrant %d at board %v is %v, want %v", q, p, got, quadrantColours[q])
+		if got := img.At(int((p[0]+33)*2), int((p[1]+33)*2)); !testimages.Near(got, testimages.QuadrantColours[q], 2) {
+			t.Errorf("PNG: quadrant %d at board %v is %v, want %v", q, p, got, testimages.QuadrantColours[q])
 		}
 	}
 
@@ -238,15 +203,15 @@ func TestImportedImagesMeetUploadLimits(t *testing.T) {
 		cfg.MaxBlobBytes, cfg.MaxBoardBlobBytes = 1<<20, 3<<19 // 1 MiB an image, 1.5 MiB a board
 	})
 	b := app.createBoard(t)
-	small := quadrantPNG(t, 8, 8)
+	small := testimages.PNG(t, testimages.Quadrants(8, 8))
 	res, body := postImport(t, app.URL+b.EditURL+"/import", excalidrawWith(
 		[2]any{"image/png", small},
-		[2]any{"image/png", paddedPNG(t, 2<<20)},       // past --max-blob-mib
-		[2]any{"image/png", pngHeader(8000, 5125)},     // 41 Mpx
-		[2]any{"image/jpeg", quadrantPNG(t, 4, 4)},     // a PNG called JPEG
-		[2]any{"image/png", []byte("<html></html>")},   // not an image at all
-		[2]any{"image/png", paddedPNG(t, 900<<10)},     // fits
-		[2]any{"image/png", paddedPNG(t, (900<<10)+1)}, // fits alone, not beside the one before
+		[2]any{"image/png", paddedPNG(t, 2<<20)},                            // past --max-blob-mib
+		[2]any{"image/png", testimages.PNGHeader(8000, 5125)},               // 41 Mpx
+		[2]any{"image/jpeg", testimages.PNG(t, testimages.Quadrants(4, 4))}, // a PNG called JPEG
+		[2]any{"image/png", []byte("<html></html>")},                        // not an image at all
+		[2]any{"image/png", paddedPNG(t, 900<<10)},                          // fits
+		[2]any{"image/png", paddedPNG(t, (900<<10)+1)},                      // fits alone, not beside the one before
 	))
 	if res.StatusCode != 200 {
 		t.Fatalf("import: %d %s", res.StatusCode, body)

@@ -168,17 +168,8 @@ func TestSlowConsumerClosedWith1013(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, m := range movers {
-		wg.Go(func() {
-			ticker := time.NewTicker(time.Second / 60)
-			defer ticker.Stop()
-			for step := 0; ; step++ {
-				select {
-				case <-stop:
-					return
-				case <-ticker.C:
-				}
-				m.moveTo(float64(i)*1e6+float64(step)+0.123456789, -float64(step)-0.987654321)
-			}
+		everyTick(&wg, time.Second/60, stop, 0, func(step int) {
+			m.moveTo(float64(i)*1e6+float64(step)+0.123456789, -float64(step)-0.987654321)
 		})
 	}
 	start := time.Now()

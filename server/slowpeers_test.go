@@ -268,17 +268,8 @@ func TestSlowConsumerLeavesOthersConnected(t *testing.T) {
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		ticker := time.NewTicker(2 * time.Millisecond)
-		defer ticker.Stop()
-		for step := 0; ; step++ {
-			select {
-			case <-stop:
-				return
-			case <-ticker.C:
-			}
-			mover.moveTo(float64(step), -float64(step))
-		}
+	everyTick(&wg, 2*time.Millisecond, stop, 0, func(step int) {
+		mover.moveTo(float64(step), -float64(step))
 	})
 	left := sawLeave(watcher)
 	close(stop)

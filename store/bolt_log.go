@@ -394,10 +394,18 @@ func releaseRead(tx *bolt.Tx, v []byte) {
 	}
 }
 
+// decodeSnapshot decodes the snapshot bolt holds as data, nil when the
+// board has none.
 func decodeSnapshot(data []byte) (*board.Snapshot, error) {
 	if data == nil {
 		return nil, board.ErrNotFound
 	}
+	return parseSnapshot(data)
+}
+
+// parseSnapshot decodes a stored snapshot (encodeSnapshot's JSON), for
+// either store.
+func parseSnapshot(data []byte) (*board.Snapshot, error) {
 	var st storedSnapshot
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("decode snapshot: %w", err)

@@ -94,10 +94,7 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 		if err != nil || !dup || again.Seq != first.Seq || again.By != "p1" || again.Ops[0].El.X != 1 {
 			t.Fatalf("resend = %+v dup=%v err=%v; want the original seq %d", again, dup, err, first.Seq)
 		}
-		_, _, log, _ := s.Load(ctx, b.ID)
-		if len(log) != 2 {
-			t.Fatalf("log holds %d messages, want 2", len(log))
-		}
+		wantLogLen(t, s, b.ID, 2)
 	})
 
 	t.Run("refs are deduped within their author's scope only", func(t *testing.T) {
@@ -122,10 +119,7 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 		if _, dup, err := s.Append(ctx, b.ID, board.OpsMessage{By: "import", Ref: "c-7", Ops: []board.Op{put("imp", 1)}}); err != nil || dup {
 			t.Fatalf("unscoped c-7: dup=%v err=%v", dup, err)
 		}
-		_, _, log, _ := s.Load(ctx, b.ID)
-		if len(log) != 3 {
-			t.Fatalf("log holds %d messages, want 3", len(log))
-		}
+		wantLogLen(t, s, b.ID, 3)
 	})
 
 	t.Run("rebase starts one new epoch, only from the epoch named", func(t *testing.T) {
@@ -250,5 +244,14 @@ func testStoreOps(t *testing.T, open func(t *testing.T) board.Store, reopen func
 				t.Fatal("a scoped ref committed before was not recognised")
 			}
 		})
+	}
+}
+
+// wantLogLen fails t unless the log of board id holds n messages.
+func wantLogLen(t *testing.T, s board.Store, id string, n int) {
+	t.Helper()
+	_, _, log, _ := s.Load(context.Background(), id)
+	if len(log) != n {
+		t.Fatalf("log holds %d messages, want %d", len(log), n)
 	}
 }

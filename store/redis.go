@@ -314,16 +314,7 @@ func (s *Redis) getSnapshot(ctx context.Context, id string) (*board.Snapshot, er
 	if err != nil {
 		return nil, unavailable("read snapshot", err)
 	}
-	var st storedSnapshot
-	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("decode snapshot: %w", err)
-	}
-	snap := board.NewSnapshot(st.Title)
-	snap.Seq = st.Seq
-	for _, e := range st.Elements {
-		snap.Put(e)
-	}
-	return snap, nil
+	return parseSnapshot(data)
 }
 
 // repairHistory handles a board whose record exists but whose seq counter

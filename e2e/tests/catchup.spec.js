@@ -3,7 +3,7 @@
 // just their own socket) come back holding the same board as everyone
 // else, including what was edited while they were away.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB, twoPeers } = require('../helpers');
+const { ALICE, BOB, twoPeers, closePeers } = require('../helpers');
 const {
   SocketGate,
   elements,
@@ -74,8 +74,7 @@ test('after a server restart both pages hold the same board, and an edit made wh
     test.info().annotations.push({ type: "Bob's welcome after the restart", description: JSON.stringify(gate.lastWelcome()) });
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('an edit made while the server is down is sent when it is back, exactly once', async ({ browser, server }) => {
@@ -110,8 +109,7 @@ test('an edit made while the server is down is sent when it is back, exactly onc
     await expect.poll(() => summary(bob.page), { message: "Bob's board after reload" }).toEqual(before);
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('a page whose socket drops catches up on additions, moves and deletions it missed', async ({
@@ -162,8 +160,7 @@ test('a page whose socket drops catches up on additions, moves and deletions it 
     expect(welcome, 'the welcome answering it').toMatchObject({ recovered: true, elements: null });
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('an acknowledged edit survives a server crash', async ({ browser, server }) => {
@@ -185,8 +182,7 @@ test('an acknowledged edit survives a server crash', async ({ browser, server })
   await expect.poll(() => summary(bob.page), { message: "a new page's board after the crash" }).toEqual(before);
   expect((await elements(bob.page)).length).toBe(2);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 /**
@@ -248,8 +244,7 @@ test('an edit whose ack was lost is sent again after reconnecting and kept once'
     await expect.poll(async () => (await elements(bob.page)).length, { message: "Bob's elements after reload" }).toBe(2);
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('a page that misses one ops message notices the gap in seq and catches up', async ({ browser, server }) => {
@@ -275,8 +270,7 @@ test('a page that misses one ops message notices the gap in seq and catches up',
   expect(gate.handshakes.filter((h) => h.type === 'hello').length, 'Bob said hello again (reconnected)').toBeGreaterThan(hellos);
   expect(gate.lastHello()?.since, "Bob's new hello carries since").toBeTruthy();
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('two pages moving the same element at once end up agreeing, in server order', async ({ browser, server }) => {
@@ -327,6 +321,5 @@ test('two pages moving the same element at once end up agreeing, in server order
     expect(after.find((el) => el.id === rect.id)).toMatchObject({ x: x0 + 150, y: y0 });
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });

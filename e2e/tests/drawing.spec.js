@@ -3,25 +3,8 @@
 // shows up the same in every other page, after a reload, and for a peer who
 // comes later.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
-const { ALICE, BOB, twoPeers } = require('../helpers');
-const {
-  elements,
-  easelState,
-  summary,
-  expectSettled,
-  expectSameBoard,
-  chooseTool,
-  canvasPoint,
-  drag,
-  drawStroke,
-  drawShape,
-  writeText,
-  placeSticky,
-  centerOf,
-  elementById,
-  undo,
-  redo,
-} = require('../drawing');
+const { ALICE, BOB, twoPeers, closePeers } = require('../helpers');
+const { elements, easelState, summary, expectSettled, expectSameBoard, chooseTool, canvasPoint, drag, drawStroke, drawShape, writeText, placeSticky, centerOf, elementById, undo, redo } = require('../drawing');
 
 const CAROL = { name: 'Carol', color: '#2f9e44' };
 
@@ -100,8 +83,7 @@ test('a stroke, a rectangle, a text and a sticky note drawn by Alice appear in B
     expect(confirmed).toEqual(a.map((el) => el.id));
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ browser, server }) => {
@@ -145,8 +127,7 @@ test('Bob moves and deletes Alice’s rectangle and Alice sees it', async ({ bro
     expect(same).toEqual([]);
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('undo takes back only my own last edit, and redo brings it back', async ({ browser, server }) => {
@@ -179,8 +160,7 @@ test('undo takes back only my own last edit, and redo brings it back', async ({ 
     expect(back).toEqual({ id: a.id, kind: 'rect', x: Math.round(a.x), y: Math.round(a.y), text: '' });
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('reloading the page shows the same board', async ({ browser, server }) => {
@@ -228,9 +208,7 @@ test('a third peer opened later sees the whole board', async ({ browser, server 
   expect(all).toEqual(before);
   expect((await easelState(carol.page)).elementCount).toBe(6);
 
-  await alice.context.close();
-  await bob.context.close();
-  await carol.context.close();
+  await closePeers(alice, bob, carol);
 });
 
 test('ellipse, line and arrow reach the other peer, and the eraser removes what it crosses', async ({
@@ -258,8 +236,7 @@ test('ellipse, line and arrow reach the other peer, and the eraser removes what 
     expect(after.map((el) => el.id).sort()).toEqual([ellipse.id, arrow.id].sort());
   });
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('renaming the board reaches the other peer and survives a reload', async ({ browser, server }) => {
@@ -283,8 +260,7 @@ test('renaming the board reaches the other peer and survives a reload', async ({
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   await expect(bob.page.getByTestId('board-title'), "Bob's title after reload").toHaveText('Sprint planning');
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('a view-only page watches the drawing live and cannot draw', async ({ browser, server }) => {
@@ -328,8 +304,7 @@ test('a view-only page watches the drawing live and cannot draw', async ({ brows
     await expect.poll(() => summary(viewer.page), { message: "viewer's board" }).toEqual(now);
   });
 
-  await alice.context.close();
-  await viewer.context.close();
+  await closePeers(alice, viewer);
 });
 
 test('editing a sticky note’s text in one page updates it in the other', async ({ browser, server }) => {
@@ -354,8 +329,7 @@ test('editing a sticky note’s text in one page updates it in the other', async
   const same = await expectSameBoard(peers);
   expect(same).toHaveLength(1);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });
 
 test('what is drawn zoomed in and panned lands at the same board coordinates for everyone', async ({
@@ -410,6 +384,5 @@ test('what is drawn zoomed in and panned lands at the same board coordinates for
   });
   expect((await easelState(alice.page)).zoom, "Alice's zoom is her own").toBe(1);
 
-  await alice.context.close();
-  await bob.context.close();
+  await closePeers(alice, bob);
 });

@@ -12,20 +12,7 @@ const path = require('node:path');
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE, BOB, twoPeers } = require('../helpers');
 const { SocketGate, drawShape, drawStroke, writeText, elements, summary, expectSettled, expectSameBoard, easelState } = require('../drawing');
-const {
-  FIXTURES,
-  sha256,
-  downloads,
-  startExport,
-  lastDownloadWithId,
-  downloadById,
-  expectDownloadState,
-  progressBar,
-  expectProgressComplete,
-  fetchExport,
-  savedBytes,
-  fillWithStrokes,
-} = require('../exports');
+const { FIXTURES, sha256, downloads, startExport, lastDownloadWithId, downloadById, expectDownloadState, progressBar, expectProgressComplete, fetchExport, savedBytes, fillWithStrokes } = require('../exports');
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -34,6 +21,43 @@ test.describe.configure({ timeout: 90_000 });
  * windows (the server's is 4 MiB).
  */
 const BIG = { strokes: 140, points: 5000, perMessage: 7 };
+
+/**
+ * Opens Alice's page, behind a SocketGate, on a new board filled with BIG
+ * (seq is the board's after the filling).
+ * @param {import('@playwright/test').Browser} browser
+ * @param {{ baseURL: string }} server
+ */
+async function bigBoardBehindGate(browser, server) {
+  const board = await createBoard(server.baseURL);
+  const gate = new SocketGate();
+  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, {}, (ctx) => gate.install(ctx));
+  const seq = await fillWithStrokes(page, `/b/${board.id}/ws`, BIG);
+  return { board, gate, page, seq };
+}
+
+/**
+ * Withholds the page's export acks, starts a JSON export and waits until
+ * the server has sent one window and stopped. Returns the download's id.
+ * @param {import('@playwright/test').Page} page
+ * @param {SocketGate} gate
+ * @param {string} [message] what the wait says when it times out
+ */
+async function startStalledExport(page, gate, message) {
+  gate.holdFromPageWhen = (frame) => frame.includes('"export.ack"');
+  await startExport(page, 'json');
+  const { id } = await lastDownloadWithId(page);
+  await expect
+    .poll(
+      async () => {
+        const d = await downloadById(page, id);
+        return d.window > 0 && d.received === d.window;
+      },
+      { message },
+    )
+    .toBe(true);
+  return id;
+}
 
 /**
  * Draws a few elements of different kinds in the page.
@@ -97,10 +121,7 @@ test('a PNG download shows its progress, is verified and saved, with the bytes a
 });
 
 test('a download whose socket drops mid-way resumes from what the page holds', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const gate = new SocketGate();
-  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, {}, (ctx) => gate.install(ctx));
-  const seq = await fillWithStrokes(page, `/b/${board.id}/ws`, BIG);
+  const { board, gate, page, seq } = await bigBoardBehindGate(browser, server);
   await expect.poll(async () => (await easelState(page)).seq, { message: 'the page holds the filled board' }).toBe(seq);
 
   // Withheld acks: the server stops after one window unacknowledged.
@@ -157,22 +178,11 @@ test('a download whose socket drops mid-way resumes from what the page holds', a
 });
 
 test('a download resumes after the server restarts (transfers are kept in the data directory)', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const gate = new SocketGate();
-  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, {}, (ctx) => gate.install(ctx));
-  await fillWithStrokes(page, `/b/${board.id}/ws`, BIG);
+  const { board, gate, page } = await bigBoardBehindGate(browser, server);
 
-  gate.holdFromPageWhen = (frame) => frame.includes('"export.ack"');
   const saved = page.waitForEvent('download', { timeout: 60_000 });
   saved.catch(() => {}); // awaited below, after the assertions that explain a failure
-  await startExport(page, 'json');
-  const { id } = await lastDownloadWithId(page);
-  await expect
-    .poll(async () => {
-      const d = await downloadById(page, id);
-      return d.window > 0 && d.received === d.window;
-    })
-    .toBe(true);
+  const id = await startStalledExport(page, gate);
   const held = (await downloadById(page, id)).received;
 
   gate.discardHeld();
@@ -188,10 +198,7 @@ test('a download resumes after the server restarts (transfers are kept in the da
 });
 
 test('an expired transfer says so and starts again on request', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const gate = new SocketGate();
-  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, {}, (ctx) => gate.install(ctx));
-  await fillWithStrokes(page, `/b/${board.id}/ws`, BIG);
+  const { board, gate, page } = await bigBoardBehindGate(browser, server);
 
   /** @type {string} */
   let first = '';
@@ -231,20 +238,9 @@ test('an expired transfer says so and starts again on request', async ({ browser
 });
 
 test('cancelling a download sends export.cancel and removes it; nothing more arrives', async ({ browser, server }) => {
-  const board = await createBoard(server.baseURL);
-  const gate = new SocketGate();
-  const { page } = await openPeer(browser, `${server.baseURL}/b/${board.id}`, ALICE, {}, (ctx) => gate.install(ctx));
-  await fillWithStrokes(page, `/b/${board.id}/ws`, BIG);
+  const { board, gate, page } = await bigBoardBehindGate(browser, server);
 
-  gate.holdFromPageWhen = (frame) => frame.includes('"export.ack"');
-  await startExport(page, 'json');
-  const { id } = await lastDownloadWithId(page);
-  await expect
-    .poll(async () => {
-      const d = await downloadById(page, id);
-      return d.window > 0 && d.received === d.window;
-    }, { message: 'the transfer stalls after one window without acks' })
-    .toBe(true);
+  const id = await startStalledExport(page, gate, 'the transfer stalls after one window without acks');
   const item = page.getByTestId('export-download').filter({ has: progressBar(page, id) });
   const chunksBefore = gate.binaryFromServer;
   await item.getByTestId('export-cancel').click();
