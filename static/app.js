@@ -23,7 +23,7 @@ import { ImageCache } from './imagecache.js';
 import { ImageUploads } from './imageupload.js';
 import { bindDropZone, Importer, importURL, landImport, preventFileNavigation } from './importer.js';
 import { wireLaser } from './laser.js';
-import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
+import { Connection, forcedTransport, helloMessage, httpBase, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { OutboxDB } from './outboxdb.js';
 import { Disclosure } from './panels.js';
@@ -115,6 +115,9 @@ function main() {
 
   const conn = new Connection({
     url: socketURL(page.socketPath),
+    // Where sockets are blocked, the same protocol over SSE or long-polling on these routes.
+    base: httpBase(page.socketPath),
+    transport: forcedTransport(location.search),
     // Once the page holds a confirmed board, since asks for the missed ops only.
     hello: () => helloMessage(identity, sync.since(), outbox.client),
   });
@@ -312,7 +315,7 @@ function main() {
   conn.onDisconnect(() => cursors.clear());
   conn.onDisconnect(() => outbox.disconnected());
   let problem = '';
-  const renderStatus = () => showStatus(statusEl, conn.state, problem, sync.pending.length);
+  const renderStatus = () => showStatus(statusEl, conn.state, problem, sync.pending.length, conn.transport);
   conn.onState((state, why) => {
     problem = why;
     renderStatus();
@@ -353,9 +356,9 @@ function main() {
   // Text measured before a face of /fonts.css arrived is laid out again.
   onFontsLoaded(() => board.layer.fontsLoaded());
 
-  // No reconnecting while the page goes away; pick up again if it comes back
-  // from the back/forward cache.
-  window.addEventListener('pagehide', () => conn.stop());
+  // No reconnecting while the page goes away, and a bye so our cursor leaves
+  // at once; pick up again if the page comes back from the back/forward cache.
+  window.addEventListener('pagehide', () => conn.stop({ bye: true }));
   window.addEventListener('pageshow', (ev) => {
     if (ev.persisted) conn.start();
   });

@@ -1,7 +1,11 @@
-// Status: the connection-status hook (a dot and a word, with data-state)
-// and a toast for errors the server reports.
+// Status: the connection-status hook (a dot and a word, with data-state
+// and data-transport) and a toast for errors the server reports.
 
 /** @typedef {import('./net.js').ConnState} ConnState */
+/** @typedef {import('./net.js').Transport} Transport */
+
+/** What the title says of a carrier other than WebSocket. */
+const OVER = { sse: 'over HTTP (server-sent events): WebSocket is blocked', poll: 'over HTTP (long-polling): WebSocket is blocked' };
 
 /** @type {Record<ConnState, string>} */
 const LABELS = {
@@ -40,9 +44,11 @@ export function statusText(state, unsaved = 0) {
  * @param {ConnState} state
  * @param {string} [problem] why the server closed the last connection
  * @param {number} [unsaved] our unacknowledged ops messages
+ * @param {Transport} [transport] the carrier tried or in use
  */
-export function showStatus(el, state, problem = '', unsaved = 0) {
+export function showStatus(el, state, problem = '', unsaved = 0, transport = 'websocket') {
   el.dataset.state = state;
+  el.dataset.transport = transport;
   const text = el.querySelector('.status__text') ?? el;
   const detail = el.querySelector('.status__detail');
   const words = statusText(state, unsaved);
@@ -52,7 +58,8 @@ export function showStatus(el, state, problem = '', unsaved = 0) {
     /** @type {HTMLElement} */ (detail).hidden = problem === '';
   }
   el.dataset.unsaved = String(state === 'connected' ? 0 : Math.max(0, unsaved));
-  el.title = problem ? `${words.title} — ${problem}` : words.title;
+  const over = state === 'connected' && transport !== 'websocket' ? ` ${OVER[transport]}` : '';
+  el.title = (problem ? `${words.title} — ${problem}` : words.title) + over;
 }
 
 const TOAST_MS = 5000;
