@@ -30,6 +30,13 @@ func (s *Server) routes() *echo.Echo {
 	// Live sockets.
 	e.GET("/b/:id/ws", s.editSocket)
 	e.GET("/v/:id/ws", s.viewSocket)
+	// The same protocol over plain HTTP, when WebSocket is blocked
+	// (carriers.go). text/plain is what sendBeacon sends.
+	for prefix, role := range map[string]board.Role{"/b/:id": board.RoleEdit, "/v/:id": board.RoleView} {
+		e.GET(prefix+"/sse", s.carrierRoute(role, s.sseStream))
+		e.GET(prefix+"/poll", s.carrierRoute(role, s.poll))
+		e.POST(prefix+"/send", s.carrierRoute(role, s.send), requireContentType("text/plain"))
+	}
 
 	// Exports over HTTP (/b/<id>/export.<fmt>) and imports.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/:file", s.editFile)

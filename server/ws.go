@@ -32,29 +32,39 @@ func (s *Server) socket(c echo.Context, role board.Role) error {
 	if !offersSubprotocol(r) {
 		return plainError(http.StatusBadRequest, "unsupported WebSocket subprotocol: offer "+session.Subprotocol)
 	}
+	a, err := s.admitMember(c, role)
+	if err != nil {
+		return err
+	}
+	// The hub answers failed upgrades itself (gorilla writes the status);
+	// there is nothing left for echo to write.
+	if err := s.hub.ServeWS(w, r, a); err != nil {
+		s.log.Debug("websocket upgrade failed", "err", err)
+	}
+	return nil
+}
+
+// admitMember finds the board and claims the member's places under the
+// caps (per address, in total, per board), whatever carries it; the
+// admission's Release frees them when the member leaves.
+func (s *Server) admitMember(c echo.Context, role board.Role) (session.Admission, error) {
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
-		return plainError(http.StatusNotFound, "no such board")
+		return session.Admission{}, plainError(http.StatusNotFound, "no such board")
 	}
-	releaseConn, status := s.conns.acquire(r)
+	releaseConn, status := s.conns.acquire(c.Request())
 	if status != 0 {
-		return plainError(status, "too many connections")
+		return session.Admission{}, plainError(status, "too many connections")
 	}
 	releaseBoard, err := s.hub.Reserve(b.ID)
 	if err != nil {
 		releaseConn()
 		if errors.Is(err, session.ErrShuttingDown) {
-			return plainError(http.StatusServiceUnavailable, "server is shutting down")
+			return session.Admission{}, plainError(http.StatusServiceUnavailable, "server is shutting down")
 		}
-		return plainError(http.StatusServiceUnavailable, "board is full")
+		return session.Admission{}, plainError(http.StatusServiceUnavailable, "board is full")
 	}
-	release := func() { releaseBoard(); releaseConn() }
-	// The hub answers failed upgrades itself (gorilla writes the status);
-	// there is nothing left for echo to write.
-	if err := s.hub.ServeWS(w, r, session.Admission{Board: b, Role: role, Release: release}); err != nil {
-		s.log.Debug("websocket upgrade failed", "err", err)
-	}
-	return nil
+	return session.Admission{Board: b, Role: role, Release: func() { releaseBoard(); releaseConn() }}, nil
 }
 
 // offersSubprotocol reports whether the handshake may be served as

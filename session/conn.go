@@ -31,6 +31,7 @@ type Conn interface {
 // are the protocol's, not the WebSocket library's: another transport tells
 // its client the same codes.
 const (
+	CloseNormal          = 1000
 	CloseGoingAway       = 1001
 	CloseProtocolError   = 1002
 	CloseUnsupportedData = 1003

@@ -56,6 +56,12 @@ func (m *Member) handle(msg inbound, line []byte) bool {
 	if hook := m.hub.testHookMessage; hook != nil {
 		hook(msg.Type)
 	}
+	if msg.Type == "bye" {
+		// The client is going away: it leaves now, not when its
+		// connection times out (docs/protocol.md).
+		m.closeWith(CloseNormal, "bye")
+		return false
+	}
 	if !m.admitted() {
 		if msg.Type != "hello" {
 			m.closeWith(ClosePolicyViolation, "the first message must be hello")

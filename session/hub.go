@@ -37,6 +37,11 @@ type Hub struct {
 	relay         relay            // how presence reaches members (relay.go)
 	lingers       *lingerer        // sockets closing after a close frame (linger.go)
 
+	// httpSessions are the members over HTTP carriers, by token
+	// (httpsession.go); httpMu is a leaf lock.
+	httpMu       sync.Mutex
+	httpSessions map[string]*HTTPSession
+
 	// lightRenders is the lane of renders export.LightRenderWork allows,
 	// as many as renders: a small board's export does not wait behind a
 	// large one.
@@ -98,6 +103,8 @@ func NewHub(o Options) *Hub {
 		rooms:      make(map[string]*Room),
 		boardConns: make(map[string]int),
 		conns:      make(map[*Member]struct{}),
+
+		httpSessions: make(map[string]*HTTPSession),
 	}
 	if h.node == "" {
 		h.node = board.NewPeerID()
