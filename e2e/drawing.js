@@ -301,6 +301,9 @@ function sendable(code) {
   return 1001;
 }
 
+/** The HTTP carriers' routes (…/sse, …/poll, …/send, with a query or none). */
+const HTTP_CARRIER = /\/[bv]\/[^/?]+\/(sse|poll|send)(\?|$)/;
+
 /**
  * A switch on a browser context's board sockets, installed with
  * routeWebSocket before the context's page exists. Open (the default), every
@@ -309,7 +312,7 @@ function sendable(code) {
  * keeps retrying with its backoff); `open()` lets the next attempt through.
  * It can also hold chosen page frames (`holdFromPageWhen`, e.g. export.ack,
  * to stall a download at one window) and records the page's messages other
- * than cursors (`fromPage`).
+ * than cursors (`fromPage`). While shut it refuses the HTTP carriers too.
  */
 class SocketGate {
   constructor() {
@@ -422,6 +425,10 @@ class SocketGate {
 
   /** @param {import('@playwright/test').BrowserContext} context */
   async install(context) {
+    // A shut gate cuts the page off: a refused socket would otherwise fall
+    // back to the same protocol over HTTP (SSE, long-polling, sends), so
+    // those are refused too while it is shut, and pass while it is open.
+    await context.route(HTTP_CARRIER, (route) => (this.blocked ? route.abort('connectionrefused') : route.fallback()));
     await context.routeWebSocket(/\/ws$/, (ws) => {
       if (this.blocked) {
         this.refused++;
