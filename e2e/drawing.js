@@ -312,7 +312,7 @@ const HTTP_CARRIER = /\/[bv]\/[^/?]+\/(sse|poll|send)(\?|$)/;
  * keeps retrying with its backoff); `open()` lets the next attempt through.
  * It can also hold chosen page frames (`holdFromPageWhen`, e.g. export.ack,
  * to stall a download at one window) and records the page's messages other
- * than cursors (`fromPage`). While shut it refuses the HTTP carriers too.
+ * than cursors (`fromPage`). It refuses the HTTP carriers, so the page uses its socket.
  */
 class SocketGate {
   constructor() {
@@ -425,10 +425,12 @@ class SocketGate {
 
   /** @param {import('@playwright/test').BrowserContext} context */
   async install(context) {
-    // A shut gate cuts the page off: a refused socket would otherwise fall
-    // back to the same protocol over HTTP (SSE, long-polling, sends), so
-    // those are refused too while it is shut, and pass while it is open.
-    await context.route(HTTP_CARRIER, (route) => (this.blocked ? route.abort('connectionrefused') : route.fallback()));
+    // The page speaks through the gate only: a refused socket would
+    // otherwise fall back to the same protocol over HTTP (SSE,
+    // long-polling, sends), around the gate, and it would also when the
+    // gate opens between its socket and its stream. So those are always
+    // refused, and the page retries its socket.
+    await context.route(HTTP_CARRIER, (route) => route.abort('connectionrefused'));
     await context.routeWebSocket(/\/ws$/, (ws) => {
       if (this.blocked) {
         this.refused++;
