@@ -5,7 +5,7 @@
 /** @typedef {import('./net.js').Transport} Transport */
 
 /** What the title says of a carrier other than WebSocket. */
-const OVER = { sse: 'over HTTP (server-sent events): WebSocket is blocked', poll: 'over HTTP (long-polling): WebSocket is blocked' };
+const OVER = { sse: 'over HTTP (server-sent events) instead of WebSocket', poll: 'over HTTP (long-polling) instead of WebSocket' };
 
 /** @type {Record<ConnState, string>} */
 const LABELS = {
@@ -58,7 +58,7 @@ export function showStatus(el, state, problem = '', unsaved = 0, transport = 'we
     /** @type {HTMLElement} */ (detail).hidden = problem === '';
   }
   el.dataset.unsaved = String(state === 'connected' ? 0 : Math.max(0, unsaved));
-  const over = state === 'connected' && transport !== 'websocket' ? ` ${OVER[transport]}` : '';
+  const over = state === 'connected' && transport !== 'websocket' ? ` — ${OVER[transport]}` : '';
   el.title = (problem ? `${words.title} — ${problem}` : words.title) + over;
 }
 
