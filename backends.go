@@ -27,6 +27,7 @@ type backends struct {
 	node      string // this node's id in broker events, shared by broker and hub
 	store     board.Store
 	broker    board.Broker
+	nodes     board.NodeRequests // forwards HTTP carrier requests (nil: one node)
 	transfers transfers.Store
 	checks    map[string]func(context.Context) error // for /readyz
 	closers   []func() error
@@ -84,7 +85,7 @@ func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*back
 	log.Info("using redis", "addr", opts.Addr, "db", opts.DB, "prefix", cfg.redisPrefix)
 	return &backends{
 		node:  node,
-		store: st, broker: brk,
+		store: st, broker: brk, nodes: brk,
 		transfers: redistransfers.New(rdb, cfg.redisPrefix, transferTTL),
 		checks:    map[string]func(context.Context) error{"store": st.Ping, "broker": brk.Ping},
 		closers:   []func() error{brk.Close, st.Close, rdb.Close}, // the client last: the others use it

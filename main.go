@@ -78,6 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Store:       st,
 		Transfers:   transfers,
 		Broker:      brk,
+		Nodes:       deps.nodes,
 		Logger:      log,
 		Metrics:     session.NewMetrics(reg),
 		CheckOrigin: origins.Allowed,

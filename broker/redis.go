@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -31,6 +32,8 @@ type Redis struct {
 	mu     sync.Mutex
 	counts map[string]int // local subscriptions per board
 	done   chan struct{}
+
+	requests nodeRequests // noderequests.go
 }
 
 var _ board.Broker = (*Redis)(nil)
@@ -45,7 +48,18 @@ func OpenRedis(ctx context.Context, rdb *redis.Client, prefix, node string, log 
 	}
 	b := &Redis{
 		node: node, prefix: prefix, rdb: rdb, local: NewMemory(), log: log,
-		pubsub: rdb.Subscribe(ctx), counts: make(map[string]int), done: make(chan struct{}),
+		counts: make(map[string]int), done: make(chan struct{}),
+	}
+	b.requests.waiting = make(map[string]chan []byte)
+	b.requests.ctx, b.requests.cancel = context.WithCancel(context.Background())
+	// This node's request and answer channels, confirmed before anything
+	// is sent, so that no answer arrives before its channel is listened to.
+	b.pubsub = rdb.Subscribe(ctx, b.requestChannel(node), b.answerChannel(node))
+	for range 2 {
+		if _, err := b.pubsub.ReceiveTimeout(ctx, 5*time.Second); err != nil {
+			b.pubsub.Close()
+			return nil, fmt.Errorf("subscribe to redis: %w", err)
+		}
 	}
 	go b.receive()
 	return b, nil
@@ -118,6 +132,7 @@ func (b *Redis) receive() {
 	for msg := range b.pubsub.Channel() {
 		boardID, ok := strings.CutPrefix(msg.Channel, b.prefix+"board:")
 		if !ok {
+			b.onNodeMessage(msg.Channel, msg.Payload)
 			continue
 		}
 		var ev board.Event
@@ -138,6 +153,7 @@ func (b *Redis) Ping(ctx context.Context) error { return b.rdb.Ping(ctx).Err() }
 // Close stops receiving and closes the subscription's connection; the
 // client stays open: it is the caller's.
 func (b *Redis) Close() error {
+	b.requests.cancel()
 	err := b.pubsub.Close()
 	<-b.done
 	b.local.Close()

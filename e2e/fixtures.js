@@ -22,7 +22,7 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 const HOST = '127.0.0.1';
 
-/** Every live child, so that none outlives the test runner. */
+/** Every live child (nginx.js adds its own), so that none outlives the test runner. */
 const liveChildren = new Set();
 process.on('exit', () => {
   for (const child of liveChildren) {
@@ -468,4 +468,5 @@ module.exports = {
   moveMouseOnCanvas,
   boxOnCanvas,
   parseListening,
+  liveChildren,
 };

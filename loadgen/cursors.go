@@ -40,6 +40,9 @@ type CursorLoad struct {
 	// a stroke that grows by a point each time up to DraftPoints, then
 	// starts anew (S10).
 	DraftPoints int
+	// Carrier, when set, names the carrier member i of each room joins
+	// over (JoinOptions.Carrier; S11); nil: all over WebSocket.
+	Carrier func(i int) string
 }
 
 // RunningLoad is a cursor load in progress, for During hooks.
@@ -152,6 +155,15 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	for _, room := range rooms {
 		for _, m := range room {
 			lat.Merge(&m.Latency)
+			if l.Carrier != nil {
+				if res.byCarrier == nil {
+					res.byCarrier = map[string]*Histogram{}
+				}
+				if res.byCarrier[m.Carrier] == nil {
+					res.byCarrier[m.Carrier] = &Histogram{}
+				}
+				res.byCarrier[m.Carrier].Merge(&m.Latency)
+			}
 			draftLat.Merge(&m.DraftLatency)
 			res.Drafts += m.Drafts
 			res.cross.Merge(&m.CrossLatency)

@@ -1,14 +1,18 @@
 // Package loadgen drives an Easel server the way its users do — real
-// WebSocket members speaking protocol v1 — and measures what they get:
-// end-to-end cursor and ack latency on one clock (the generator's), frames,
+// members speaking protocol v1 over WebSocket (or SSE) — and measures
+// what they get: end-to-end cursor and ack latency on one clock (the generator's), frames,
 // positions delivered, frame gaps and errors, plus the server process's
 // CPU seconds and RSS read from /proc. cmd/easel-load runs the standard
-// scenarios (S1–S8 of docs/performance.md) and writes the report.
+// scenarios (S1–S11 of docs/performance.md) and writes the report.
 //
 // A cursor move carries its sender in x (the member's index) and its send
 // time in y (milliseconds since the run began), so a receiver knows both
 // from the position alone, with no peer-id lookups and no clock but the
 // generator's.
+//
+// S11 mixes carriers: a member joined with JoinOptions.Carrier speaks
+// over SSE (or long-polling) through protoclient.HTTPConn, and is measured
+// exactly as a socket member is.
 //
 // Members speak through internal/protoclient, the one Go client of the
 // protocol (a Member decides only what to measure of each frame), and

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,14 +28,16 @@ func (c Clock) Since(ms float64) time.Duration {
 	return time.Since(c.Start) - time.Duration(ms*float64(time.Millisecond))
 }
 
-// Member is one WebSocket member of a board.
+// Member is one member of a board, over WebSocket or, when joined with a
+// Carrier, over SSE or long-polling.
 type Member struct {
-	Index int
-	You   string
-	Epoch string
-	Seq   uint64
+	Index   int
+	You     string
+	Epoch   string
+	Seq     uint64
+	Carrier string // "websocket", protoclient.SSE or protoclient.Poll
 
-	conn  *protoclient.Conn
+	conn  protoclient.Transport
 	clock Clock
 
 	// OnMessage sees every message that is not a cursors message (its type
@@ -90,6 +93,10 @@ type JoinOptions struct {
 	// Drafts, when set, are the send times of the room's drafts: the
 	// member then reads the drafts of `presence` messages (S10).
 	Drafts *draftTimes
+	// Carrier is protoclient.SSE or protoclient.Poll for a member over
+	// HTTP (S11); "" (or "websocket") for a socket. ReadRate applies to
+	// sockets only.
+	Carrier string
 }
 
 // Join connects member index to the board at wsURL, says hello and waits
@@ -101,21 +108,11 @@ func Join(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOp
 // joinHooked is Join with the message hooks in place before the read loop
 // starts.
 func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts JoinOptions, onMessage func(string, []byte), onBinary func([]byte)) (*Member, error) {
-	o := protoclient.Options{
-		Subprotocols:     []string{protoclient.Subprotocol},
-		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   16 << 10,
-		WriteBufferSize:  4 << 10,
-		WriteTimeout:     10 * time.Second,
-	}
-	if opts.ReadRate > 0 {
-		o.ReceiveBuffer, o.ReadRate = 16<<10, opts.ReadRate
-	}
-	conn, _, err := protoclient.Dial(ctx, wsURL, o)
+	conn, carrier, err := dialCarrier(ctx, wsURL, opts)
 	if err != nil {
 		return nil, fmt.Errorf("member %d: %w", index, err)
 	}
-	m := &Member{Index: index, conn: conn, clock: clock, Errors: map[string]int{}, OnMessage: onMessage, OnBinary: onBinary}
+	m := &Member{Index: index, Carrier: carrier, conn: conn, clock: clock, Errors: map[string]int{}, OnMessage: onMessage, OnBinary: onBinary}
 	m.nodes = max(opts.Nodes, 1)
 	m.Latest = make([]float64, opts.Peers)
 	for i := range m.Latest {
@@ -157,6 +154,32 @@ func joinHooked(ctx context.Context, wsURL string, index int, clock Clock, opts 
 	}
 	conn.Run(m.read, m.ended)
 	return m, nil
+}
+
+// dialCarrier opens the member's connection to the board whose socket is
+// at wsURL, over the carrier opts names, and says which it is.
+func dialCarrier(ctx context.Context, wsURL string, opts JoinOptions) (protoclient.Transport, string, error) {
+	o := protoclient.Options{
+		Subprotocols:     []string{protoclient.Subprotocol},
+		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   16 << 10,
+		WriteBufferSize:  4 << 10,
+		WriteTimeout:     10 * time.Second,
+	}
+	base := "http" + strings.TrimSuffix(strings.TrimPrefix(wsURL, "ws"), "/ws") // the board's http://host/b/<id>
+	switch opts.Carrier {
+	case protoclient.SSE:
+		conn, _, err := protoclient.DialSSE(ctx, base, o)
+		return conn, protoclient.SSE, err
+	case protoclient.Poll:
+		conn, _, err := protoclient.DialPoll(ctx, base, o)
+		return conn, protoclient.Poll, err
+	}
+	if opts.ReadRate > 0 {
+		o.ReceiveBuffer, o.ReadRate = 16<<10, opts.ReadRate
+	}
+	conn, _, err := protoclient.Dial(ctx, wsURL, o)
+	return conn, "websocket", err
 }
 
 // CountGapsFrom starts frame-gap counting at t (call before moves begin).

@@ -35,7 +35,7 @@ func ReadResults(path string) ([]*Result, error) {
 
 // MergeResults returns the rows of previous whose scenario this run did
 // not produce, and the rows of this run, in scenario order (S1, S2, …,
-// S10; a scenario's rows in the order they came).
+// S11; a scenario's rows in the order they came).
 func MergeResults(previous, current []*Result) []*Result {
 	ran := map[string]bool{}
 	for _, r := range current {

@@ -95,7 +95,7 @@ func ReplaceSection(path, body string) error {
 		doc = doc[:i] + section + doc[j+len(EndMarker):]
 	} else {
 		title, rest, _ := strings.Cut(doc, "\n")
-		doc = title + "\n\n## Load scenarios (S1–S10)\n\n" + section + "\n" + rest
+		doc = title + "\n\n## Load scenarios (S1–S11)\n\n" + section + "\n" + rest
 	}
 	return os.WriteFile(path, []byte(doc), 0o644)
 }

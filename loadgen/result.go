@@ -7,7 +7,7 @@ import (
 
 // Result is what one scenario run measured.
 type Result struct {
-	Scenario string `json:"scenario"` // S1…S7
+	Scenario string `json:"scenario"` // S1…S11
 	Name     string `json:"name"`     // what ran, e.g. "1 room × 200, 30 Hz"
 	Variant  string `json:"variant"`  // "easel" or "baseline (--cursor-tick 0)"
 	Members  int    `json:"members"`
@@ -56,6 +56,9 @@ type Result struct {
 	// drafts' (S10).
 	cursorLatency Histogram
 	draftsSent    uint64
+	// byCarrier is the latency members saw, by the carrier they received
+	// over, when a load mixed carriers (S11).
+	byCarrier map[string]*Histogram
 }
 
 // Check is one target of the scenario and whether the run met it.

@@ -55,6 +55,9 @@ func joinRooms(ctx context.Context, l CursorLoad, nodes cluster, boards []Board,
 				if drafts != nil {
 					opts.Drafts = drafts[r]
 				}
+				if l.Carrier != nil {
+					opts.Carrier = l.Carrier(i)
+				}
 				m, err := joinHooked(ctx, wsURL(node.URL(), boards[r].EditURL), i, clock, opts, onMsg, onBin)
 				keep(err, func() { rooms[r][i] = m })
 			})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/easel-app/easel/internal/protoclient"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -289,6 +290,46 @@ func S10(ctx context.Context, o Options, s2 *Result) (*Result, error) {
 		r.check("server CPU per delivered update vs S2's per position", "≤ 2×", fmt.Sprintf("%.1f× (%.2f µs vs %.2f µs)", ratio, r.CPUPerPosUs, s2.CPUPerPosUs), ratio <= 2)
 	} else {
 		r.note("S2 did not run beside it: run -scenarios S2,S10 for the CPU comparison")
+	}
+	return r, nil
+}
+
+// S11: S2 with half the members on SSE (issue 16): every odd member joins
+// over server-sent events and sends its moves as POSTs, the others over
+// WebSocket. Its server CPU per delivered position is held against S2's
+// from the same run.
+func S11(ctx context.Context, o Options, s2 *Result) (*Result, error) {
+	srv, err := o.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	l := o.s2Load()
+	l.Carrier = func(i int) string {
+		if i%2 == 1 {
+			return protoclient.SSE
+		}
+		return "websocket"
+	}
+	r, err := RunCursors(ctx, srv, l)
+	if err != nil {
+		return nil, err
+	}
+	sse := l.PerRoom / 2
+	r.Scenario, r.Variant = "S11", "easel"
+	r.Name = fmt.Sprintf("S2 with half the members on SSE: 1 room × %d (%d over WebSocket, %d over SSE), all moving at 30 Hz, %v", l.PerRoom, l.PerRoom-sse, sse, o.Duration)
+	for _, carrier := range []string{"websocket", protoclient.SSE} {
+		if h := r.byCarrier[carrier]; h != nil {
+			r.note("cursor latency p50 / p95 / p99 of members receiving over %s: %.1f / %.1f / %.1f ms (%d positions, from senders of both kinds)", carrier, ms(h.Quantile(0.5)), ms(h.Quantile(0.95)), ms(h.Quantile(0.99)), h.Count())
+		}
+	}
+	r.check("every member has every peer's latest position", "all", fmt.Sprintf("%d missing", r.Missing), r.Converged)
+	r.check("cursor p99", "≤ 80 ms", fmt.Sprintf("%.1f ms", r.LatencyP99ms), r.LatencyP99ms <= 80)
+	if s2 != nil && s2.CPUPerPosUs > 0 {
+		ratio := r.CPUPerPosUs / s2.CPUPerPosUs
+		r.check("server CPU per delivered position vs S2's", "≤ 3×", fmt.Sprintf("%.1f× (%.2f µs vs %.2f µs)", ratio, r.CPUPerPosUs, s2.CPUPerPosUs), ratio <= 3)
+	} else {
+		r.note("S2 did not run beside it: run -scenarios S2,S11 for the CPU comparison")
 	}
 	return r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -40,7 +41,7 @@ func (s *Server) carrierRoute(role board.Role, next func(echo.Context, board.Rol
 
 // findSession is the live session the request's ?session= names, on the
 // route's board with the route's role.
-func (s *Server) findSession(c echo.Context, role board.Role) (*session.HTTPSession, error) {
+func (s *Server) findSession(c echo.Context, role board.Role) (session.Carrier, error) {
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
 		return nil, plainError(http.StatusNotFound, "no such board")
@@ -54,7 +55,7 @@ func (s *Server) findSession(c echo.Context, role board.Role) (*session.HTTPSess
 
 // openOrFind opens a new session when the request names none, else finds
 // the one it names.
-func (s *Server) openOrFind(c echo.Context, role board.Role) (*session.HTTPSession, error) {
+func (s *Server) openOrFind(c echo.Context, role board.Role) (session.Carrier, error) {
 	if c.QueryParam("session") != "" {
 		return s.findSession(c, role)
 	}
@@ -72,7 +73,7 @@ func (s *Server) openOrFind(c echo.Context, role board.Role) (*session.HTTPSessi
 
 // carrierStart is what a reading carrier (stream or poll) starts from: its
 // session, new or named, and the event it resumes after.
-func (s *Server) carrierStart(c echo.Context, role board.Role) (*session.HTTPSession, uint64, error) {
+func (s *Server) carrierStart(c echo.Context, role board.Role) (session.Carrier, uint64, error) {
 	after, err := afterParam(c)
 	if err != nil {
 		return nil, 0, err
@@ -117,6 +118,7 @@ func (s *Server) sseStream(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	s.hub.BoundSendBuffer(netConnOf(c.Request()))
 	w := c.Response()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -206,6 +208,13 @@ func (s *Server) send(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	// At most a few sends of a session are read and held at once, so a
+	// session cannot make the server hold bodies without bound.
+	release, ok := s.sends.acquire(c.QueryParam("session"))
+	if !ok {
+		return plainError(http.StatusTooManyRequests, "too many sends of this session at once: one at a time")
+	}
+	defer release()
 	limit := s.hub.MaxMessage()
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
@@ -219,4 +228,34 @@ func (s *Server) send(c echo.Context, role board.Role) error {
 		return carrierError(err)
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// sendsPerSession bounds the sends of one session a node reads and holds
+// at once: the bundled client has one in flight, and one more when it
+// retries a send whose answer it lost.
+const sendsPerSession = 4
+
+// sendSlots counts the sends in progress per session token.
+type sendSlots struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (s *sendSlots) acquire(token string) (release func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.counts == nil {
+		s.counts = make(map[string]int)
+	}
+	if s.counts[token] >= sendsPerSession {
+		return nil, false
+	}
+	s.counts[token]++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.counts[token]--; s.counts[token] <= 0 {
+			delete(s.counts, token)
+		}
+	}, true
 }

@@ -14,12 +14,13 @@ import (
 	"github.com/easel-app/easel/internal/protoclient"
 )
 
-// wsClient is a real WebSocket client (protoclient's, as every Go client
-// of the protocol is) that records every frame and message it receives,
-// for tests to poll.
+// wsClient is a real client of the protocol (protoclient's, as every Go
+// client of the protocol is) that records every frame and message it
+// receives, for tests to poll: over a WebSocket, or over an HTTP carrier
+// (joinHTTP).
 type wsClient struct {
 	t    testing.TB
-	conn *protoclient.Conn
+	conn protoclient.Transport
 	name string
 	// clientID, when set before hello (joinWith's setup), is sent as
 	// hello.client: the secret that scopes this author's refs.
@@ -116,6 +117,11 @@ func connect(t testing.TB, url string, dialOpts ...dialOption) *wsClient {
 	if got := conn.Subprotocol(); got != protoclient.Subprotocol {
 		t.Fatalf("server selected subprotocol %q, want easel.v1", got)
 	}
+	return recording(t, conn)
+}
+
+// recording starts recording what conn receives.
+func recording(t testing.TB, conn protoclient.Transport) *wsClient {
 	c := &wsClient{t: t, conn: conn, done: conn.Done(), files: map[string][]byte{}, contiguous: map[string]int64{}, autoAck: true}
 	c.waiter = protoclient.NewWaiter(&c.mu)
 	conn.Run(c.record, c.ended)
@@ -212,7 +218,10 @@ func (c *wsClient) send(v any) {
 	c.conn.SendText(data)
 }
 
-func (c *wsClient) sendRaw(typ int, data []byte) error { return c.conn.SendFrame(typ, data) }
+// sendRaw sends one frame as it is (WebSocket clients only).
+func (c *wsClient) sendRaw(typ int, data []byte) error {
+	return c.conn.(*protoclient.Conn).SendFrame(typ, data)
+}
 
 func (c *wsClient) moveTo(x, y float64) {
 	c.send(map[string]any{"type": "cursor", "x": x, "y": y})

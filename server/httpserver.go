@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"log"
+	"net"
 	"net/http"
 	"time"
 )
@@ -50,5 +52,22 @@ func NewHTTPServer(h http.Handler, l HTTPLimits, errorLog *log.Logger) *http.Ser
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    l.MaxHeaderBytes,
 		ErrorLog:          errorLog,
+		ConnContext:       withNetConn,
 	}
+}
+
+// netConnKey is the context key of a request's connection.
+type netConnKey struct{}
+
+// withNetConn puts each connection into its requests' context, so that a
+// long-lived response (an SSE stream) can bound its socket's send buffer
+// as a WebSocket's is bounded.
+func withNetConn(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, netConnKey{}, c)
+}
+
+// netConnOf is the connection r came on, when the server recorded it.
+func netConnOf(r *http.Request) net.Conn {
+	c, _ := r.Context().Value(netConnKey{}).(net.Conn)
+	return c
 }

@@ -85,7 +85,8 @@ type Server struct {
 	downloadProgress time.Duration
 	creates          *addrRateLimiter // nil: no limit
 	fonts            *fonts.Set
-	fontCSS          []byte // fonts.CSS(), built once
+	fontCSS          []byte    // fonts.CSS(), built once
+	sends            sendSlots // sends in progress per HTTP session (carriers.go)
 }
 
 // New builds the server and its routes.

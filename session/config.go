@@ -18,6 +18,14 @@ type Config struct {
 	// flushes (nodes tick on the same wall-clock boundaries). It should
 	// exceed the broker's delivery time; 0 flushes at once.
 	CursorGather time.Duration
+	// HTTPReattach is how long a member over HTTP whose stream closed
+	// waits for a carrier before it leaves; HTTPPollIdle how long a
+	// long-polling member may go without a poll; HTTPSendGap how long a
+	// send past a gap in X-Easel-Seq waits for the missing one
+	// (httpsession.go; the protocol's 5 s, 30 s and 2 s).
+	HTTPReattach time.Duration
+	HTTPPollIdle time.Duration
+	HTTPSendGap  time.Duration
 	// MaxMessage is the largest frame a client may send, in bytes.
 	MaxMessage int64
 	// OutboxBytes is how many bytes may wait for a slow member before it is
@@ -133,6 +141,9 @@ func DefaultConfig() Config {
 	return Config{
 		Tick:               33 * time.Millisecond,
 		CursorGather:       5 * time.Millisecond,
+		HTTPReattach:       5 * time.Second,
+		HTTPPollIdle:       30 * time.Second,
+		HTTPSendGap:        2 * time.Second,
 		MaxMessage:         1 << 20,
 		OutboxBytes:        512 << 10,
 		SocketBuffer:       128 << 10,

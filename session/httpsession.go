@@ -57,17 +57,6 @@ var (
 	ErrBadAfter = errors.New("after names an event not sent yet")
 )
 
-// Timings of the HTTP carriers (the contract's).
-const (
-	// StreamReattach is how long a session whose stream closed waits for
-	// a carrier before its member leaves.
-	StreamReattach = 5 * time.Second
-	// PollIdle is how long a long-polling session may go without a poll.
-	PollIdle = 30 * time.Second
-	// SendGapWait is how long a send past a gap waits for the missing one.
-	SendGapWait = 2 * time.Second
-)
-
 // HTTPSession is a member over HTTP carriers: its Conn, its event queue,
 // and its ordered sends. Carriers come and go (one at a time); the session
 // lives until its member leaves.
@@ -86,7 +75,7 @@ type HTTPSession struct {
 	taken     uint64   // the last event a carrier has taken
 	wake      chan struct{}
 	carrier   uint64 // generation of the current carrier; 0: none
-	polling   bool   // the last carrier was a poll (PollIdle applies)
+	polling   bool   // the last carrier was a poll (HTTPPollIdle applies)
 	idle      *time.Timer
 	closed    bool // the close event is queued: nothing follows it
 	removed   bool // gone from the hub: every request is refused
@@ -138,8 +127,20 @@ func (h *Hub) OpenHTTP(a Admission, remote string) (*HTTPSession, error) {
 }
 
 // FindHTTP returns the live session token names, if it is on this board
-// with this role.
-func (h *Hub) FindHTTP(token, boardID string, role board.Role) (*HTTPSession, error) {
+// with this role: this node's, or, when the token names another node and
+// the nodes can reach each other, that node's (forward.go).
+func (h *Hub) FindHTTP(token, boardID string, role board.Role) (Carrier, error) {
+	if !validToken(token) {
+		return nil, ErrSessionGone // nothing to look up, nor to forward
+	}
+	if node := TokenNode(token); node != h.node && node != "" && h.nodes != nil {
+		return &remoteSession{hub: h, node: node, token: token, board: boardID, role: role}, nil
+	}
+	return h.localHTTP(token, boardID, role)
+}
+
+// localHTTP is FindHTTP for this node's sessions only.
+func (h *Hub) localHTTP(token, boardID string, role board.Role) (*HTTPSession, error) {
 	h.httpMu.Lock()
 	s := h.httpSessions[token]
 	h.httpMu.Unlock()
@@ -156,6 +157,23 @@ func TokenNode(token string) string {
 		return ""
 	}
 	return node
+}
+
+// validToken reports whether token has the shape of a session token: a
+// node id (1–64 characters of A–Z a–z 0–9 _ -), a dot, 32 characters of
+// the same alphabet.
+func validToken(token string) bool {
+	node, secret, ok := strings.Cut(token, ".")
+	return ok && len(node) >= 1 && len(node) <= 64 && len(secret) == 32 && tokenAlphabet(node) && tokenAlphabet(secret)
+}
+
+func tokenAlphabet(s string) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func randomToken() string {
@@ -205,7 +223,7 @@ func (s *HTTPSession) WriteBinary(frame []byte) error {
 }
 
 // WriteClose queues the close event, the session's last, and ends the
-// member: it leaves the room now. The session stays StreamReattach longer
+// member: it leaves the room now. The session stays HTTPReattach longer
 // so that a carrier can still read the close.
 func (s *HTTPSession) WriteClose(code int, reason string, _ time.Time) error {
 	data, _ := json.Marshal(struct {
@@ -216,7 +234,7 @@ func (s *HTTPSession) WriteClose(code int, reason string, _ time.Time) error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	s.end(StreamReattach)
+	s.end(s.hub.cfg.HTTPReattach)
 	return nil
 }
 
@@ -329,9 +347,9 @@ func (s *HTTPSession) detachedLocked() {
 	if s.closed {
 		return
 	}
-	wait := StreamReattach
+	wait := s.hub.cfg.HTTPReattach
 	if s.polling {
-		wait = PollIdle
+		wait = s.hub.cfg.HTTPPollIdle
 	}
 	if s.idle != nil {
 		s.idle.Stop()
@@ -420,10 +438,17 @@ func (s *HTTPSession) Stream(ctx context.Context, after uint64, emit func([]Even
 	defer s.detach(gen)
 	timer := time.NewTimer(quiet)
 	defer timer.Stop()
-	for {
+	for opened := false; ; opened = true {
 		evs, current, wake := s.take(gen, after)
 		if !current {
 			return nil
+		}
+		if len(evs) == 0 && !opened {
+			// The response starts now, not at the first event: a
+			// reattached stream may have nothing to say for a while.
+			if err := heartbeat(); err != nil {
+				return err
+			}
 		}
 		if len(evs) > 0 {
 			if err := emit(evs); err != nil {
@@ -475,11 +500,11 @@ func (s *HTTPSession) Poll(ctx context.Context, after uint64, wait time.Duration
 }
 
 // Send handles one POST of messages numbered seq, in seq order and once: a
-// repeat is answered as done, a send past a gap waits SendGapWait for the
+// repeat is answered as done, a send past a gap waits HTTPSendGap for the
 // missing one, then closes the session with 1002.
 func (s *HTTPSession) Send(ctx context.Context, seq uint64, body []byte) error {
 	s.hub.metrics.CarrierRequests.WithLabelValues("send").Inc()
-	deadline := time.NewTimer(SendGapWait)
+	deadline := time.NewTimer(s.hub.cfg.HTTPSendGap)
 	defer deadline.Stop()
 	s.smu.Lock()
 	for !s.ended && seq > s.applied+1 {

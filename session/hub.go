@@ -41,6 +41,9 @@ type Hub struct {
 	// (httpsession.go); httpMu is a leaf lock.
 	httpMu       sync.Mutex
 	httpSessions map[string]*HTTPSession
+	// nodes forwards carrier requests to other nodes (nil: one node).
+	nodes     board.NodeRequests
+	stopNodes func()
 
 	// lightRenders is the lane of renders export.LightRenderWork allows,
 	// as many as renders: a small board's export does not wait behind a
@@ -83,6 +86,9 @@ type Options struct {
 	Broker    board.Broker
 	Logger    *slog.Logger
 	Metrics   *Metrics
+	// Nodes carries HTTP carrier requests between nodes (forward.go); nil
+	// on a single node.
+	Nodes board.NodeRequests
 	// CheckOrigin is applied again by the upgrader, as a second line behind
 	// the HTTP layer's own check.
 	CheckOrigin func(r *http.Request) bool
@@ -114,6 +120,14 @@ func NewHub(o Options) *Hub {
 	h.flights.m = make(map[renderKey]*flight)
 	h.rendersCtx, h.stopRenders = context.WithCancel(context.Background())
 	h.relay = newRelay(o.Config)
+	if o.Nodes != nil {
+		h.nodes = o.Nodes
+		if stop, err := o.Nodes.ServeRequests(h.serveNodeRequest); err == nil {
+			h.stopNodes = stop
+		} else {
+			h.log.Error("cannot serve other nodes' carrier requests", "err", err)
+		}
+	}
 	h.ws = newMelodyTransport(h, o.CheckOrigin)
 	h.stopHeartbeat = make(chan struct{})
 	h.heartbeatDone.Add(1)
@@ -400,6 +414,9 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	h.stopRenders()
+	if h.stopNodes != nil {
+		h.stopNodes()
+	}
 	for _, m := range members {
 		m.closeWith(CloseGoingAway, "server shutting down")
 	}

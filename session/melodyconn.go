@@ -2,7 +2,6 @@ package session
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -44,7 +43,7 @@ func newMelodyTransport(h *Hub, checkOrigin func(*http.Request) bool) *melodyTra
 		},
 	}
 	ws.HandleConnect(func(s *melody.Session) {
-		boundSendBuffer(h, s)
+		h.BoundSendBuffer(s.WebsocketConnection().NetConn())
 		h.connected(memberOf(s), melodyConn{s})
 	})
 	ws.HandleDisconnect(func(s *melody.Session) { h.disconnected(memberOf(s)) })
@@ -88,28 +87,6 @@ func (c melodyConn) WriteClose(code int, reason string, deadline time.Time) erro
 }
 
 func (c melodyConn) Close() error { return c.s.WebsocketConnection().Close() }
-
-// boundSendBuffer caps the socket's kernel send buffer (see
-// Config.SocketBuffer).
-func boundSendBuffer(h *Hub, s *melody.Session) {
-	if h.cfg.SocketBuffer <= 0 {
-		return
-	}
-	// Unwrap to the TCP socket: under the frame guard, and under TLS.
-	conn := s.WebsocketConnection().NetConn()
-	for {
-		wrapper, ok := conn.(interface{ NetConn() net.Conn })
-		if !ok {
-			break
-		}
-		conn = wrapper.NetConn()
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		if err := tcp.SetWriteBuffer(h.cfg.SocketBuffer); err != nil {
-			h.log.Debug("set socket send buffer", "err", err)
-		}
-	}
-}
 
 // melodyError sees every read and write failure. A normal disconnect is not
 // news; a full melody buffer cannot happen with the Outbox in front, but if

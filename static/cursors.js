@@ -4,6 +4,7 @@
 // element eases toward its target so motion looks smooth at any refresh rate.
 
 import { applyPeerColor, FALLBACK_COLOR } from './color.js';
+import { toPeer } from './presence.js';
 
 /** @typedef {import('./viewport.js').Viewport} Viewport */
 
@@ -176,4 +177,45 @@ export class RemoteCursors {
     if (moving) this.schedule();
     else this.lastFrame = 0;
   }
+}
+
+/**
+ * Feed the remote cursors from the connection. `cursors` messages carry
+ * [id, x, y, …] per peer that moved this tick and `gone` for those whose
+ * pointer left the board; a cursor's name and color are the peer list's
+ * (`peer(id)`), "Guest" in the fallback color until the peer is known. A
+ * join updates the label of a cursor already shown (a peer back under a
+ * new name); leave, a welcome and a lost connection remove cursors (the
+ * server sends fresh positions after every welcome). Our own cursor is
+ * never drawn.
+ * @param {object} o
+ * @param {import('./net.js').Connection} o.conn
+ * @param {import('./session.js').Session} o.session
+ * @param {RemoteCursors} o.cursors
+ * @param {(id: string) => PeerInfo | undefined} o.peer
+ */
+export function wireCursors({ conn, session, cursors, peer }) {
+  session.onWelcome(() => cursors.clear());
+  conn.on('join', (msg) => {
+    const p = toPeer(msg.peer);
+    if (p && p.id !== session.you) cursors.updatePeer(p);
+  });
+  conn.on('leave', (msg) => {
+    if (typeof msg.id === 'string') cursors.remove(msg.id);
+  });
+  conn.on('cursors', (msg) => {
+    if (Array.isArray(msg.c)) {
+      for (const entry of msg.c) {
+        if (!Array.isArray(entry)) continue;
+        const [id, x, y] = entry;
+        if (typeof id !== 'string' || id === session.you) continue;
+        if (typeof x !== 'number' || typeof y !== 'number') continue;
+        cursors.move(peer(id) ?? { id, name: 'Guest', color: FALLBACK_COLOR }, x, y);
+      }
+    }
+    if (Array.isArray(msg.gone)) {
+      for (const id of msg.gone) if (typeof id === 'string') cursors.remove(id);
+    }
+  });
+  conn.onDisconnect(() => cursors.clear());
 }

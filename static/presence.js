@@ -35,6 +35,16 @@ export function toPeer(raw) {
   };
 }
 
+/**
+ * The other peers a welcome lists, each checked (toPeer); the unusable ones left out.
+ * @param {{peers?: unknown}} welcome
+ * @returns {Peer[]}
+ */
+export function peersOf(welcome) {
+  if (!Array.isArray(welcome.peers)) return [];
+  return /** @type {Peer[]} */ (welcome.peers.map(toPeer).filter((p) => p !== null));
+}
+
 /** Chips shown at most, however wide the bar: a few faces, then "+N". */
 export const MAX_CHIPS = 8;
 
@@ -279,4 +289,25 @@ export class Presence {
     panel.style.top = `${Math.round(r.bottom + 8)}px`;
     panel.style.left = `${Math.round(left)}px`;
   }
+}
+
+/**
+ * Keep the peer list in step with the connection: rebuilt from each
+ * welcome (ourselves first, as `self()` says), then changed by join and
+ * leave. A join of our own id is the server echoing us: left out.
+ * @param {object} o
+ * @param {import('./net.js').Connection} o.conn
+ * @param {import('./session.js').Session} o.session
+ * @param {Presence} o.presence
+ * @param {() => Peer} o.self ourselves, read at each welcome (the color may have just moved)
+ */
+export function wirePresence({ conn, session, presence, self }) {
+  session.onWelcome((msg) => presence.reset(self(), peersOf(msg)));
+  conn.on('join', (msg) => {
+    const peer = toPeer(msg.peer);
+    if (peer && peer.id !== session.you) presence.join(peer);
+  });
+  conn.on('leave', (msg) => {
+    if (typeof msg.id === 'string') presence.leave(msg.id);
+  });
 }

@@ -2,6 +2,8 @@
 // URL. A plain click copies the URL instead of navigating and says "Copied"
 // for a moment; a modified click (new tab, new window) works as a link.
 
+import { $ } from './page.js';
+
 const FEEDBACK_MS = 1600;
 
 /**
@@ -80,4 +82,22 @@ export function setupShareLink(link, path, fallbackField) {
       link.classList.remove('is-copied');
     }, FEEDBACK_MS);
   });
+}
+
+/**
+ * The page's share links: the edit link (editors' pages only) and the view
+ * link, with the share field shown when copying fails.
+ * @param {HTMLElement} root the #app element
+ * @param {{role: string, editURL: string, viewURL: string}} page
+ */
+export function setupShareLinks(root, page) {
+  /** @type {HTMLInputElement} */
+  const field = $('#share-field', root);
+  if (page.role === 'edit' && page.editURL) {
+    const editLink = root.querySelector('[data-testid="share-edit-link"]');
+    if (editLink) setupShareLink(/** @type {HTMLAnchorElement} */ (editLink), page.editURL, field);
+  }
+  if (page.viewURL) {
+    setupShareLink($('[data-testid="share-view-link"]', root), page.viewURL, field);
+  }
 }

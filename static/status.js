@@ -1,5 +1,7 @@
 // Status: the connection-status hook (a dot and a word, with data-state
-// and data-transport) and a toast for errors the server reports.
+// and data-transport) and a toast for errors the server reports. The wiring to the connection
+// is here too (wireStatus, wireErrors), so that what a state or an error
+// message looks like to the user is decided in one place.
 
 /** @typedef {import('./net.js').ConnState} ConnState */
 /** @typedef {import('./net.js').Transport} Transport */
@@ -84,4 +86,64 @@ export class Toast {
       this.el.hidden = true;
     }, TOAST_MS);
   }
+}
+
+/**
+ * Keep the connection-status hook current: on every state change (with why
+ * the server closed the last connection) and every change in how many of
+ * our edits wait for the server. `#app`'s data-connection follows the
+ * state too, for the stylesheet and the tests.
+ * @param {object} o
+ * @param {HTMLElement} o.root the #app element
+ * @param {HTMLElement} o.el the connection-status element
+ * @param {import('./net.js').Connection} o.conn
+ * @param {import('./sync.js').BoardSync} o.sync its pending messages are the unsaved edits
+ */
+export function wireStatus({ root, el, conn, sync }) {
+  let problem = '';
+  const render = () => showStatus(el, conn.state, problem, sync.pending.length, conn.transport);
+  conn.onState((state, why) => {
+    problem = why;
+    render();
+    root.dataset.connection = state;
+  });
+  sync.onPending(render);
+  render();
+  root.dataset.connection = conn.state;
+}
+
+/**
+ * What an `error` message says: its message, else its code.
+ * @param {{code?: unknown, message?: unknown}} msg
+ * @returns {{code: string, text: string}}
+ */
+export function errorText(msg) {
+  const code = typeof msg.code === 'string' ? msg.code : 'error';
+  const text = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
+  return { code, text };
+}
+
+/**
+ * Show the server's `error` messages. Each is logged; the first of
+ * `claimed` that says it is about one of its own (a download's item, a
+ * chat over the budget) shows it its own way; an error answering one of
+ * our ops messages (its ref, `rejected`) says the change was not saved;
+ * any other is the toast's.
+ * @param {object} o
+ * @param {import('./net.js').Connection} o.conn
+ * @param {Toast} o.toast
+ * @param {Array<(msg: import('./net.js').Message) => boolean>} o.claimed
+ * @param {(ref: string) => boolean} o.rejected whether ref was one of our pending edits (now dropped)
+ */
+export function wireErrors({ conn, toast, claimed, rejected }) {
+  conn.on('error', (msg) => {
+    const { code, text } = errorText(msg);
+    console.warn(`easel: server error ${code}: ${text}`);
+    if (claimed.some((claim) => claim(msg))) return;
+    if (typeof msg.ref === 'string' && rejected(msg.ref)) {
+      toast.show(`Your last change was not saved: ${text}`);
+      return;
+    }
+    toast.show(text);
+  });
 }

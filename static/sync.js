@@ -414,3 +414,29 @@ function idsOf(ops) {
   }
   return ids;
 }
+
+/**
+ * Feed the board's state from the connection: each welcome brings a
+ * snapshot (or, recovered, the missed ops follow), after which the outbox
+ * sends every message of ours still unacknowledged again with its own ref,
+ * once it has marked it sent on disk (the server keeps each edit once).
+ * Then everyone's edits in server order, ours included (that is the ack);
+ * a gap in the seqs means ops were missed: a new connection catches up.
+ * @param {object} o
+ * @param {import('./net.js').Connection} o.conn
+ * @param {import('./session.js').Session} o.session
+ * @param {BoardSync} o.sync
+ * @param {{welcomed: () => void}} o.outbox
+ */
+export function wireSync({ conn, session, sync, outbox }) {
+  session.onWelcome((msg) => {
+    sync.welcome(msg);
+    outbox.welcomed();
+  });
+  conn.on('ops', (msg) => {
+    if (sync.receive(msg) === 'gap') {
+      console.warn(`easel: missed ops before seq ${msg.seq} (have ${sync.seq}); catching up`);
+      conn.reconnect();
+    }
+  });
+}

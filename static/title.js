@@ -98,3 +98,27 @@ export class TitleEditor {
     document.title = `${shown} · Easel`;
   }
 }
+
+/**
+ * The page's title heading: editable on editors' pages, starting from the
+ * title the server rendered into it, then following the board's (welcome,
+ * title ops), which the session's board description takes up too.
+ * @param {object} o
+ * @param {HTMLElement} o.el the board-title element
+ * @param {boolean} o.editable
+ * @param {import('./whiteboard.js').Whiteboard} o.board renames go out as its title op
+ * @param {import('./sync.js').BoardSync} o.sync
+ * @param {import('./session.js').Session} o.session
+ * @returns {TitleEditor}
+ */
+export function setupTitle({ el, editable, board, sync, session }) {
+  const title = new TitleEditor(el, (next) => board.setTitle(next));
+  title.setEditable(editable);
+  title.set(el.textContent === UNTITLED ? '' : (el.textContent ?? ''));
+  sync.onChange((set) => {
+    if (!set.title) return;
+    session.board = { ...session.board, title: sync.title };
+    title.set(sync.title);
+  });
+  return title;
+}

@@ -1,4 +1,4 @@
-// Command easel-load runs Easel's load scenarios (S1–S10 of
+// Command easel-load runs Easel's load scenarios (S1–S11 of
 // docs/performance.md) against the easel binary and reports what members
 // got and what the server spent: a Markdown table, JSON, and a chart.
 //
@@ -37,7 +37,7 @@ func run() error {
 	var o loadgen.Options
 	var which, jsonOut, doc string
 	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
-	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9,S10", "scenarios to run, e.g. -scenarios S9 for one alone (S6 runs S2 too; S10 is held against S2 when both run)")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9,S10,S11", "scenarios to run, e.g. -scenarios S9 for one alone (S6 runs S2 too; S10 and S11 are held against S2 when both run)")
 	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
 	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
@@ -130,6 +130,13 @@ func run() error {
 	if want["S10"] {
 		if r, err := loadgen.S10(ctx, o, s2); err != nil {
 			fail("S10", err)
+		} else {
+			add(r)
+		}
+	}
+	if want["S11"] {
+		if r, err := loadgen.S11(ctx, o, s2); err != nil {
+			fail("S11", err)
 		} else {
 			add(r)
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -21,12 +20,7 @@ type Conn struct {
 	ws           *websocket.Conn
 	writeTimeout time.Duration
 	wmu          sync.Mutex // serializes sends
-
-	pmu    sync.Mutex                    // serializes Pause and Unpause
-	paused atomic.Pointer[chan struct{}] // closed and cleared by Unpause
-
-	running atomic.Bool   // Run has started the read loop
-	done    chan struct{} // closed when Run's loop has ended
+	loop
 }
 
 // Subprotocol is the one the server selected ("" for none).
@@ -52,17 +46,12 @@ func (c *Conn) SendFrame(typ int, data []byte) error {
 	return c.ws.WriteMessage(typ, data)
 }
 
-// Done is closed when Run's read loop has ended (never, without Run).
-func (c *Conn) Done() <-chan struct{} { return c.done }
-
 // Close closes the socket at once (no close frame) and waits for Run's
 // read loop, if any, to end. It may be called more than once.
 func (c *Conn) Close() error {
 	c.Unpause() // a paused loop must see the close
 	err := c.ws.Close()
-	if c.running.Load() {
-		<-c.done
-	}
+	c.waitEnded()
 	return err
 }
 
@@ -81,8 +70,9 @@ func (c *Conn) CloseNormally() error {
 	return c.Close()
 }
 
-// CloseCode is the code of the close frame that ended a connection, from
-// the error its read ended with; 0 when it ended without one.
+// CloseCode is the code of the close frame (or, over HTTP, the close
+// event) that ended a connection, from the error its read ended with; 0
+// when it ended without one.
 func CloseCode(err error) int {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {

@@ -69,7 +69,7 @@ func Dial(ctx context.Context, url string, o Options) (*Conn, *http.Response, er
 	if o.OnPing != nil {
 		ws.SetPingHandler(o.OnPing)
 	}
-	c := &Conn{ws: ws, writeTimeout: o.WriteTimeout, done: make(chan struct{})}
+	c := &Conn{ws: ws, writeTimeout: o.WriteTimeout, loop: newLoop()}
 	if c.writeTimeout == 0 {
 		c.writeTimeout = 5 * time.Second
 	}

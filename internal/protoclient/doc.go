@@ -9,6 +9,16 @@
 // tests' wsClient, the system tests' member, loadgen.Member). The raw-frame
 // tests of server/ stay deliberately raw.
 //
+// The same protocol over HTTP, for networks that refuse WebSocket ("When
+// WebSocket is blocked" in the protocol), is an HTTPConn: DialSSE or
+// DialPoll, then the same methods as a Conn (Transport names them), so a
+// test or the load generator swaps carriers without changing its member.
+// A `message` event is a text frame, a `chunk` event a binary one, and
+// the `close` event ends the read with the code CloseCode reads. A
+// carrier goroutine of its own reads the stream or polls, and hands each
+// event to the reader one at a time; SendRaw and Interrupt are for tests
+// of the seq rules and of a dropped stream.
+//
 // The read loop reuses one buffer for every frame: a handler sees a frame
 // only during its call and copies what it keeps. That keeps the load
 // generator's read path (about 1 GB/s in S10) free of a per-frame

@@ -16,14 +16,7 @@ type Handler func(typ int, data []byte, at time.Time) error
 // (a *websocket.CloseError when a close frame ended it; see CloseCode),
 // and Done is closed.
 func (c *Conn) Run(handle Handler, end func(err error)) {
-	c.running.Store(true)
-	go func() {
-		defer close(c.done)
-		err := c.serve(handle)
-		if end != nil {
-			end(err)
-		}
-	}()
+	c.start(func() error { return c.serve(handle) }, end)
 }
 
 // serve is the read loop: one buffer reused for every frame, so that it
@@ -31,9 +24,7 @@ func (c *Conn) Run(handle Handler, end func(err error)) {
 func (c *Conn) serve(handle Handler) error {
 	var buf bytes.Buffer
 	for {
-		if p := c.paused.Load(); p != nil {
-			<-*p
-		}
+		c.waitUnpaused()
 		typ, r, err := c.ws.NextReader()
 		if err != nil {
 			return err
@@ -45,38 +36,6 @@ func (c *Conn) serve(handle Handler) error {
 		if err := handle(typ, buf.Bytes(), time.Now()); err != nil {
 			return err
 		}
-	}
-}
-
-// EndedWithin waits up to timeout for Run's read loop to end (the server
-// closed the connection, or it broke) and says whether it did.
-func (c *Conn) EndedWithin(timeout time.Duration) bool {
-	select {
-	case <-c.done:
-		return true
-	case <-time.After(timeout):
-		return false
-	}
-}
-
-// Pause stops the read loop before its next frame: the socket's buffers
-// fill and the server sees a client that does not read. Unpause resumes.
-func (c *Conn) Pause() {
-	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	if c.paused.Load() == nil {
-		ch := make(chan struct{})
-		c.paused.Store(&ch)
-	}
-}
-
-// Unpause lets a paused read loop go on.
-func (c *Conn) Unpause() {
-	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	if p := c.paused.Load(); p != nil {
-		close(*p)
-		c.paused.Store(nil)
 	}
 }
 
@@ -98,6 +57,12 @@ func (c *Conn) ReadWelcome(timeout time.Duration) (welcome, rest []byte, err err
 		return nil, nil, fmt.Errorf("no welcome: %w", err)
 	}
 	c.ws.SetReadDeadline(time.Time{})
+	return splitWelcome(data)
+}
+
+// splitWelcome checks that a first frame starts with a welcome and splits
+// it into the welcome line and the lines after it.
+func splitWelcome(data []byte) (welcome, rest []byte, err error) {
 	welcome, rest, _ = bytes.Cut(data, []byte("\n"))
 	if !bytes.Contains(welcome, []byte(`"type":"welcome"`)) {
 		return nil, nil, fmt.Errorf("expected welcome, got %.200s", welcome)
