@@ -295,6 +295,9 @@ function sendable(code) {
   return 1001;
 }
 
+/** The HTTP carriers' routes (…/sse, …/poll, …/send, with a query or none). */
+const HTTP_CARRIER = /\/[bv]\/[^/?]+\/(sse|poll|send)(\?|$)/;
+
 /**
  * A switch on a browser context's board sockets, installed with
  * routeWebSocket before the context's page exists. Open (the default), every
@@ -303,7 +306,7 @@ function sendable(code) {
  * keeps retrying with its backoff); `open()` lets the next attempt through.
  * It can also hold chosen page frames (`holdFromPageWhen`, e.g. export.ack,
  * to stall a download at one window) and records the page's messages other
- * than cursors (`fromPage`).
+ * than cursors (`fromPage`). It refuses the HTTP carriers, so the page uses its socket.
  */
 class SocketGate {
   constructor() {
@@ -416,6 +419,12 @@ class SocketGate {
 
   /** @param {import('@playwright/test').BrowserContext} context */
   async install(context) {
+    // The page speaks through the gate only: a refused socket would
+    // otherwise fall back to the same protocol over HTTP (SSE,
+    // long-polling, sends), around the gate, and it would also when the
+    // gate opens between its socket and its stream. So those are always
+    // refused, and the page retries its socket.
+    await context.route(HTTP_CARRIER, (route) => route.abort('connectionrefused'));
     await context.routeWebSocket(/\/ws$/, (ws) => {
       if (this.blocked) {
         this.refused++;

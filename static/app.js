@@ -25,7 +25,7 @@ import { exposeHooks } from './hooks.js';
 import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { ImageCache } from './imagecache.js';
 import { wireLaser } from './laser.js';
-import { Connection, helloMessage, randomClientID, socketURL } from './net.js';
+import { Connection, forcedTransport, helloMessage, httpBase, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { $, readPage } from './page.js';
 import { Disclosure } from './panels.js';
@@ -66,7 +66,13 @@ function main() {
   const outbox = new Outbox({ db: null, locks, board: page.viewId, newClient: () => randomClientID() });
   let identity = loadIdentity();
   // Once the page holds a confirmed board, the hello's since asks for the missed ops only.
-  const conn = new Connection({ url: socketURL(page.socketPath), hello: () => helloMessage(identity, sync.since(), outbox.client) });
+  const conn = new Connection({
+    url: socketURL(page.socketPath),
+    // Where sockets are blocked, the same protocol over SSE or long-polling on these routes.
+    base: httpBase(page.socketPath),
+    transport: forcedTransport(location.search),
+    hello: () => helloMessage(identity, sync.since(), outbox.client),
+  });
   const presence = new Presence(find('[data-testid="peer-list"]'));
   const setIdentity = bindIdentityForm(find('#identity-form'), find('#name-input'), find('#color-input'), identity, (next) => {
     identity = next;

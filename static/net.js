@@ -1,6 +1,8 @@
-// Net: the board's WebSocket. Opens it with the easel.v1 subprotocol, says
-// hello first, splits newline-delimited frames into messages and dispatches
-// them by type, and reconnects with exponential backoff and full jitter.
+// Net: the board's connection. Opens a carrier (carriers/: a WebSocket with
+// the easel.v1 subprotocol, or the same protocol over SSE or long-polling
+// where sockets are blocked; carriers/fallback.js chooses), says hello
+// first, splits newline-delimited frames into messages and dispatches them
+// by type, and reconnects with exponential backoff and full jitter.
 //
 // Connection states (the connection-status hook shows them):
 //   connecting    the first attempt, nothing has failed yet
@@ -13,7 +15,16 @@
 // the client always tries to connect, takes the browser's word at load only
 // for a non-loopback host, and otherwise follows the offline/online events.
 
-export const SUBPROTOCOL = 'easel.v1';
+import { FallbackCarrier, forcedTransport } from './carriers/fallback.js';
+import { DEFAULT_MAX_BODY } from './carriers/httpsend.js';
+import { PollCarrier } from './carriers/poll.js';
+import { SSECarrier } from './carriers/sse.js';
+import { SUBPROTOCOL, WebSocketCarrier } from './carriers/websocket.js';
+
+export { SUBPROTOCOL, forcedTransport };
+
+/** @typedef {import('./carriers/fallback.js').Transport} Transport */
+/** @typedef {import('./carriers/fallback.js').Carrier} Carrier */
 
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline'} ConnState */
 
@@ -67,6 +78,15 @@ export function isLoopbackHost(hostname) {
 export function socketURL(path, loc = location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${loc.host}${path}`;
+}
+
+/**
+ * The HTTP routes' base of a socket path: "/b/<id>/ws" → "/b/<id>".
+ * @param {string} path
+ * @returns {string}
+ */
+export function httpBase(path) {
+  return path.replace(/\/ws$/, '');
 }
 
 /**
@@ -160,6 +180,8 @@ export function helloMessage(identity, since = null, client = '') {
 /**
  * @typedef {object} ConnectionOptions
  * @property {string} url ws:// or wss:// URL
+ * @property {string} [base] the HTTP routes' path ("/b/<id>"), for SSE and long-polling
+ * @property {Transport | ''} [transport] force one carrier ('' tries them in turn)
  * @property {() => Message} hello builds the hello message for each connection
  * @property {BackoffOptions} [backoff]
  */
@@ -169,10 +191,16 @@ export class Connection {
   constructor(opts) {
     this.url = opts.url;
     this.hello = opts.hello;
+    this.base = opts.base ?? httpBase(new URL(opts.url).pathname);
+    this.forced = opts.transport ?? '';
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
 
-    /** @type {WebSocket | null} */
-    this.ws = null;
+    /** @type {FallbackCarrier | null} */
+    this.carrier = null;
+    /** The carrier tried or in use now, or last (connection-status shows it). @type {Transport} */
+    this.transport = this.forced || 'websocket';
+    /** The server's message size limit (welcome.limits.maxMessage): what one HTTP send may carry. */
+    this.maxMessage = DEFAULT_MAX_BODY;
     this.welcomed = false;
     /** Whether an attempt failed or a connection was lost: later attempts are "reconnecting". */
     this.retrying = false;
@@ -184,6 +212,7 @@ export class Connection {
     /** @type {ConnState} */
     this.lastState = 'connecting';
     this.lastProblem = '';
+    this.lastTransport = this.transport;
     /** Whether the browser reports no network (see the note at the top). */
     this.offline = !navigator.onLine && !isLoopbackHost(location.hostname);
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -270,10 +299,22 @@ export class Connection {
     this.connect();
   }
 
-  /** Close for good: the page is going away. No reconnect follows. */
-  stop() {
+  /**
+   * Close for good: the page is going away. No reconnect follows. With
+   * bye, the server is told first so our cursor leaves at once (over HTTP
+   * with sendBeacon, which outlives the page).
+   * @param {{bye?: boolean}} [opts]
+   */
+  stop(opts = {}) {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    const carrier = this.carrier;
+    if (opts.bye && carrier?.isOpen) {
+      this.carrier = null;
+      carrier.bye(JSON.stringify({ type: 'bye' }));
+      this.lost(false);
+      return;
+    }
     this.drop(1000, 'page closed');
   }
 
@@ -284,7 +325,7 @@ export class Connection {
   reconnect() {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
-    if (this.ws) this.retrying = true;
+    if (this.carrier) this.retrying = true;
     this.drop(1000, 'reconnect');
     this.attempt = 0;
     this.connect();
@@ -296,97 +337,109 @@ export class Connection {
    * @returns {boolean}
    */
   send(msg) {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(JSON.stringify(msg));
-    return true;
+    const carrier = this.carrier;
+    if (!carrier || !carrier.isOpen) return false;
+    return carrier.send(JSON.stringify(msg), msg.type);
   }
 
   /**
-   * Bytes queued on the socket but not yet sent, so latest-wins traffic
-   * (cursors) can skip a beat instead of piling up.
+   * Bytes queued but not yet sent (on the socket, or waiting for and in an
+   * HTTP send), so latest-wins traffic (cursors) can skip a beat instead of
+   * piling up.
    * @returns {number}
    */
   get buffered() {
-    return this.ws?.bufferedAmount ?? 0;
+    return this.carrier?.buffered ?? 0;
   }
 
-  connect() {
-    clearTimeout(this.retryTimer);
-    if (this.stopped || this.ws) return;
-    let ws;
-    try {
-      ws = new WebSocket(this.url, SUBPROTOCOL);
-    } catch (err) {
-      console.error('easel: cannot open the socket', err);
-      this.problem = 'cannot open the connection';
-      this.scheduleRetry();
-      return;
-    }
-    ws.binaryType = 'arraybuffer';
-    this.ws = ws;
-    this.emitState();
+  /**
+   * A fresh carrier: the fallback over all three, or the forced one.
+   * @returns {FallbackCarrier}
+   */
+  dial() {
+    const env = { maxBody: () => this.maxMessage };
+    return new FallbackCarrier((name) => {
+      if (name === 'sse') return new SSECarrier(this.base, env);
+      if (name === 'poll') return new PollCarrier(this.base, env);
+      return new WebSocketCarrier(this.url);
+    }, this.forced);
+  }
 
+  /**
+   * Give up on a handshake that hangs; re-armed for each carrier the
+   * fallback tries, so trying three does not eat one carrier's time.
+   * @param {FallbackCarrier} carrier
+   */
+  armConnectTimer(carrier) {
+    clearTimeout(this.connectTimer);
     this.connectTimer = setTimeout(() => {
-      if (this.ws === ws && !this.welcomed) {
+      if (this.carrier === carrier && !this.welcomed) {
         this.drop(4000, 'connect timeout');
         this.scheduleRetry();
       }
     }, CONNECT_TIMEOUT_MS);
+  }
 
-    ws.onopen = () => {
-      ws.send(JSON.stringify(this.hello()));
+  connect() {
+    clearTimeout(this.retryTimer);
+    if (this.stopped || this.carrier) return;
+    const carrier = this.dial();
+    this.carrier = carrier;
+    carrier.onchange = (name) => {
+      this.transport = name;
+      this.armConnectTimer(carrier);
+      this.emitState();
     };
-    ws.onmessage = (ev) => {
-      if (typeof ev.data === 'string') {
-        for (const msg of parseFrame(ev.data)) this.dispatch(msg);
-      } else if (ev.data instanceof ArrayBuffer) {
-        for (const fn of this.binaryListeners) fn(ev.data);
-      }
+    carrier.onopen = () => {
+      carrier.send(JSON.stringify(this.hello()), 'hello');
     };
-    ws.onclose = (ev) => {
-      if (this.ws !== ws) return;
-      this.detach(ws);
-      this.ws = null;
-      const wasWelcomed = this.welcomed;
-      if (wasWelcomed && Date.now() - this.welcomedAt >= STABLE_MS) this.attempt = 0;
-      this.welcomed = false;
-      this.problem = closeProblem(ev.code, ev.reason);
+    carrier.ontext = (text) => {
+      for (const msg of parseFrame(text)) this.dispatch(msg);
+    };
+    carrier.onbinary = (data) => {
+      for (const fn of this.binaryListeners) fn(data);
+    };
+    carrier.onclose = (code, reason) => {
+      if (this.carrier !== carrier) return;
+      this.carrier = null;
+      clearTimeout(this.connectTimer);
+      if (this.welcomed && Date.now() - this.welcomedAt >= STABLE_MS) this.attempt = 0;
+      this.problem = closeProblem(code, reason);
       if (this.problem) console.warn(`easel: connection closed: ${this.problem}`);
-      if (wasWelcomed) this.emitDisconnect();
+      this.lost(false);
       this.scheduleRetry();
     };
-    // onerror is always followed by onclose, which does the work.
+    carrier.start();
   }
 
   /**
-   * Close and forget the current socket without triggering a retry.
+   * Close and forget the current carrier without triggering a retry.
    * @param {number} code
    * @param {string} reason
-   * @returns {boolean} whether there was a socket
+   * @returns {boolean} whether there was a carrier
    */
   drop(code, reason) {
-    const ws = this.ws;
-    clearTimeout(this.connectTimer);
-    if (!ws) return false;
-    this.detach(ws);
-    this.ws = null;
-    const wasWelcomed = this.welcomed;
-    this.welcomed = false;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // already closing
+    const carrier = this.carrier;
+    if (!carrier) {
+      clearTimeout(this.connectTimer);
+      return false;
     }
-    if (wasWelcomed) this.emitDisconnect();
-    this.emitState();
+    this.carrier = null;
+    carrier.close(code, reason);
+    this.lost(true);
     return true;
   }
 
-  /** @param {WebSocket} ws */
-  detach(ws) {
+  /**
+   * The carrier is gone: what was learnt over it is stale.
+   * @param {boolean} emit whether to show the state now (a retry shows it otherwise)
+   */
+  lost(emit) {
     clearTimeout(this.connectTimer);
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    const wasWelcomed = this.welcomed;
+    this.welcomed = false;
+    if (wasWelcomed) this.emitDisconnect();
+    if (emit) this.emitState();
   }
 
   scheduleRetry() {
@@ -403,7 +456,7 @@ export class Connection {
   onOnline() {
     this.offline = false;
     this.emitState();
-    if (this.stopped || this.ws) return;
+    if (this.stopped || this.carrier) return;
     this.attempt = 0;
     this.connect();
   }
@@ -420,7 +473,9 @@ export class Connection {
         }
       }
     }
-    if (msg.type === 'welcome' && !this.welcomed && this.ws) {
+    if (msg.type === 'welcome' && !this.welcomed && this.carrier) {
+      const max = msg.limits?.maxMessage;
+      if (Number.isSafeInteger(max) && max > 0) this.maxMessage = max;
       this.welcomed = true;
       this.welcomedAt = Date.now();
       this.problem = '';
@@ -437,9 +492,10 @@ export class Connection {
   emitState() {
     const state = this.state;
     const problem = state === 'connected' ? '' : this.problem;
-    if (state === this.lastState && problem === this.lastProblem) return;
+    if (state === this.lastState && problem === this.lastProblem && this.transport === this.lastTransport) return;
     this.lastState = state;
     this.lastProblem = problem;
+    this.lastTransport = this.transport;
     for (const fn of this.stateListeners) fn(state, problem);
   }
 }

@@ -27,9 +27,9 @@ export function startConnection({ role, outbox, sync, conn, notify }) {
     ev.preventDefault();
     ev.returnValue = '';
   });
-  // No reconnecting while the page goes away; pick up again if it comes back
-  // from the back/forward cache.
-  window.addEventListener('pagehide', () => conn.stop());
+  // No reconnecting while the page goes away, and a bye so our cursor leaves
+  // at once; pick up again if the page comes back from the back/forward cache.
+  window.addEventListener('pagehide', () => conn.stop({ bye: true }));
   window.addEventListener('pageshow', (ev) => {
     if (ev.persisted) conn.start();
   });

@@ -1,9 +1,13 @@
-// Status: the connection-status hook (a dot and a word, with data-state)
-// and a toast for errors the server reports. The wiring to the connection
+// Status: the connection-status hook (a dot and a word, with data-state
+// and data-transport) and a toast for errors the server reports. The wiring to the connection
 // is here too (wireStatus, wireErrors), so that what a state or an error
 // message looks like to the user is decided in one place.
 
 /** @typedef {import('./net.js').ConnState} ConnState */
+/** @typedef {import('./net.js').Transport} Transport */
+
+/** What the title says of a carrier other than WebSocket. */
+const OVER = { sse: 'over HTTP (server-sent events) instead of WebSocket', poll: 'over HTTP (long-polling) instead of WebSocket' };
 
 /** @type {Record<ConnState, string>} */
 const LABELS = {
@@ -42,9 +46,11 @@ export function statusText(state, unsaved = 0) {
  * @param {ConnState} state
  * @param {string} [problem] why the server closed the last connection
  * @param {number} [unsaved] our unacknowledged ops messages
+ * @param {Transport} [transport] the carrier tried or in use
  */
-export function showStatus(el, state, problem = '', unsaved = 0) {
+export function showStatus(el, state, problem = '', unsaved = 0, transport = 'websocket') {
   el.dataset.state = state;
+  el.dataset.transport = transport;
   const text = el.querySelector('.status__text') ?? el;
   const detail = el.querySelector('.status__detail');
   const words = statusText(state, unsaved);
@@ -54,7 +60,8 @@ export function showStatus(el, state, problem = '', unsaved = 0) {
     /** @type {HTMLElement} */ (detail).hidden = problem === '';
   }
   el.dataset.unsaved = String(state === 'connected' ? 0 : Math.max(0, unsaved));
-  el.title = problem ? `${words.title} — ${problem}` : words.title;
+  const over = state === 'connected' && transport !== 'websocket' ? ` — ${OVER[transport]}` : '';
+  el.title = (problem ? `${words.title} — ${problem}` : words.title) + over;
 }
 
 const TOAST_MS = 5000;
@@ -94,7 +101,7 @@ export class Toast {
  */
 export function wireStatus({ root, el, conn, sync }) {
   let problem = '';
-  const render = () => showStatus(el, conn.state, problem, sync.pending.length);
+  const render = () => showStatus(el, conn.state, problem, sync.pending.length, conn.transport);
   conn.onState((state, why) => {
     problem = why;
     render();
