@@ -248,10 +248,8 @@ test.describe('behind an nginx that refuses WebSocket upgrades', () => {
     }
   });
 
-  // Needs the client's fallback (issue 16, "Client": data-transport on
-  // connection-status, SSE after a refused socket). The lead enables this
-  // test (removes .fixme) once that work is merged into main.
-  test.fixme('the page falls back to SSE and works with a peer on a WebSocket', async ({ browser, server, startNginx }) => {
+  // The client's fallback: SSE after the socket the proxy refused.
+  test('the page falls back to SSE and works with a peer on a WebSocket', async ({ browser, server, startNginx }) => {
     const refusing = await startNginx({ flavour: 'no-upgrade' });
     const passing = await startNginx({ flavour: 'websocket' });
     const board = await createBoard(server.baseURL);
