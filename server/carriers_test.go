@@ -223,3 +223,27 @@ func TestCarrierSessionWithoutPollsLeaves(t *testing.T) {
 	poll.close() // no poll from now on, and no bye
 	watcher.waitUntil("the poller's leave", func(msgs []wireMsg) bool { return hasLeave(msgs, poll.you) })
 }
+
+// A stream that drops reattaches to its live session (?session= and
+// Last-Event-ID): the member gets what was sent meanwhile, and nobody sees
+// it leave.
+func TestCarrierStreamReattachesWithoutALeave(t *testing.T) {
+	app := newTestApp(t)
+	b := app.createBoard(t)
+	watcher := join(t, app.wsURL("/b/"+b.ID+"/ws"), "watcher")
+	sse := joinHTTP(t, app.URL+"/b/"+b.ID, "sse", "sse")
+	watcher.waitUntil("the SSE member's join", func(msgs []wireMsg) bool { return hasJoin(msgs, sse.you) })
+	streams := app.waitMetric(t, `easel_http_carrier_requests_total{kind="sse"}`, 1)
+
+	sse.conn.(*protoclient.HTTPConn).Interrupt() // the network drops the stream
+	watcher.moveTo(42, 1)
+	sse.waitUntil("the watcher's move, after the reattach", func(msgs []wireMsg) bool {
+		return cursorsSeen(msgs)[watcher.you][0] == 42
+	})
+	app.waitMetric(t, `easel_http_carrier_requests_total{kind="sse"}`, streams+1)
+	sse.moveTo(7, 7)
+	watcher.waitUntil("the SSE member's move", func(msgs []wireMsg) bool { return cursorsSeen(msgs)[sse.you][0] == 7 })
+	if hasLeave(watcher.messages(), sse.you) {
+		t.Fatal("the watcher saw the SSE member leave while its stream reattached")
+	}
+}
