@@ -29,6 +29,7 @@ type member struct {
 	epoch     string
 	seq       uint64
 	recovered bool
+	since     uint64   // hello.since's seq, when it said one
 	caughtUp  []uint64 // seqs of the ops after the welcome, in order
 	acked     map[string]bool
 	pending   map[string]bool // sent, not acked
@@ -70,6 +71,7 @@ func joinOver(t *testing.T, conn protoclient.Transport, name, client string, sin
 	hello := protoclient.Hello{Name: name, Color: "#123456", Client: client}
 	if since != nil {
 		hello.Since = since
+		m.since, _ = since["seq"].(uint64)
 	}
 	m.send(hello)
 	m.waitFor("welcome", 20*time.Second, func() bool { return m.you != "" })
@@ -112,6 +114,12 @@ func (m *member) apply(msg map[string]any) {
 		m.you, m.epoch = msg["you"].(string), msg["epoch"].(string)
 		m.seq = uint64(msg["seq"].(float64))
 		m.recovered = msg["recovered"].(bool)
+		if m.recovered {
+			// The welcome names the board's seq; what this client holds
+			// is its since, and the missed ops follow (docs/protocol.md,
+			// "Catch-up").
+			m.seq = m.since
+		}
 		if els, ok := msg["elements"].([]any); ok {
 			m.elements = map[string]bool{}
 			for _, e := range els {
