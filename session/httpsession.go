@@ -133,7 +133,7 @@ func (h *Hub) FindHTTP(token, boardID string, role board.Role) (Carrier, error) 
 	if !validToken(token) {
 		return nil, ErrSessionGone // nothing to look up, nor to forward
 	}
-	if node := TokenNode(token); node != h.node && node != "" && h.nodes != nil {
+	if node := tokenNode(token); node != h.node && h.nodes != nil {
 		return &remoteSession{hub: h, node: node, token: token, board: boardID, role: role}, nil
 	}
 	return h.localHTTP(token, boardID, role)
@@ -150,12 +150,9 @@ func (h *Hub) localHTTP(token, boardID string, role board.Role) (*HTTPSession, e
 	return s, nil
 }
 
-// TokenNode is the node a session token names ("" when it names none).
-func TokenNode(token string) string {
-	node, _, ok := strings.Cut(token, ".")
-	if !ok {
-		return ""
-	}
+// tokenNode is the node a valid session token names.
+func tokenNode(token string) string {
+	node, _, _ := strings.Cut(token, ".")
 	return node
 }
 
@@ -540,9 +537,6 @@ func (s *HTTPSession) TooLarge() {
 	s.m.closeWith(CloseMessageTooBig, "message over the size limit")
 }
 
-// Bye ends the session at once, as the bye message does (a beacon that
-// could not be numbered).
-func (s *HTTPSession) Bye() { s.m.closeWith(CloseNormal, "bye") }
 
 // AfterHeld, as a carrier's after, asks for every event the session still
 // holds.
