@@ -39,14 +39,12 @@ func (s *Server) carrierRoute(role board.Role, next func(echo.Context, board.Rol
 	}
 }
 
-// findSession is the live session the request's ?session= names, on the
-// route's board with the route's role.
+// findSession is the live session the request's ?session= names, opened
+// through this very route (board id or view id, and role): the session
+// was admitted with that capability, so finding it checks it, without a
+// store read on every send and poll.
 func (s *Server) findSession(c echo.Context, role board.Role) (session.Carrier, error) {
-	b, err := s.lookupBoard(c, role)
-	if err != nil {
-		return nil, plainError(http.StatusNotFound, "no such board")
-	}
-	hs, err := s.hub.FindHTTP(c.QueryParam("session"), b.ID, role)
+	hs, err := s.hub.FindHTTP(c.QueryParam("session"), c.Param("id"), role)
 	if err != nil {
 		return nil, plainError(http.StatusGone, err.Error())
 	}

@@ -45,7 +45,7 @@ const forwardSlack = 5 * time.Second
 type nodeRequest struct {
 	Op     string     `json:"op"` // poll, send, toolarge
 	Token  string     `json:"token"`
-	Board  string     `json:"board"`
+	Route  string     `json:"route"` // the id in the request's URL
 	Role   board.Role `json:"role"`
 	After  uint64     `json:"after,omitempty"`
 	WaitMS int64      `json:"wait,omitempty"`
@@ -76,13 +76,13 @@ type remoteSession struct {
 	hub   *Hub
 	node  string
 	token string
-	board string
+	route string
 	role  board.Role
 }
 
 // do forwards one operation and waits at most wait for the answer.
 func (r *remoteSession) do(ctx context.Context, req nodeRequest, wait time.Duration) ([]Event, error) {
-	req.Token, req.Board, req.Role = r.token, r.board, r.role
+	req.Token, req.Route, req.Role = r.token, r.route, r.role
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func (h *Hub) serveNodeRequest(ctx context.Context, payload []byte) []byte {
 	err := json.Unmarshal(payload, &req)
 	var s *HTTPSession
 	if err == nil {
-		s, err = h.localHTTP(req.Token, req.Board, req.Role)
+		s, err = h.localHTTP(req.Token, req.Route, req.Role)
 	}
 	if err == nil {
 		switch req.Op {

@@ -64,7 +64,9 @@ type HTTPSession struct {
 	hub   *Hub
 	m     *Member
 	token string
-	board string
+	// route is the id in the URL of the routes that carry it: the board's
+	// id for the edit role, its view id for the view role.
+	route string
 	role  board.Role
 
 	mu        sync.Mutex
@@ -110,7 +112,7 @@ func (h *Hub) OpenHTTP(a Admission, remote string) (*HTTPSession, error) {
 	if closing {
 		return nil, ErrShuttingDown
 	}
-	s := &HTTPSession{hub: h, board: a.Board.ID, role: a.Role, token: h.node + "." + randomToken(),
+	s := &HTTPSession{hub: h, route: routeID(a.Board, a.Role), role: a.Role, token: h.node + "." + randomToken(),
 		next: 1, wake: make(chan struct{}), advanced: make(chan struct{})}
 	s.m = h.newMember(a, remote)
 	data, _ := json.Marshal(map[string]string{"session": s.token})
@@ -126,25 +128,27 @@ func (h *Hub) OpenHTTP(a Admission, remote string) (*HTTPSession, error) {
 	return s, nil
 }
 
-// FindHTTP returns the live session token names, if it is on this board
-// with this role: this node's, or, when the token names another node and
-// the nodes can reach each other, that node's (forward.go).
-func (h *Hub) FindHTTP(token, boardID string, role board.Role) (Carrier, error) {
+// FindHTTP returns the live session token names, if it is the session of
+// the route /b/<route> (role edit) or /v/<route> (role view): this node's,
+// or, when the token names another node and the nodes can reach each
+// other, that node's (forward.go). The session was opened through that
+// route's capability, so a match is the capability check: no store read.
+func (h *Hub) FindHTTP(token, route string, role board.Role) (Carrier, error) {
 	if !validToken(token) {
 		return nil, ErrSessionGone // nothing to look up, nor to forward
 	}
 	if node := tokenNode(token); node != h.node && h.nodes != nil {
-		return &remoteSession{hub: h, node: node, token: token, board: boardID, role: role}, nil
+		return &remoteSession{hub: h, node: node, token: token, route: route, role: role}, nil
 	}
-	return h.localHTTP(token, boardID, role)
+	return h.localHTTP(token, route, role)
 }
 
 // localHTTP is FindHTTP for this node's sessions only.
-func (h *Hub) localHTTP(token, boardID string, role board.Role) (*HTTPSession, error) {
+func (h *Hub) localHTTP(token, route string, role board.Role) (*HTTPSession, error) {
 	h.httpMu.Lock()
 	s := h.httpSessions[token]
 	h.httpMu.Unlock()
-	if s == nil || s.board != boardID || s.role != role {
+	if s == nil || s.route != route || s.role != role {
 		return nil, ErrSessionGone
 	}
 	return s, nil
@@ -154,6 +158,14 @@ func (h *Hub) localHTTP(token, boardID string, role board.Role) (*HTTPSession, e
 func tokenNode(token string) string {
 	node, _, _ := strings.Cut(token, ".")
 	return node
+}
+
+// routeID is the id a route of role carries for b.
+func routeID(b board.Board, role board.Role) string {
+	if role == board.RoleView {
+		return b.ViewID
+	}
+	return b.ID
 }
 
 // validToken reports whether token has the shape of a session token: a
@@ -536,7 +548,6 @@ func (s *HTTPSession) Send(ctx context.Context, seq uint64, body []byte) error {
 func (s *HTTPSession) TooLarge() {
 	s.m.closeWith(CloseMessageTooBig, "message over the size limit")
 }
-
 
 // AfterHeld, as a carrier's after, asks for every event the session still
 // holds.

@@ -145,6 +145,7 @@ func TestHTTPSessionIsBoundToItsBoardAndRole(t *testing.T) {
 	}{
 		{m.s.Token(), "another-board", board.RoleEdit},
 		{m.s.Token(), th.board.ID, board.RoleView},
+		{m.s.Token(), th.board.ViewID, board.RoleView},
 		{m.s.Token() + "x", th.board.ID, board.RoleEdit},
 		{"../../etc", th.board.ID, board.RoleEdit},
 	} {
