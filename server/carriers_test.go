@@ -247,3 +247,51 @@ func TestCarrierStreamReattachesWithoutALeave(t *testing.T) {
 		t.Fatal("the watcher saw the SSE member leave while its stream reattached")
 	}
 }
+
+// HTTP sessions count under the connection caps as sockets do: with two
+// places per address, a socket and an SSE session take them, and a third
+// session of either carrier is refused with 429 before it exists.
+func TestCarrierSessionsCountUnderTheCaps(t *testing.T) {
+	app := newTestApp(t, func(_ *session.Config, o *Options) { o.MaxConnsPerAddr = 2 })
+	b := app.createBoard(t)
+	base := app.URL + "/b/" + b.ID
+	join(t, app.wsURL("/b/"+b.ID+"/ws"), "socket")
+	joinHTTP(t, base, "sse", "sse")
+	for _, dial := range []func(context.Context, string, protoclient.Options) (*protoclient.HTTPConn, *http.Response, error){protoclient.DialSSE, protoclient.DialPoll} {
+		conn, res, err := dial(context.Background(), base, protoclient.Options{HandshakeTimeout: 5 * time.Second})
+		if err == nil {
+			conn.Close()
+			t.Fatal("a third session was opened past the per-address cap")
+		}
+		if res == nil || res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("third session: %v (%v), want 429", res, err)
+		}
+	}
+}
+
+// A node reads and holds at most sendsPerSession sends of one session at
+// once: with that many waiting on a gap in X-Easel-Seq, the next is
+// refused with 429 at once, before its body is read.
+func TestCarrierSendsPerSessionAreBounded(t *testing.T) {
+	app := newTestApp(t)
+	b := app.createBoard(t)
+	m := joinHTTP(t, app.URL+"/b/"+b.ID, "sse", "sse") // hello is send 1
+	conn := m.conn.(*protoclient.HTTPConn)
+	cursor := []byte(`{"type":"cursor","x":1,"y":1}`)
+	waiting := make(chan int, sendsPerSession)
+	for i := range sendsPerSession {
+		go func() {
+			status, _ := conn.SendRaw(int64(3+i), cursor) // 2 never comes: they wait
+			waiting <- status
+		}()
+	}
+	app.waitMetric(t, `easel_http_carrier_requests_total{kind="send"}`, float64(1+sendsPerSession))
+	if status, err := conn.SendRaw(int64(3+sendsPerSession), cursor); status != http.StatusTooManyRequests {
+		t.Fatalf("a send beyond %d at once: %d %v, want 429", sendsPerSession, status, err)
+	}
+	for range sendsPerSession {
+		if status := <-waiting; status != http.StatusGone {
+			t.Errorf("a send past the gap that never filled: %d, want 410", status)
+		}
+	}
+}
