@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"time"
 	"unicode/utf8"
 )
 
@@ -41,6 +42,11 @@ type OpsMessage struct {
 	Ref   string `json:"ref"`
 	Ops   []Op   `json:"ops"`
 	Scope string `json:"-"`
+	// Name is the author's display name when it sent the message, and At
+	// the time the store committed it: checkpoints say who edited and
+	// when (board.Version). Stores persist both; neither is on the wire.
+	Name string    `json:"-"`
+	At   time.Time `json:"-"`
 }
 
 // DedupeKey is the key the store dedupes m under: Ref within Scope. A

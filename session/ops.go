@@ -68,7 +68,7 @@ func (m *Member) commitOps() {
 		// fresh as it gets without a lock across the store round trip.
 		r := m.room.Load()
 		e := edit{
-			msg:    board.OpsMessage{By: m.peer.ID, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
+			msg:    board.OpsMessage{By: m.peer.ID, Name: m.peer.Name, Ref: req.ref, Ops: req.ops, Scope: m.refScope},
 			limits: r.checkLimits, draftGen: req.draftGen, room: r,
 		}
 		// A blob lookup may go to the store: here, off the read loop and
