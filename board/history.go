@@ -32,6 +32,10 @@ type History interface {
 	// Seq is seq). ErrNotFound when the board is unknown or seq is not a
 	// kept version; ErrGone for a deleted board.
 	Checkpoint(ctx context.Context, boardID string, seq uint64) (*Snapshot, error)
+	// SweepHistory applies the age policy at the store's clock to the
+	// checkpoints of every board (boards nobody edits any more are
+	// thinned too); a node calls it now and then.
+	SweepHistory(ctx context.Context) error
 }
 
 // Deleter is the part of a Store that ends boards: for good, on every
