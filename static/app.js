@@ -17,10 +17,12 @@ import { blobsURL } from './blobs.js';
 import { BoardCanvas } from './canvas.js';
 import { RemoteCursors, wireCursors } from './cursors.js';
 import { wireDrafts } from './drafts.js';
+import { setupDeletion } from './deletion.js';
 import { randomBase36 } from './element.js';
 import { setupFiles } from './files.js';
 import { onFontsLoaded } from './fonts.js';
 import { HelpOverlay } from './help.js';
+import { HistoryPanel } from './historypanel.js';
 import { exposeHooks } from './hooks.js';
 import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
 import { ImageCache } from './imagecache.js';
@@ -31,6 +33,7 @@ import { $, readPage } from './page.js';
 import { Disclosure } from './panels.js';
 import { LocalPointer } from './pointer.js';
 import { peersOf, Presence, wirePresence } from './presence.js';
+import { browserStorage, recordVisits } from './recent.js';
 import { Session } from './session.js';
 import { setupShareLinks } from './share.js';
 import { startConnection } from './startup.js';
@@ -119,10 +122,19 @@ function main() {
   wireStatus({ root, el: find('[data-testid="connection-status"]'), conn, sync });
 
   setupShareLinks(root, page);
-  // Narrow screens: share links, identity and theme in a menu.
-  new Disclosure(find('[data-testid="menu-toggle"]'), find('#topbar-menu'));
+  // Narrow screens: share links, history, identity and theme in a menu.
+  const menu = new Disclosure(find('[data-testid="menu-toggle"]'), find('#topbar-menu'));
+  // Earlier versions: listed, previewed over the board, restored as one edit.
+  const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close() });
+  // This browser's recent boards (the landing page lists them), and the end of a deleted board.
+  const storage = browserStorage();
+  recordVisits({ storage, viewId: page.viewId, url: page.role === 'edit' && page.editURL ? page.editURL : page.viewURL, sync });
+  setupDeletion({ root, page, conn, sync, outbox, storage, onGone: () => history.close() });
   // Text measured before a face of /fonts.css arrived is laid out again.
-  onFontsLoaded(() => board.layer.fontsLoaded());
+  onFontsLoaded(() => {
+    board.layer.fontsLoaded();
+    history.preview.fontsLoaded();
+  });
   startConnection({ role: page.role, outbox, sync, conn, notify });
   exposeHooks({ session, identity: () => identity, presence, cursors, conn, sync, board, viewport, canvas, outbox, images, together, files, drafts, laser });
 }

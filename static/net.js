@@ -205,6 +205,8 @@ export class Connection {
     /** Whether an attempt failed or a connection was lost: later attempts are "reconnecting". */
     this.retrying = false;
     this.stopped = true;
+    /** The board was deleted: this connection never starts again (end()). */
+    this.ended = false;
     this.attempt = 0;
     this.welcomedAt = 0;
     /** Why the last connection was refused, for the status display. */
@@ -292,9 +294,9 @@ export class Connection {
     return this.welcomed;
   }
 
-  /** Start connecting (again, after stop()). */
+  /** Start connecting (again, after stop(); never after end()). */
   start() {
-    if (!this.stopped) return;
+    if (!this.stopped || this.ended) return;
     this.stopped = false;
     this.connect();
   }
@@ -316,6 +318,16 @@ export class Connection {
       return;
     }
     this.drop(1000, 'page closed');
+  }
+
+  /**
+   * Close for good because the board is gone (deleted): unlike stop(),
+   * nothing starts it again, not even the page coming back from the
+   * back/forward cache.
+   */
+  end() {
+    this.ended = true;
+    this.stop();
   }
 
   /**

@@ -124,3 +124,24 @@ export function browserStorage() {
     return null;
   }
 }
+
+/**
+ * The board page's side: the visit is recorded once the page holds the
+ * board (its title known), and the title again whenever it changes.
+ * @param {object} o
+ * @param {StorageLike | null} o.storage
+ * @param {string} o.viewId
+ * @param {string} o.url the page's route (edit or view)
+ * @param {{hasState: boolean, title: string, onChange(fn: () => void): void}} o.sync
+ * @param {() => number} [o.now]
+ */
+export function recordVisits({ storage, viewId, url, sync, now = Date.now }) {
+  /** @type {string | null} */
+  let recorded = null;
+  sync.onChange(() => {
+    if (!sync.hasState || sync.title === recorded) return;
+    if (recorded === null) recordVisit(storage, { viewId, url, title: sync.title }, now());
+    else renameRecent(storage, viewId, sync.title);
+    recorded = sync.title;
+  });
+}

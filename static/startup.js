@@ -23,7 +23,7 @@ export function startConnection({ role, outbox, sync, conn, notify }) {
   outbox.onOverflow = () => notify('This browser cannot keep more unsaved changes: keep this page open until it reconnects');
   conn.onDisconnect(() => outbox.disconnected());
   window.addEventListener('beforeunload', (ev) => {
-    if (sync.pending.length === 0) return;
+    if (sync.pending.length === 0 || conn.ended) return; // a deleted board's edits have nowhere to go
     ev.preventDefault();
     ev.returnValue = '';
   });

@@ -41,6 +41,24 @@ export function absoluteTime(at, locale) {
 }
 
 /**
+ * A time short enough for a banner: "14:32" today, "12 Mar, 14:32" this
+ * year, "12 Mar 2023, 14:32" before.
+ * @param {number} at
+ * @param {number} now
+ * @param {string} [locale]
+ * @returns {string}
+ */
+export function shortTime(at, now, locale) {
+  if (!Number.isFinite(at)) return '';
+  const time = new Date(at).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  const days = calendarDays(at, now);
+  if (days === 0) return time;
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  const date = new Date(at).toLocaleDateString(locale, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' });
+  return `${date}, ${time}`;
+}
+
+/**
  * How many midnights (local time) lie between two times: "yesterday" is
  * about the calendar, not 24 hours.
  * @param {number} at

@@ -2,7 +2,8 @@
 //
 // The server parses them with template.ParseFS(FS, "*.html") and executes
 // "landing.html" (data nil), "confirmnew.html" (data nil: GET /new reached
-// from another site), "notfound.html" (data struct{ Message string }) and
+// from another site), "notfound.html" (data struct{ Message string }),
+// "deleted.html" (data nil: the 410 page of a deleted board's links) and
 // "board.html" (data BoardPage: Title, Role, EditID, ViewID, SocketPath,
 // EditURL, ViewURL). layout.html only defines shared blocks.
 package templates

@@ -3,9 +3,9 @@
 // node --test static/test/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forgetRecent, loadRecent, RECENT_KEY, RECENT_MAX, recordVisit, renameRecent } from '../recent.js';
+import { forgetRecent, loadRecent, RECENT_KEY, RECENT_MAX, recordVisit, recordVisits, renameRecent } from '../recent.js';
 import { applyOps } from '../sync.js';
-import { absoluteTime, relativeTime } from '../when.js';
+import { absoluteTime, relativeTime, shortTime } from '../when.js';
 import { historyURL, namesText, neededBlobs, parseVersionFile, parseVersions, restoreOps, sameElement, versionFilename, versionURL } from '../versions.js';
 
 /**
@@ -140,6 +140,9 @@ test('relativeTime: recent times relative, then calendar days, then the date', (
   assert.equal(relativeTime(new Date(2023, 2, 12, 9, 0).getTime(), now, 'en-GB'), '12 Mar 2023');
   assert.equal(relativeTime(NaN, now), '');
   assert.match(absoluteTime(now, 'en-GB'), /10 May 2024.*15:00/);
+  assert.equal(shortTime(now - 30 * min, now, 'en-GB'), '14:30');
+  assert.equal(shortTime(new Date(2024, 4, 9, 9, 5).getTime(), now, 'en-GB'), '9 May, 9:05');
+  assert.equal(shortTime(new Date(2023, 4, 9, 9, 5).getTime(), now, 'en-GB'), '9 May 2023, 9:05');
 });
 
 /** A Storage over a Map. */
@@ -197,4 +200,25 @@ test('recent boards: bounded, malformed storage ignored, bad routes refused', ()
   s.setItem(RECENT_KEY, JSON.stringify([{ viewId: 'a', url: 'https://evil.example/b/1', at: 1 }, { viewId: 'b', url: '/v/b', at: 2, title: 5 }]));
   assert.deepEqual(loadRecent(s), [{ viewId: 'b', url: '/v/b', role: 'view', title: '', at: 2 }]);
   assert.deepEqual(loadRecent(null), []);
+});
+
+test('recordVisits: the visit once the board is held, renames after, nothing before', () => {
+  const s = memory();
+  /** @type {Array<() => void>} */
+  const fns = [];
+  const sync = { hasState: false, title: '', onChange: (/** @type {() => void} */ fn) => void fns.push(fn) };
+  const change = () => fns.forEach((fn) => fn());
+  let t = 100;
+  recordVisits({ storage: s, viewId: 'v9', url: '/v/v9', sync, now: () => t });
+  change();
+  assert.deepEqual(loadRecent(s), []);
+  sync.hasState = true;
+  sync.title = 'Sketch';
+  change();
+  assert.deepEqual(loadRecent(s), [{ viewId: 'v9', url: '/v/v9', role: 'view', title: 'Sketch', at: 100 }]);
+  t = 200;
+  sync.title = 'Final sketch';
+  change();
+  change();
+  assert.deepEqual(loadRecent(s), [{ viewId: 'v9', url: '/v/v9', role: 'view', title: 'Final sketch', at: 100 }]);
 });
