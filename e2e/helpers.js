@@ -117,4 +117,16 @@ async function closePeers(...peers) {
   for (const p of peers) await p.context.close();
 }
 
-module.exports = { ALICE, BOB, twoPeers, closePeers, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };
+/**
+ * Clicks a button of the top bar, opening the ⋯ menu first where the bar
+ * collapses into it (narrow screens).
+ * @param {import('@playwright/test').Page} page
+ * @param {string} testid
+ */
+async function clickInTopBar(page, testid) {
+  const button = page.getByTestId(testid);
+  if (!(await button.isVisible())) await page.getByTestId('menu-toggle').click();
+  await button.click();
+}
+
+module.exports = { ALICE, BOB, twoPeers, closePeers, clickInTopBar, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };

@@ -8,7 +8,8 @@
 // entry or closing the panel end the preview. Restore (editors) sends the
 // ops that turn the board into that version (versions.js restoreOps)
 // through the board's ordinary commit: acknowledged like any edit, and
-// undone in one step by Ctrl+Z.
+// undone in one step by Ctrl+Z. The panel closes on a restore, to show the
+// board it brought back.
 
 import { blobsURL } from './blobs.js';
 import { namesText, elementsText, historyURL, neededBlobs, parseVersionFile, parseVersions, restoreOps, versionURL } from './versions.js';
@@ -315,7 +316,8 @@ export class HistoryPanel {
       }
       if (this.preview.version !== v) return; // left meanwhile
     }
-    this.leave();
+    // Back to the board, to see it come back (on phones the panel covers half of it).
+    this.close();
     // Computed against the board as it is at this moment: edits that came in meanwhile are undone too.
     const ops = restoreOps(sync.view.values(), file.elements, sync.title, file.title);
     if (ops.length === 0) {
