@@ -13,6 +13,9 @@ type Store interface {
 	// BlobCollector finds and deletes the unused ones.
 	BlobStore
 	BlobCollector
+	// History keeps the board's versions (checkpoints) apart from its
+	// op log.
+	History
 
 	// CreateBoard stores a new board. Ids are fresh UUIDs, so a clash is a bug
 	// and reported as an error.

@@ -20,7 +20,8 @@ import (
 // a view capability finds its board without revealing the edit id. Each
 // board has a head (where its log stands), a snapshot, and nested log and
 // refs buckets: seq → message, and ref → seq for dedupe. Blobs hold a
-// bucket per board that has images (bolt_blobs.go).
+// bucket per board that has images (bolt_blobs.go), checkpoints one per
+// board that has versions (bolt_history.go).
 var (
 	bucketBoards    = []byte("boards")
 	bucketViews     = []byte("views")
@@ -29,7 +30,7 @@ var (
 	bucketLogs      = []byte("logs")
 	bucketRefs      = []byte("refs")
 	bucketBlobs     = []byte("blobs")
-	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs}
+	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs, bucketCheckpoints}
 )
 
 // BoltFile is the store's file name inside the data directory.
@@ -48,8 +49,9 @@ type Bolt struct {
 	closed  bool
 	done    chan struct{} // closed when commitLoop has ended
 
-	compactions *compactQueue // boards due for compaction, from commitLoop
+	compactions *compactQueue // boards due for compaction or a history pass, from commitLoop
 	compactDone chan struct{} // closed when compactLoop has ended
+	passes      boardLocks    // one history pass of a board at a time
 
 	health writeHealth // whether commits reach the disk (bolt_health.go)
 }

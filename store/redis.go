@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,8 +26,11 @@ import (
 //	               its byte budget (absent on boards from before: 0)
 //	<p>{id}:blobs, <p>{id}:blobbytes, <p>{id}:blob:<sha>:<n>
 //	               the board's images (redis_blobs.go)
+//	<p>{id}:cpmeta, <p>{id}:cpdata, <p>{id}:cpstate, <p>{id}:cpmark
+//	               its checkpoints (redis_history.go)
 //
-// plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
+// plus <p>board:<id> (the board record), <p>view:<viewId> → id and
+// <p>histboards (the boards that have checkpoints).
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
 // means Redis accepted the write; how durable that is depends on Redis's
 // AOF settings (docs/operations.md).
@@ -36,6 +40,7 @@ type Redis struct {
 	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
+	passes      boardLocks // one history pass of a board at a time, on this node
 	mu          sync.Mutex
 	closed      bool
 	done        chan struct{}
@@ -134,9 +139,11 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 // was committed before in its scope: then it returns the original. Atomic
 // in Redis. It returns the log's bytes and the snapshot's length with the
 // new seq, for the byte budget. It refuses (-2) a message that would take
-// the log past twice its byte budget (see errLogFull).
-// KEYS: seq, log, refs, title, logbytes, snap. ARGV: dedupe key, by, ops
-// JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap.
+// the log past twice its byte budget (see errLogFull). It returns the
+// board's last checkpoint boundary too, for asking for a history pass.
+// KEYS: seq, log, refs, title, logbytes, snap, cpmark. ARGV: dedupe key,
+// by, ops JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap,
+// name, at (unix ms).
 var appendScript = redis.NewScript(`
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
@@ -150,11 +157,11 @@ local budget = math.min(math.max(tonumber(ARGV[8]) * redis.call('STRLEN', KEYS[6
 local logbytes = tonumber(redis.call('GET', KEYS[5]) or '0')
 if logbytes > budget and logbytes + size > 2 * budget then return {-2} end
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7])
+redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7], 'name', ARGV[11], 'at', ARGV[12])
 redis.call('HSET', KEYS[3], ARGV[1], seq)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[4]) end
 logbytes = redis.call('INCRBY', KEYS[5], size)
-return {0, seq, logbytes, redis.call('STRLEN', KEYS[6])}
+return {0, seq, logbytes, redis.call('STRLEN', KEYS[6]), tonumber(redis.call('GET', KEYS[7]) or '0')}
 `)
 
 // Append commits m through the append script.
@@ -171,8 +178,10 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	if renamed {
 		flag = "1"
 	}
-	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap")}
-	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap).Slice()
+	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap"), s.key(id, "cpmark")}
+	m.At = s.opts.now()
+	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap,
+		m.Name, m.At.UnixMilli()).Slice()
 	if err != nil {
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
@@ -200,18 +209,24 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return orig, true, err
 	}
 	m.Seq = uint64(res[1].(int64))
-	logBytes, snapBytes := uint64(res[2].(int64)), uint64(res[3].(int64))
+	logBytes, snapBytes, mark := uint64(res[2].(int64)), uint64(res[3].(int64)), uint64(res[4].(int64))
 	if m.Seq%uint64(s.opts.CompactEvery) == 0 || logBytes > s.opts.logBudget(snapBytes) {
 		s.askCompaction(id)
+	} else if m.Seq >= mark+uint64(s.opts.CheckpointEvery) {
+		s.askWorker(id, (*compactQueue).askPass)
 	}
 	return m, false, nil
 }
 
-func (s *Redis) askCompaction(id string) {
+func (s *Redis) askCompaction(id string) { s.askWorker(id, (*compactQueue).ask) }
+
+// askWorker queues id on the compactor through ask, unless the store is
+// closed.
+func (s *Redis) askWorker(id string, ask func(*compactQueue, string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.closed {
-		s.compactions.ask(id)
+		ask(s.compactions, id)
 	}
 }
 
@@ -227,6 +242,12 @@ func decodeStreamFields(seq uint64, fields []any) (board.OpsMessage, error) {
 			m.Ref = v
 		case "scope":
 			m.Scope = v
+		case "name":
+			m.Name = v
+		case "at":
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms != 0 {
+				m.At = time.UnixMilli(ms).UTC()
+			}
 		case "ops":
 			if err := json.Unmarshal([]byte(v), &m.Ops); err != nil {
 				return m, fmt.Errorf("decode logged message %d: %w", seq, err)
@@ -283,8 +304,8 @@ func (s *Redis) eachLogged(ctx context.Context, id string, after uint64, fn func
 			if err != nil {
 				return fmt.Errorf("log entry id %q: %w", e.ID, err)
 			}
-			fields := make([]any, 0, 8)
-			for _, k := range []string{"by", "ref", "ops", "scope"} {
+			fields := make([]any, 0, 12)
+			for _, k := range []string{"by", "ref", "ops", "scope", "name", "at"} {
 				fields = append(fields, k, e.Values[k])
 			}
 			if seq != next {
@@ -437,12 +458,21 @@ func (s *Redis) Since(ctx context.Context, id, epoch string, after uint64) ([]bo
 	return log, nil
 }
 
-// compactLoop folds logs into snapshots off the append path.
+// compactLoop folds logs into snapshots off the append path, each after a
+// history pass (on this goroutine): its replay is the new snapshot, so the
+// log never loses a message before version history has decided on it. A
+// pass that fails (or lost a race with another node's) skips the
+// compaction: the next append asks again.
 func (s *Redis) compactLoop() {
 	defer close(s.done)
+	ctx := context.Background()
 	for id := range s.compactions.ch {
-		s.compactions.take(id)
-		_ = s.compact(context.Background(), id) // the previous snapshot and log stay correct
+		compact := s.compactions.take(id)
+		snap, err := s.historyPass(ctx, id)
+		if err != nil || !compact {
+			continue
+		}
+		_ = s.compact(ctx, id, snap) // the previous snapshot and log stay correct
 	}
 }
 
@@ -458,14 +488,9 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `)
 
-func (s *Redis) compact(ctx context.Context, id string) error {
-	snap, err := s.getSnapshot(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, nil)); err != nil {
-		return err
-	}
+// compact stores snap, the board as the history pass replayed it, as the
+// new snapshot and trims the log.
+func (s *Redis) compact(ctx context.Context, id string, snap *board.Snapshot) error {
 	data, err := encodeSnapshot(snap)
 	if err != nil {
 		return err
