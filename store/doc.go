@@ -2,7 +2,7 @@
 // default (one bbolt file in the data directory; an append is acknowledged
 // once its commit is fsync'd), and Redis, for several nodes (a board's op
 // log in a Redis Stream; an append is one Lua script). Options tune the
-// compaction of both. conformance_test.go is the one suite every
+// compaction and the version history of both. conformance_test.go is the one suite every
 // implementation must pass (with conformance_ops_test.go,
 // conformance_blobs_test.go and conformance_logbytes_test.go).
 //
@@ -11,6 +11,27 @@
 // Redis, in chunks of at most 512 KiB, recorded by one script once every
 // chunk is written (redis_blobs.go). Both check the board's blob quota
 // atomically with the write.
+//
+// Version history (board.History): checkpoints, full snapshots at
+// version boundaries, live apart from the op log — in bucket checkpoints
+// (a nested bucket per board: meta, data, the pass state and its mark;
+// bolt_history.go) and under the board's hash tag on Redis (cpmeta,
+// cpdata, cpstate, cpmark, plus the set histboards; redis_history.go).
+// The policy is one pure function of the logged messages, shared by both
+// (checkpoints.go): a pass replays the log from where the last one
+// stopped (its stored state: the last message seen and the open run) and
+// decides where checkpoints fall; thinning by age and the byte budget are
+// pure too. Logged messages keep their author's name and commit time
+// (Options.Now, to the millisecond) for it.
+//
+// Passes run on the compactor's goroutine — asked for by appends once a
+// board is CheckpointEvery messages past its last boundary (the mark, read
+// on the commit path), and before every compaction, which then stores
+// the pass's replay as the new snapshot: the log never loses a message
+// the pass has not seen — and in Versions, on the caller's goroutine. A
+// process runs one pass of a board at a time (boardLocks); Redis nodes
+// race, and the first to store its state wins (a compare-and-set of the
+// state): the others store nothing and do not compact.
 //
 // Concurrency: every Store here is safe for concurrent use. Bolt
 // group-commits: one goroutine (commitLoop) takes every append queued
