@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -108,9 +109,10 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 	unlock := s.passes.lock(id)
 	defer unlock()
 	var (
-		st   cpState
-		base []byte
-		isCP bool
+		st     cpState
+		stored []byte
+		base   []byte
+		isCP   bool
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		h, ok := getHead(tx, id)
@@ -118,6 +120,7 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 			return board.ErrNotFound
 		}
 		if raw := cpGet(tx, id, cpStateKey); raw != nil {
+			stored = append(stored, raw...)
 			if err := json.Unmarshal(raw, &st); err != nil {
 				return fmt.Errorf("decode history state: %w", err)
 			}
@@ -174,7 +177,24 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	enc, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
 	now := s.opts.now()
+	if len(made) == 0 && bytes.Equal(enc, stored) {
+		// Nothing new (Versions asked again): write only if thinning
+		// drops something, so that listing costs no fsync.
+		var drop bool
+		err := s.db.View(func(tx *bolt.Tx) error {
+			metas, err := boltMetas(tx, id)
+			drop = len(s.opts.thin(metas, now)) > 0
+			return err
+		})
+		if err != nil || !drop {
+			return snap, err
+		}
+	}
 	err = s.update(func(tx *bolt.Tx) error {
 		if _, ok := getHead(tx, id); !ok {
 			return board.ErrNotFound // deleted meanwhile: leave nothing behind
@@ -202,10 +222,6 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 			if err := data.Put(seqKey(c.meta.Seq), c.data); err != nil {
 				return err
 			}
-		}
-		enc, err := json.Marshal(st)
-		if err != nil {
-			return err
 		}
 		if err := cps.Put(cpStateKey, enc); err != nil {
 			return err

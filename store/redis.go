@@ -377,7 +377,9 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, s.boardKey(id), data, 0)
 			p.Set(ctx, s.key(id, "snap"), snapData, 0)
-			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes"))
+			// The history state speaks of seqs the board no longer has:
+			// passes start again from the snapshot.
+			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes"), s.key(id, "cpstate"), s.key(id, "cpmark"))
 			return nil
 		})
 		if err != nil {

@@ -191,6 +191,9 @@ func (s *Redis) commitPass(ctx context.Context, id, stored string, st cpState, m
 	if err != nil {
 		return err
 	}
+	if len(made) == 0 && string(enc) == stored {
+		return nil // nothing new (Versions asked again)
+	}
 	args := []any{stored, enc, st.Mark}
 	for _, c := range made {
 		meta, err := json.Marshal(c.meta)
