@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -64,6 +65,13 @@ func (s *Bolt) commitLoop() {
 					touched[req.boardID] = h
 				}
 			}
+			// An edit is a use: the idle sweep counts from it.
+			now := time.Now()
+			for id := range touched {
+				if err := touchTx(tx, id, now); err != nil {
+					return err
+				}
+			}
 			return nil
 		})
 		for i, req := range batch {
@@ -92,7 +100,7 @@ func appendTx(tx *bolt.Tx, req *appendReq, opts Options) appendResult {
 	id := req.boardID
 	h, ok := getHead(tx, id)
 	if !ok {
-		return appendResult{err: board.ErrNotFound}
+		return appendResult{err: missing(tx, id, tombEdit)}
 	}
 	logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
 	if key := refs.Get([]byte(req.msg.DedupeKey())); key != nil {
@@ -275,7 +283,7 @@ func (s *Bolt) LoadEach(_ context.Context, id string, each func(*board.OpsMessag
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		epoch = b.Epoch
@@ -301,7 +309,7 @@ func (s *Bolt) Since(_ context.Context, id, epoch string, after uint64) ([]board
 	var out []board.OpsMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		h, _ := getHead(tx, id)

@@ -49,6 +49,7 @@ func TestBoltConformance(t *testing.T) {
 	testStoreOps(t, open, reopen)
 	testStoreBlobs(t, open, reopen, nil)
 	testStoreBlobCollection(t, open, nil)
+	testStoreDelete(t, open, reopen, boltDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {

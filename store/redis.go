@@ -25,8 +25,10 @@ import (
 //	               its byte budget (absent on boards from before: 0)
 //	<p>{id}:blobs, <p>{id}:blobbytes, <p>{id}:blob:<sha>:<n>
 //	               the board's images (redis_blobs.go)
+//	<p>{id}:gone   the board's tombstone, for the scripts (redis_delete.go)
 //
-// plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
+// plus <p>board:<id> (the board record) and <p>view:<viewId> → id, and
+// <p>gone and <p>touched for deleted and idle boards (redis_delete.go).
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
 // means Redis accepted the write; how durable that is depends on Redis's
 // AOF settings (docs/operations.md).
@@ -36,6 +38,7 @@ type Redis struct {
 	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
+	touches     touchThrottle // when this node last recorded an edit, per board
 	mu          sync.Mutex
 	closed      bool
 	done        chan struct{}
@@ -69,6 +72,15 @@ func (s *Redis) CreateBoard(ctx context.Context, b board.Board) error {
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode board: %w", err)
+	}
+	if err := s.refuseTombstoned(ctx, b); err != nil {
+		return fmt.Errorf("create board: %w", err)
+	}
+	// The touch first: one that failed after the record was written would
+	// leave a board that is never idle; an entry without a board is
+	// dropped by IdleBoards.
+	if err := s.touch(ctx, b.ID, createdAt(b)); err != nil {
+		return fmt.Errorf("create board: %w", err)
 	}
 	ok, err := s.rdb.SetNX(ctx, s.boardKey(b.ID), data, 0).Result()
 	if err != nil {
@@ -104,7 +116,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 	var b board.Board
 	data, err := s.rdb.Get(ctx, s.boardKey(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return b, board.ErrNotFound
+		return b, s.missing(ctx, id, tombEdit)
 	}
 	if err != nil {
 		return b, unavailable("read board", err)
@@ -122,7 +134,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, error) {
 	id, err := s.rdb.Get(ctx, s.viewKey(viewID)).Result()
 	if errors.Is(err, redis.Nil) {
-		return board.Board{}, board.ErrNotFound
+		return board.Board{}, s.missing(ctx, viewID, tombView)
 	}
 	if err != nil {
 		return board.Board{}, unavailable("read board", err)
@@ -134,10 +146,12 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 // was committed before in its scope: then it returns the original. Atomic
 // in Redis. It returns the log's bytes and the snapshot's length with the
 // new seq, for the byte budget. It refuses (-2) a message that would take
-// the log past twice its byte budget (see errLogFull).
-// KEYS: seq, log, refs, title, logbytes, snap. ARGV: dedupe key, by, ops
-// JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap.
+// the log past twice its byte budget (see errLogFull), and (-3) any
+// message to a deleted board.
+// KEYS: seq, log, refs, title, logbytes, snap, gone. ARGV: dedupe key, by,
+// ops JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap.
 var appendScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[7]) == 1 then return {-3} end
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
   local e = redis.call('XRANGE', KEYS[2], s .. '-1', s .. '-1')
@@ -171,12 +185,14 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	if renamed {
 		flag = "1"
 	}
-	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap")}
+	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap"), s.goneKey(id)}
 	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap).Slice()
 	if err != nil {
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
 	switch res[0].(int64) {
+	case -3:
+		return board.OpsMessage{}, false, board.ErrGone
 	case -2:
 		s.askCompaction(id)
 		return board.OpsMessage{}, false, errLogFull
@@ -200,6 +216,7 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return orig, true, err
 	}
 	m.Seq = uint64(res[1].(int64))
+	s.touchEdited(ctx, id)
 	logBytes, snapBytes := uint64(res[2].(int64)), uint64(res[3].(int64))
 	if m.Seq%uint64(s.opts.CompactEvery) == 0 || logBytes > s.opts.logBudget(snapBytes) {
 		s.askCompaction(id)
@@ -362,6 +379,12 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 		if err != nil {
 			return false, unavailable("repair history", err)
 		}
+		// A delete may have run since the record was read: what the
+		// repair wrote would bring the board back. The delete writes its
+		// tombstone before it deletes, so checking after writing sees it.
+		if err := s.undoIfGone(ctx, b); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }
@@ -447,8 +470,10 @@ func (s *Redis) compactLoop() {
 }
 
 // setSnapshotScript stores a snapshot only if it is newer than the stored
-// one, so two nodes compacting at once cannot move it backwards.
+// one, so two nodes compacting at once cannot move it backwards, and never
+// for a deleted board. KEYS: snap, gone.
 var setSnapshotScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local old = cjson.decode(cur)
@@ -470,7 +495,7 @@ func (s *Redis) compact(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap")}, data, snap.Seq).Err(); err != nil {
+	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap"), s.goneKey(id)}, data, snap.Seq).Err(); err != nil {
 		return err
 	}
 	var countCutoff uint64

@@ -44,6 +44,7 @@ func TestRedisConformance(t *testing.T) {
 	values := func(t *testing.T, s board.Store) map[string]int64 { return redisValues(t, clients[s], prefixes[s]) }
 	testStoreBlobs(t, open, reopen, values)
 	testStoreBlobCollection(t, open, values)
+	testStoreDelete(t, open, reopen, redisDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
