@@ -18,7 +18,8 @@ type Store interface {
 	Deleter
 
 	// CreateBoard stores a new board. Ids are fresh UUIDs, so a clash is a bug
-	// and reported as an error.
+	// and reported as an error; so is a deleted board's id (ErrGone): ids
+	// are never reused. The board counts as touched at its CreatedAt.
 	CreateBoard(ctx context.Context, b Board) error
 	// BoardByID finds a board by its edit id; ErrNotFound if unknown,
 	// ErrGone if deleted.
