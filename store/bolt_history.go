@@ -20,11 +20,10 @@ import (
 // the passes stand) and key mark (the state's Mark, 8 bytes, which the
 // commit loop reads to ask for a pass).
 var (
-	bucketCheckpoints = []byte("checkpoints")
-	cpMetaBucket      = []byte("meta")
-	cpDataBucket      = []byte("data")
-	cpStateKey        = []byte("state")
-	cpMarkKey         = []byte("mark")
+	cpMetaBucket = []byte("meta")
+	cpDataBucket = []byte("data")
+	cpStateKey   = []byte("state")
+	cpMarkKey    = []byte("mark")
 )
 
 var _ board.History = (*Bolt)(nil)
@@ -52,7 +51,7 @@ func (s *Bolt) Checkpoint(_ context.Context, id string, seq uint64) (*board.Snap
 	var packed []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if _, ok := getHead(tx, id); !ok {
-			return board.ErrNotFound
+			return missing(tx, id, tombEdit)
 		}
 		if b := cpBucket(tx, id, cpDataBucket); b != nil {
 			packed = append(packed, b.Get(seqKey(seq))...)
@@ -117,7 +116,7 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		h, ok := getHead(tx, id)
 		if !ok {
-			return board.ErrNotFound
+			return missing(tx, id, tombEdit)
 		}
 		if raw := cpGet(tx, id, cpStateKey); raw != nil {
 			stored = append(stored, raw...)
@@ -260,7 +259,7 @@ func boltMetas(tx *bolt.Tx, id string) ([]cpMeta, error) {
 	meta := cpBucket(tx, id, cpMetaBucket)
 	if meta == nil {
 		if _, ok := getHead(tx, id); !ok {
-			return nil, board.ErrNotFound
+			return nil, missing(tx, id, tombEdit)
 		}
 		return nil, nil
 	}

@@ -67,6 +67,13 @@ func (s *Bolt) commitLoop() {
 					passDue[req.boardID] = s.historyDue(tx, req.boardID, h.Seq)
 				}
 			}
+			// An edit is a use: the idle sweep counts from it.
+			now := time.Now()
+			for id := range touched {
+				if err := touchTx(tx, id, now); err != nil {
+					return err
+				}
+			}
 			return nil
 		})
 		for i, req := range batch {
@@ -97,7 +104,7 @@ func appendTx(tx *bolt.Tx, req *appendReq, opts Options) appendResult {
 	id := req.boardID
 	h, ok := getHead(tx, id)
 	if !ok {
-		return appendResult{err: board.ErrNotFound}
+		return appendResult{err: missing(tx, id, tombEdit)}
 	}
 	logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
 	if key := refs.Get([]byte(req.msg.DedupeKey())); key != nil {
@@ -248,7 +255,7 @@ func (s *Bolt) LoadEach(_ context.Context, id string, each func(*board.OpsMessag
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		epoch = b.Epoch
@@ -274,7 +281,7 @@ func (s *Bolt) Since(_ context.Context, id, epoch string, after uint64) ([]board
 	var out []board.OpsMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		h, _ := getHead(tx, id)

@@ -52,6 +52,7 @@ func TestBoltConformance(t *testing.T) {
 	testStoreBlobs(t, open, reopen, nil)
 	testStoreBlobCollection(t, open, nil)
 	testStoreHistory(t, func(t *testing.T, opts Options) board.Store { return openWith(t, opts) }, reopenWith)
+	testStoreDelete(t, open, reopen, boltDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {

@@ -28,9 +28,11 @@ import (
 //	               the board's images (redis_blobs.go)
 //	<p>{id}:cpmeta, <p>{id}:cpdata, <p>{id}:cpstate, <p>{id}:cpmark
 //	               its checkpoints (redis_history.go)
+//	<p>{id}:gone   the board's tombstone, for the scripts (redis_delete.go)
 //
-// plus <p>board:<id> (the board record), <p>view:<viewId> → id and
-// <p>histboards (the boards that have checkpoints).
+// plus <p>board:<id> (the board record), <p>view:<viewId> → id,
+// <p>histboards (the boards that have checkpoints), and <p>gone and
+// <p>touched for deleted and idle boards (redis_delete.go).
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
 // means Redis accepted the write; how durable that is depends on Redis's
 // AOF settings (docs/operations.md).
@@ -41,6 +43,7 @@ type Redis struct {
 
 	compactions *compactQueue
 	passes      boardLocks // one history pass of a board at a time, on this node
+	touches     touchThrottle // when this node last recorded an edit, per board
 	mu          sync.Mutex
 	closed      bool
 	done        chan struct{}
@@ -74,6 +77,15 @@ func (s *Redis) CreateBoard(ctx context.Context, b board.Board) error {
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode board: %w", err)
+	}
+	if err := s.refuseTombstoned(ctx, b); err != nil {
+		return fmt.Errorf("create board: %w", err)
+	}
+	// The touch first: one that failed after the record was written would
+	// leave a board that is never idle; an entry without a board is
+	// dropped by IdleBoards.
+	if err := s.touch(ctx, b.ID, createdAt(b)); err != nil {
+		return fmt.Errorf("create board: %w", err)
 	}
 	ok, err := s.rdb.SetNX(ctx, s.boardKey(b.ID), data, 0).Result()
 	if err != nil {
@@ -109,7 +121,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 	var b board.Board
 	data, err := s.rdb.Get(ctx, s.boardKey(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return b, board.ErrNotFound
+		return b, s.missing(ctx, id, tombEdit)
 	}
 	if err != nil {
 		return b, unavailable("read board", err)
@@ -127,7 +139,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, error) {
 	id, err := s.rdb.Get(ctx, s.viewKey(viewID)).Result()
 	if errors.Is(err, redis.Nil) {
-		return board.Board{}, board.ErrNotFound
+		return board.Board{}, s.missing(ctx, viewID, tombView)
 	}
 	if err != nil {
 		return board.Board{}, unavailable("read board", err)
@@ -139,12 +151,14 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 // was committed before in its scope: then it returns the original. Atomic
 // in Redis. It returns the log's bytes and the snapshot's length with the
 // new seq, for the byte budget. It refuses (-2) a message that would take
-// the log past twice its byte budget (see errLogFull). It returns the
-// board's last checkpoint boundary too, for asking for a history pass.
-// KEYS: seq, log, refs, title, logbytes, snap, cpmark. ARGV: dedupe key,
-// by, ops JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap,
-// name, at (unix ms).
+// the log past twice its byte budget (see errLogFull), and (-3) any
+// message to a deleted board. It returns the board's last checkpoint
+// boundary too, for asking for a history pass.
+// KEYS: seq, log, refs, title, logbytes, snap, cpmark, gone. ARGV: dedupe
+// key, by, ops JSON, title, has title, ref, scope, LogFactor, LogMin,
+// LogCap, name, at (unix ms).
 var appendScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[8]) == 1 then return {-3} end
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
   local e = redis.call('XRANGE', KEYS[2], s .. '-1', s .. '-1')
@@ -178,7 +192,7 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	if renamed {
 		flag = "1"
 	}
-	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap"), s.key(id, "cpmark")}
+	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap"), s.key(id, "cpmark"), s.goneKey(id)}
 	m.At = s.opts.now()
 	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap,
 		m.Name, m.At.UnixMilli()).Slice()
@@ -186,6 +200,8 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
 	switch res[0].(int64) {
+	case -3:
+		return board.OpsMessage{}, false, board.ErrGone
 	case -2:
 		s.askCompaction(id)
 		return board.OpsMessage{}, false, errLogFull
@@ -209,6 +225,7 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return orig, true, err
 	}
 	m.Seq = uint64(res[1].(int64))
+	s.touchEdited(ctx, id)
 	logBytes, snapBytes, mark := uint64(res[2].(int64)), uint64(res[3].(int64)), uint64(res[4].(int64))
 	if m.Seq%uint64(s.opts.CompactEvery) == 0 || logBytes > s.opts.logBudget(snapBytes) {
 		s.askCompaction(id)
@@ -385,6 +402,12 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 		if err != nil {
 			return false, unavailable("repair history", err)
 		}
+		// A delete may have run since the record was read: what the
+		// repair wrote would bring the board back. The delete writes its
+		// tombstone before it deletes, so checking after writing sees it.
+		if err := s.undoIfGone(ctx, b); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }
@@ -479,8 +502,10 @@ func (s *Redis) compactLoop() {
 }
 
 // setSnapshotScript stores a snapshot only if it is newer than the stored
-// one, so two nodes compacting at once cannot move it backwards.
+// one, so two nodes compacting at once cannot move it backwards, and never
+// for a deleted board. KEYS: snap, gone.
 var setSnapshotScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local old = cjson.decode(cur)
@@ -497,7 +522,7 @@ func (s *Redis) compact(ctx context.Context, id string, snap *board.Snapshot) er
 	if err != nil {
 		return err
 	}
-	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap")}, data, snap.Seq).Err(); err != nil {
+	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap"), s.goneKey(id)}, data, snap.Seq).Err(); err != nil {
 		return err
 	}
 	var countCutoff uint64

@@ -98,7 +98,7 @@ func (s *Redis) boardExists(ctx context.Context, id string) error {
 		return unavailable("read board", err)
 	}
 	if n == 0 {
-		return board.ErrNotFound
+		return s.missing(ctx, id, tombEdit)
 	}
 	return nil
 }
@@ -173,9 +173,11 @@ func (s *Redis) passBase(ctx context.Context, id string, st cpState) (*board.Sna
 // the one it started from (ARGV[1], "" for none) and the board still
 // exists: the new state, its mark, and the checkpoints made, as triples
 // seq, meta, data. It returns 1, 0 when another pass came first, -1 for a
-// board gone. KEYS: cpstate, cpmark, cpmeta, cpdata, seq.
+// board gone (its seq counter missing, or its tombstone there: a delete
+// in progress, whose sweep of the board's keys may have passed these).
+// KEYS: cpstate, cpmark, cpmeta, cpdata, seq, gone.
 var commitPassScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[5]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[5]) == 0 or redis.call('EXISTS', KEYS[6]) == 1 then return -1 end
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
@@ -202,7 +204,7 @@ func (s *Redis) commitPass(ctx context.Context, id, stored string, st cpState, m
 		}
 		args = append(args, c.meta.Seq, meta, c.data)
 	}
-	keys := []string{s.key(id, "cpstate"), s.key(id, "cpmark"), s.key(id, "cpmeta"), s.key(id, "cpdata"), s.key(id, "seq")}
+	keys := []string{s.key(id, "cpstate"), s.key(id, "cpmark"), s.key(id, "cpmeta"), s.key(id, "cpdata"), s.key(id, "seq"), s.goneKey(id)}
 	res, err := commitPassScript.Run(ctx, s.rdb, keys, args...).Int()
 	switch {
 	case err != nil:

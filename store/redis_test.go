@@ -47,6 +47,7 @@ func TestRedisConformance(t *testing.T) {
 	testStoreBlobs(t, open, reopen, values)
 	testStoreBlobCollection(t, open, values)
 	testStoreHistory(t, openWith, reopenWith)
+	testStoreDelete(t, open, reopen, redisDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})
