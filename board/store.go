@@ -13,13 +13,22 @@ type Store interface {
 	// BlobCollector finds and deletes the unused ones.
 	BlobStore
 	BlobCollector
+	// History keeps the board's versions (checkpoints) apart from its
+	// op log.
+	History
+	// Deleter ends boards for good (a tombstone of their ids stays) and
+	// finds the idle ones.
+	Deleter
 
 	// CreateBoard stores a new board. Ids are fresh UUIDs, so a clash is a bug
-	// and reported as an error.
+	// and reported as an error; so is a deleted board's id (ErrGone): ids
+	// are never reused. The board counts as touched at its CreatedAt.
 	CreateBoard(ctx context.Context, b Board) error
-	// BoardByID finds a board by its edit id; ErrNotFound if unknown.
+	// BoardByID finds a board by its edit id; ErrNotFound if unknown,
+	// ErrGone if deleted.
 	BoardByID(ctx context.Context, id string) (Board, error)
-	// BoardByViewID finds a board by its view id; ErrNotFound if unknown.
+	// BoardByViewID finds a board by its view id; ErrNotFound if unknown,
+	// ErrGone if deleted.
 	BoardByViewID(ctx context.Context, viewID string) (Board, error)
 
 	// Append commits one ops message durably and gives it the board's next

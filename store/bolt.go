@@ -20,16 +20,22 @@ import (
 // a view capability finds its board without revealing the edit id. Each
 // board has a head (where its log stands), a snapshot, and nested log and
 // refs buckets: seq → message, and ref → seq for dedupe. Blobs hold a
-// bucket per board that has images (bolt_blobs.go).
+// bucket per board that has images (bolt_blobs.go), checkpoints one per
+// board with kept versions. Tombstones and touched belong to deletion and
+// idleness (bolt_delete.go). Every bucket but views and tombstones is
+// keyed by board id: DeleteBoard relies on it.
 var (
-	bucketBoards    = []byte("boards")
-	bucketViews     = []byte("views")
-	bucketHeads     = []byte("heads")
-	bucketSnapshots = []byte("snapshots")
-	bucketLogs      = []byte("logs")
-	bucketRefs      = []byte("refs")
-	bucketBlobs     = []byte("blobs")
-	allBuckets      = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs}
+	bucketBoards      = []byte("boards")
+	bucketViews       = []byte("views")
+	bucketHeads       = []byte("heads")
+	bucketSnapshots   = []byte("snapshots")
+	bucketLogs        = []byte("logs")
+	bucketRefs        = []byte("refs")
+	bucketBlobs       = []byte("blobs")
+	bucketCheckpoints = []byte("checkpoints")
+	bucketTombstones  = []byte("tombstones")
+	bucketTouched     = []byte("touched")
+	allBuckets        = [][]byte{bucketBoards, bucketViews, bucketHeads, bucketSnapshots, bucketLogs, bucketRefs, bucketBlobs, bucketCheckpoints, bucketTombstones, bucketTouched}
 )
 
 // BoltFile is the store's file name inside the data directory.
@@ -48,8 +54,9 @@ type Bolt struct {
 	closed  bool
 	done    chan struct{} // closed when commitLoop has ended
 
-	compactions *compactQueue // boards due for compaction, from commitLoop
+	compactions *compactQueue // boards due for compaction or a history pass, from commitLoop
 	compactDone chan struct{} // closed when compactLoop has ended
+	passes      boardLocks    // one history pass of a board at a time
 
 	health writeHealth // whether commits reach the disk (bolt_health.go)
 }
@@ -124,6 +131,12 @@ func (s *Bolt) CreateBoard(_ context.Context, b board.Board) error {
 		if boards.Get([]byte(b.ID)) != nil || views.Get([]byte(b.ViewID)) != nil {
 			return errors.New("board id already exists")
 		}
+		if err := refuseTombstoned(tx, b); err != nil {
+			return err
+		}
+		if err := touchTx(tx, b.ID, createdAt(b)); err != nil {
+			return err
+		}
 		if err := boards.Put([]byte(b.ID), data); err != nil {
 			return err
 		}
@@ -150,9 +163,7 @@ func (s *Bolt) CreateBoard(_ context.Context, b board.Board) error {
 // BoardByID finds a board by its edit id.
 func (s *Bolt) BoardByID(_ context.Context, id string) (board.Board, error) {
 	var b board.Board
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b)
-	})
+	err := s.db.View(func(tx *bolt.Tx) error { return getBoard(tx, id, &b) })
 	return b, err
 }
 
@@ -162,11 +173,20 @@ func (s *Bolt) BoardByViewID(_ context.Context, viewID string) (board.Board, err
 	err := s.db.View(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketViews).Get([]byte(viewID))
 		if id == nil {
-			return board.ErrNotFound
+			return missing(tx, viewID, tombView)
 		}
 		return decodeBoard(tx.Bucket(bucketBoards).Get(id), &b)
 	})
 	return b, err
+}
+
+// getBoard decodes the board's record: ErrGone when it was deleted.
+func getBoard(tx *bolt.Tx, id string, b *board.Board) error {
+	data := tx.Bucket(bucketBoards).Get([]byte(id))
+	if data == nil {
+		return missing(tx, id, tombEdit)
+	}
+	return decodeBoard(data, b)
 }
 
 func decodeBoard(data []byte, b *board.Board) error {

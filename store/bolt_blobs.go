@@ -37,7 +37,7 @@ func boardBlobs(tx *bolt.Tx, id string, create bool) (*bolt.Bucket, error) {
 		return b, nil
 	}
 	if tx.Bucket(bucketBoards).Get([]byte(id)) == nil {
-		return nil, board.ErrNotFound
+		return nil, missing(tx, id, tombEdit)
 	}
 	b, err := all.CreateBucket([]byte(id))
 	if err != nil {

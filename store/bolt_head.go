@@ -16,7 +16,7 @@ func (s *Bolt) Head(_ context.Context, id string) (uint64, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		h, ok := getHead(tx, id)
 		if !ok {
-			return board.ErrNotFound
+			return missing(tx, id, tombEdit)
 		}
 		seq = h.Seq
 		return nil

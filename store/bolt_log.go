@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -56,12 +57,21 @@ func (s *Bolt) commitLoop() {
 		}
 		results = results[:len(batch)]
 		touched := map[string]head{}
+		passDue := map[string]bool{}
 		err := s.update(func(tx *bolt.Tx) error {
 			for i, req := range batch {
 				results[i] = appendTx(tx, req, s.opts)
 				if results[i].err == nil && !results[i].dup {
 					h, _ := getHead(tx, req.boardID)
 					touched[req.boardID] = h
+					passDue[req.boardID] = s.historyDue(tx, req.boardID, h.Seq)
+				}
+			}
+			// An edit is a use: the idle sweep counts from it.
+			now := time.Now()
+			for id := range touched {
+				if err := touchTx(tx, id, now); err != nil {
+					return err
 				}
 			}
 			return nil
@@ -80,6 +90,8 @@ func (s *Bolt) commitLoop() {
 			for id, h := range touched {
 				if s.opts.overBudget(h.Seq, h.SnapSeq, h.LogBytes, h.SnapBytes) {
 					s.compactions.ask(id)
+				} else if passDue[id] {
+					s.compactions.askPass(id)
 				}
 			}
 		}
@@ -92,7 +104,7 @@ func appendTx(tx *bolt.Tx, req *appendReq, opts Options) appendResult {
 	id := req.boardID
 	h, ok := getHead(tx, id)
 	if !ok {
-		return appendResult{err: board.ErrNotFound}
+		return appendResult{err: missing(tx, id, tombEdit)}
 	}
 	logs, refs := tx.Bucket(bucketLogs).Bucket([]byte(id)), tx.Bucket(bucketRefs).Bucket([]byte(id))
 	if key := refs.Get([]byte(req.msg.DedupeKey())); key != nil {
@@ -103,8 +115,8 @@ func appendTx(tx *bolt.Tx, req *appendReq, opts Options) appendResult {
 		return appendResult{msg: orig, dup: true}
 	}
 	m := req.msg
-	m.Seq = h.Seq + 1
-	data, err := json.Marshal(loggedOps{OpsMessage: m, Scope: m.Scope})
+	m.Seq, m.At = h.Seq+1, opts.now()
+	data, err := json.Marshal(logged(m))
 	if err != nil {
 		return appendResult{err: fmt.Errorf("encode ops: %w", err)}
 	}
@@ -160,65 +172,33 @@ func setBoardTitle(tx *bolt.Tx, id, title string) error {
 }
 
 // compactLoop folds logs into snapshots off the commit path, so acks
-// never wait for a large board to be re-encoded.
+// never wait for a large board to be re-encoded. A history pass comes
+// first, on the same goroutine: its replay is the new snapshot, so the
+// compaction folds exactly what the pass has seen and the log never loses
+// a message before version history has decided on it.
 func (s *Bolt) compactLoop() {
 	defer close(s.compactDone)
 	for id := range s.compactions.ch {
-		s.compactions.take(id)
-		if err := s.compact(id); err != nil {
+		compact := s.compactions.take(id)
+		snap, err := s.historyPass(id)
+		if err != nil || !compact {
 			// The previous snapshot and log are still correct; the next
 			// commit on this board asks again.
 			continue
 		}
+		_ = s.compact(id, snap)
 	}
 }
 
-// compact builds the new snapshot outside any long transaction (commits go
-// on meanwhile), then stores it and drops messages (and their refs) older
-// than the retained window — or beyond half the log's byte budget — in a
-// short write transaction. Reads are short on purpose: pages that commits
-// free while a read transaction is open cannot be reused until it ends, and
-// a compactor that held one for the whole re-encoding of a large board
-// made the file grow by everything written meanwhile. The snapshot is
-// copied out in one transaction and the tail read a message per
-// transaction: only this compactor drops messages, and never ones after
-// the stored snapshot, so the tail cannot change under it.
-func (s *Bolt) compact(id string) error {
-	var (
-		snap *board.Snapshot
-		data []byte
-	)
-	err := s.db.View(func(tx *bolt.Tx) error {
-		data = append([]byte(nil), tx.Bucket(bucketSnapshots).Get([]byte(id))...)
-		return nil
-	})
+// compact stores snap, the board as the history pass replayed it, as the
+// new snapshot and drops messages (and their refs) older than the
+// retained window — or beyond half the log's byte budget — in a short
+// write transaction. The replay read the log outside any long transaction
+// (see historyPass); only this compactor drops messages, and never ones
+// after the stored snapshot, so the log it read cannot change under it.
+func (s *Bolt) compact(id string, snap *board.Snapshot) error {
+	data, err := encodeSnapshot(snap)
 	if err != nil {
-		return err
-	}
-	if snap, err = decodeSnapshot(data); err != nil {
-		return err
-	}
-	for {
-		var raw []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			if logs := tx.Bucket(bucketLogs).Bucket([]byte(id)); logs != nil {
-				raw = append(raw, logs.Get(seqKey(snap.Seq+1))...)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if raw == nil {
-			break
-		}
-		var m board.OpsMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("decode logged message %d: %w", snap.Seq+1, err)
-		}
-		snap.Apply(&m)
-	}
-	if data, err = encodeSnapshot(snap); err != nil {
 		return err
 	}
 	return s.update(func(tx *bolt.Tx) error {
@@ -275,7 +255,7 @@ func (s *Bolt) LoadEach(_ context.Context, id string, each func(*board.OpsMessag
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		epoch = b.Epoch
@@ -301,7 +281,7 @@ func (s *Bolt) Since(_ context.Context, id, epoch string, after uint64) ([]board
 	var out []board.OpsMessage
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var b board.Board
-		if err := decodeBoard(tx.Bucket(bucketBoards).Get([]byte(id)), &b); err != nil {
+		if err := getBoard(tx, id, &b); err != nil {
 			return err
 		}
 		h, _ := getHead(tx, id)
@@ -342,9 +322,23 @@ func eachLogged(tx *bolt.Tx, id string, after uint64, fn func(*board.OpsMessage)
 // scope of its ref, which board.OpsMessage never encodes. Entries written
 // before scopes existed decode with an empty scope, which is what their
 // (bare-ref) index entries were keyed under.
+//
+// Name and At (unix ms) are the author's display name and the commit
+// time, for version history; entries from before them read as "" and the
+// zero time.
 type loggedOps struct {
 	board.OpsMessage
 	Scope string `json:"scope,omitempty"`
+	Name  string `json:"name,omitempty"`
+	At    int64  `json:"at,omitempty"`
+}
+
+func logged(m board.OpsMessage) loggedOps {
+	l := loggedOps{OpsMessage: m, Scope: m.Scope, Name: m.Name}
+	if !m.At.IsZero() {
+		l.At = m.At.UnixMilli()
+	}
+	return l
 }
 
 func decodeLogged(data []byte) (board.OpsMessage, error) {
@@ -352,7 +346,10 @@ func decodeLogged(data []byte) (board.OpsMessage, error) {
 	if err := json.Unmarshal(data, &l); err != nil {
 		return board.OpsMessage{}, err
 	}
-	l.OpsMessage.Scope = l.Scope
+	l.OpsMessage.Scope, l.OpsMessage.Name = l.Scope, l.Name
+	if l.At != 0 {
+		l.OpsMessage.At = time.UnixMilli(l.At).UTC()
+	}
 	return l.OpsMessage, nil
 }
 

@@ -14,6 +14,7 @@ import (
 func TestBoltConformance(t *testing.T) {
 	dirs := map[board.Store]string{}
 	opts := Options{CompactEvery: 10, Retain: 5}
+	var reopenWith func(t *testing.T, s board.Store, opts Options) board.Store
 	openWith := func(t *testing.T, opts Options) *Bolt {
 		dir := t.TempDir()
 		s, err := OpenBoltWith(dir, opts)
@@ -30,7 +31,8 @@ func TestBoltConformance(t *testing.T) {
 		return s
 	}
 	open := func(t *testing.T) board.Store { return openWith(t, opts) }
-	reopen := func(t *testing.T, s board.Store) board.Store {
+	reopen := func(t *testing.T, s board.Store) board.Store { return reopenWith(t, s, opts) }
+	reopenWith = func(t *testing.T, s board.Store, opts Options) board.Store {
 		dir := dirs[s]
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
@@ -49,6 +51,8 @@ func TestBoltConformance(t *testing.T) {
 	testStoreOps(t, open, reopen)
 	testStoreBlobs(t, open, reopen, nil)
 	testStoreBlobCollection(t, open, nil)
+	testStoreHistory(t, func(t *testing.T, opts Options) board.Store { return openWith(t, opts) }, reopenWith)
+	testStoreDelete(t, open, reopen, boltDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		s := openWith(t, opts)
 		return s, func() int64 {

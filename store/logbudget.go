@@ -15,16 +15,18 @@ func (o Options) normalize() (Options, error) {
 		return o, errors.New("store: LogFactor, LogMin and LogCap must not be negative")
 	}
 	d := DefaultOptions()
-	if o.LogFactor == 0 {
-		o.LogFactor = d.LogFactor
+	orDefault(&o.LogFactor, d.LogFactor)
+	orDefault(&o.LogMin, d.LogMin)
+	orDefault(&o.LogCap, d.LogCap)
+	return o.normalizeHistory()
+}
+
+// orDefault sets an option left at zero to its default.
+func orDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
 	}
-	if o.LogMin == 0 {
-		o.LogMin = d.LogMin
-	}
-	if o.LogCap == 0 {
-		o.LogCap = d.LogCap
-	}
-	return o, nil
 }
 
 // logBudget is how many bytes of log a board whose stored snapshot is

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,8 +26,13 @@ import (
 //	               its byte budget (absent on boards from before: 0)
 //	<p>{id}:blobs, <p>{id}:blobbytes, <p>{id}:blob:<sha>:<n>
 //	               the board's images (redis_blobs.go)
+//	<p>{id}:cpmeta, <p>{id}:cpdata, <p>{id}:cpstate, <p>{id}:cpmark
+//	               its checkpoints (redis_history.go)
+//	<p>{id}:gone   the board's tombstone, for the scripts (redis_delete.go)
 //
-// plus <p>board:<id> (the board record) and <p>view:<viewId> → id.
+// plus <p>board:<id> (the board record), <p>view:<viewId> → id,
+// <p>histboards (the boards that have checkpoints), and <p>gone and
+// <p>touched for deleted and idle boards (redis_delete.go).
 // An append is one Lua script: seq, dedupe and log write are atomic. An ack
 // means Redis accepted the write; how durable that is depends on Redis's
 // AOF settings (docs/operations.md).
@@ -36,6 +42,8 @@ type Redis struct {
 	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
+	passes      boardLocks // one history pass of a board at a time, on this node
+	touches     touchThrottle // when this node last recorded an edit, per board
 	mu          sync.Mutex
 	closed      bool
 	done        chan struct{}
@@ -69,6 +77,15 @@ func (s *Redis) CreateBoard(ctx context.Context, b board.Board) error {
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode board: %w", err)
+	}
+	if err := s.refuseTombstoned(ctx, b); err != nil {
+		return fmt.Errorf("create board: %w", err)
+	}
+	// The touch first: one that failed after the record was written would
+	// leave a board that is never idle; an entry without a board is
+	// dropped by IdleBoards.
+	if err := s.touch(ctx, b.ID, createdAt(b)); err != nil {
+		return fmt.Errorf("create board: %w", err)
 	}
 	ok, err := s.rdb.SetNX(ctx, s.boardKey(b.ID), data, 0).Result()
 	if err != nil {
@@ -104,7 +121,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 	var b board.Board
 	data, err := s.rdb.Get(ctx, s.boardKey(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return b, board.ErrNotFound
+		return b, s.missing(ctx, id, tombEdit)
 	}
 	if err != nil {
 		return b, unavailable("read board", err)
@@ -122,7 +139,7 @@ func (s *Redis) BoardByID(ctx context.Context, id string) (board.Board, error) {
 func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, error) {
 	id, err := s.rdb.Get(ctx, s.viewKey(viewID)).Result()
 	if errors.Is(err, redis.Nil) {
-		return board.Board{}, board.ErrNotFound
+		return board.Board{}, s.missing(ctx, viewID, tombView)
 	}
 	if err != nil {
 		return board.Board{}, unavailable("read board", err)
@@ -134,10 +151,14 @@ func (s *Redis) BoardByViewID(ctx context.Context, viewID string) (board.Board, 
 // was committed before in its scope: then it returns the original. Atomic
 // in Redis. It returns the log's bytes and the snapshot's length with the
 // new seq, for the byte budget. It refuses (-2) a message that would take
-// the log past twice its byte budget (see errLogFull).
-// KEYS: seq, log, refs, title, logbytes, snap. ARGV: dedupe key, by, ops
-// JSON, title, has title, ref, scope, LogFactor, LogMin, LogCap.
+// the log past twice its byte budget (see errLogFull), and (-3) any
+// message to a deleted board. It returns the board's last checkpoint
+// boundary too, for asking for a history pass.
+// KEYS: seq, log, refs, title, logbytes, snap, cpmark, gone. ARGV: dedupe
+// key, by, ops JSON, title, has title, ref, scope, LogFactor, LogMin,
+// LogCap, name, at (unix ms).
 var appendScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[8]) == 1 then return {-3} end
 local s = redis.call('HGET', KEYS[3], ARGV[1])
 if s then
   local e = redis.call('XRANGE', KEYS[2], s .. '-1', s .. '-1')
@@ -150,11 +171,11 @@ local budget = math.min(math.max(tonumber(ARGV[8]) * redis.call('STRLEN', KEYS[6
 local logbytes = tonumber(redis.call('GET', KEYS[5]) or '0')
 if logbytes > budget and logbytes + size > 2 * budget then return {-2} end
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7])
+redis.call('XADD', KEYS[2], seq .. '-1', 'by', ARGV[2], 'ref', ARGV[6], 'ops', ARGV[3], 'scope', ARGV[7], 'name', ARGV[11], 'at', ARGV[12])
 redis.call('HSET', KEYS[3], ARGV[1], seq)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[4]) end
 logbytes = redis.call('INCRBY', KEYS[5], size)
-return {0, seq, logbytes, redis.call('STRLEN', KEYS[6])}
+return {0, seq, logbytes, redis.call('STRLEN', KEYS[6]), tonumber(redis.call('GET', KEYS[7]) or '0')}
 `)
 
 // Append commits m through the append script.
@@ -171,12 +192,16 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 	if renamed {
 		flag = "1"
 	}
-	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap")}
-	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap).Slice()
+	keys := []string{s.key(id, "seq"), s.key(id, "log"), s.key(id, "refs"), s.key(id, "title"), s.key(id, "logbytes"), s.key(id, "snap"), s.key(id, "cpmark"), s.goneKey(id)}
+	m.At = s.opts.now()
+	res, err := appendScript.Run(ctx, s.rdb, keys, m.DedupeKey(), m.By, ops, title, flag, m.Ref, m.Scope, s.opts.LogFactor, s.opts.LogMin, s.opts.LogCap,
+		m.Name, m.At.UnixMilli()).Slice()
 	if err != nil {
 		return board.OpsMessage{}, false, unavailable("append ops", err)
 	}
 	switch res[0].(int64) {
+	case -3:
+		return board.OpsMessage{}, false, board.ErrGone
 	case -2:
 		s.askCompaction(id)
 		return board.OpsMessage{}, false, errLogFull
@@ -200,18 +225,25 @@ func (s *Redis) Append(ctx context.Context, id string, m board.OpsMessage) (boar
 		return orig, true, err
 	}
 	m.Seq = uint64(res[1].(int64))
-	logBytes, snapBytes := uint64(res[2].(int64)), uint64(res[3].(int64))
+	s.touchEdited(ctx, id)
+	logBytes, snapBytes, mark := uint64(res[2].(int64)), uint64(res[3].(int64)), uint64(res[4].(int64))
 	if m.Seq%uint64(s.opts.CompactEvery) == 0 || logBytes > s.opts.logBudget(snapBytes) {
 		s.askCompaction(id)
+	} else if m.Seq >= mark+uint64(s.opts.CheckpointEvery) {
+		s.askWorker(id, (*compactQueue).askPass)
 	}
 	return m, false, nil
 }
 
-func (s *Redis) askCompaction(id string) {
+func (s *Redis) askCompaction(id string) { s.askWorker(id, (*compactQueue).ask) }
+
+// askWorker queues id on the compactor through ask, unless the store is
+// closed.
+func (s *Redis) askWorker(id string, ask func(*compactQueue, string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.closed {
-		s.compactions.ask(id)
+		ask(s.compactions, id)
 	}
 }
 
@@ -227,6 +259,12 @@ func decodeStreamFields(seq uint64, fields []any) (board.OpsMessage, error) {
 			m.Ref = v
 		case "scope":
 			m.Scope = v
+		case "name":
+			m.Name = v
+		case "at":
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms != 0 {
+				m.At = time.UnixMilli(ms).UTC()
+			}
 		case "ops":
 			if err := json.Unmarshal([]byte(v), &m.Ops); err != nil {
 				return m, fmt.Errorf("decode logged message %d: %w", seq, err)
@@ -283,8 +321,8 @@ func (s *Redis) eachLogged(ctx context.Context, id string, after uint64, fn func
 			if err != nil {
 				return fmt.Errorf("log entry id %q: %w", e.ID, err)
 			}
-			fields := make([]any, 0, 8)
-			for _, k := range []string{"by", "ref", "ops", "scope"} {
+			fields := make([]any, 0, 12)
+			for _, k := range []string{"by", "ref", "ops", "scope", "name", "at"} {
 				fields = append(fields, k, e.Values[k])
 			}
 			if seq != next {
@@ -356,11 +394,19 @@ func (s *Redis) repairHistory(ctx context.Context, id string) (bool, error) {
 		_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, s.boardKey(id), data, 0)
 			p.Set(ctx, s.key(id, "snap"), snapData, 0)
-			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes"))
+			// The history state speaks of seqs the board no longer has:
+			// passes start again from the snapshot.
+			p.Del(ctx, s.key(id, "log"), s.key(id, "refs"), s.key(id, "logbytes"), s.key(id, "cpstate"), s.key(id, "cpmark"))
 			return nil
 		})
 		if err != nil {
 			return false, unavailable("repair history", err)
+		}
+		// A delete may have run since the record was read: what the
+		// repair wrote would bring the board back. The delete writes its
+		// tombstone before it deletes, so checking after writing sees it.
+		if err := s.undoIfGone(ctx, b); err != nil {
+			return false, err
 		}
 	}
 	return true, nil
@@ -437,18 +483,29 @@ func (s *Redis) Since(ctx context.Context, id, epoch string, after uint64) ([]bo
 	return log, nil
 }
 
-// compactLoop folds logs into snapshots off the append path.
+// compactLoop folds logs into snapshots off the append path, each after a
+// history pass (on this goroutine): its replay is the new snapshot, so the
+// log never loses a message before version history has decided on it. A
+// pass that fails (or lost a race with another node's) skips the
+// compaction: the next append asks again.
 func (s *Redis) compactLoop() {
 	defer close(s.done)
+	ctx := context.Background()
 	for id := range s.compactions.ch {
-		s.compactions.take(id)
-		_ = s.compact(context.Background(), id) // the previous snapshot and log stay correct
+		compact := s.compactions.take(id)
+		snap, err := s.historyPass(ctx, id)
+		if err != nil || !compact {
+			continue
+		}
+		_ = s.compact(ctx, id, snap) // the previous snapshot and log stay correct
 	}
 }
 
 // setSnapshotScript stores a snapshot only if it is newer than the stored
-// one, so two nodes compacting at once cannot move it backwards.
+// one, so two nodes compacting at once cannot move it backwards, and never
+// for a deleted board. KEYS: snap, gone.
 var setSnapshotScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local old = cjson.decode(cur)
@@ -458,19 +515,14 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `)
 
-func (s *Redis) compact(ctx context.Context, id string) error {
-	snap, err := s.getSnapshot(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.eachLogged(ctx, id, snap.Seq, applyTail(snap, nil)); err != nil {
-		return err
-	}
+// compact stores snap, the board as the history pass replayed it, as the
+// new snapshot and trims the log.
+func (s *Redis) compact(ctx context.Context, id string, snap *board.Snapshot) error {
 	data, err := encodeSnapshot(snap)
 	if err != nil {
 		return err
 	}
-	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap")}, data, snap.Seq).Err(); err != nil {
+	if err := setSnapshotScript.Run(ctx, s.rdb, []string{s.key(id, "snap"), s.goneKey(id)}, data, snap.Seq).Err(); err != nil {
 		return err
 	}
 	var countCutoff uint64

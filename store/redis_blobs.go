@@ -59,10 +59,12 @@ func (s *Redis) chunkKeys(id, sha string, chunks int) []string {
 // to ARGV[4]), {0} when it recorded it, {-2, held} when the board's
 // blobs would pass ARGV[3] bytes (and removes the chunks given), {-3}
 // when a chunk is missing: not yet written (fewer than ARGV[6] chunk keys
-// given), or removed by a concurrent put of the same bytes that failed.
-// KEYS: blobs, blobbytes, chunk 0…n-1. ARGV: sha, record, max bytes,
+// given), or removed by a concurrent put of the same bytes that failed,
+// {-4} when the board was deleted (its chunks, given or not, expire).
+// KEYS: blobs, blobbytes, gone, chunk 0…n-1. ARGV: sha, record, max bytes,
 // created (Unix ms), size, chunks.
 var commitBlobScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[3]) == 1 then return {-4} end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   local rec = cjson.decode(old)
@@ -73,11 +75,11 @@ if old then
 end
 local held = tonumber(redis.call('GET', KEYS[2]) or '0')
 if held + tonumber(ARGV[5]) > tonumber(ARGV[3]) then
-  for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+  for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
   return {-2, held}
 end
-if #KEYS - 2 < tonumber(ARGV[6]) then return {-3} end
-for i = 3, #KEYS do
+if #KEYS - 3 < tonumber(ARGV[6]) then return {-3} end
+for i = 4, #KEYS do
   if redis.call('PERSIST', KEYS[i]) == 0 and redis.call('EXISTS', KEYS[i]) == 0 then return {-3} end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -103,12 +105,12 @@ func (s *Redis) PutBlob(ctx context.Context, id string, info board.BlobInfo, dat
 	if err != nil {
 		return board.BlobInfo{}, false, err
 	}
-	keys := append([]string{s.key(id, "blobs"), s.key(id, "blobbytes")}, s.chunkKeys(id, info.SHA256, rec.Chunks)...)
+	keys := append([]string{s.key(id, "blobs"), s.key(id, "blobbytes"), s.goneKey(id)}, s.chunkKeys(id, info.SHA256, rec.Chunks)...)
 	args := []any{info.SHA256, recJSON, maxBoardBytes, rec.Created, info.Size, rec.Chunks}
 	// Bytes the board holds already, or ones past its quota, need not
 	// travel: asked without chunks, the script answers both, or -3 for
 	// "write the chunks, then ask again".
-	res, err := commitBlobScript.Run(ctx, s.rdb, keys[:2], args...).Slice()
+	res, err := commitBlobScript.Run(ctx, s.rdb, keys[:3], args...).Slice()
 	for attempt := 1; err == nil && res[0].(int64) == -3; attempt++ {
 		if attempt > blobCommitAttempts {
 			return board.BlobInfo{}, false, fmt.Errorf("put blob on board %.8s: its chunks kept disappearing", id)
@@ -116,7 +118,7 @@ func (s *Redis) PutBlob(ctx context.Context, id string, info board.BlobInfo, dat
 		if err = s.rdb.ZAdd(ctx, s.blobBoardsKey(), redis.Z{Member: id}).Err(); err != nil {
 			break
 		}
-		if err = s.writeChunks(ctx, keys[2:], data); err == nil {
+		if err = s.writeChunks(ctx, keys[3:], data); err == nil {
 			res, err = commitBlobScript.Run(ctx, s.rdb, keys, args...).Slice()
 		}
 	}
@@ -124,6 +126,8 @@ func (s *Redis) PutBlob(ctx context.Context, id string, info board.BlobInfo, dat
 		return board.BlobInfo{}, false, unavailable("put blob", err)
 	}
 	switch res[0].(int64) {
+	case -4:
+		return board.BlobInfo{}, false, board.ErrGone
 	case 1:
 		prev, err := decodeStoredBlob([]byte(res[1].(string)))
 		return prev.info(), false, err

@@ -16,7 +16,7 @@ func (s *Redis) Head(ctx context.Context, id string) (uint64, error) {
 	seq, err := s.rdb.Get(ctx, s.key(id, "seq")).Uint64()
 	switch {
 	case errors.Is(err, redis.Nil):
-		return 0, board.ErrNotFound // or its history is lost: Load repairs it
+		return 0, s.missing(ctx, id, tombEdit) // or its history is lost: Load repairs it
 	case err != nil:
 		return 0, unavailable("read seq", err)
 	}

@@ -29,7 +29,7 @@ func TestRedisConformance(t *testing.T) {
 		return s
 	}
 	open := func(t *testing.T) board.Store { return openWith(t, opts) }
-	reopen := func(t *testing.T, s board.Store) board.Store {
+	reopenWith := func(t *testing.T, s board.Store, opts Options) board.Store {
 		prefix := prefixes[s]
 		s.Close()
 		again, err := OpenRedis(context.Background(), clients[s], prefix, opts)
@@ -37,13 +37,17 @@ func TestRedisConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { again.Close() })
+		prefixes[again], clients[again] = prefix, clients[s]
 		return again
 	}
+	reopen := func(t *testing.T, s board.Store) board.Store { return reopenWith(t, s, opts) }
 	testStore(t, open, reopen)
 	testStoreOps(t, open, reopen)
 	values := func(t *testing.T, s board.Store) map[string]int64 { return redisValues(t, clients[s], prefixes[s]) }
 	testStoreBlobs(t, open, reopen, values)
 	testStoreBlobCollection(t, open, values)
+	testStoreHistory(t, openWith, reopenWith)
+	testStoreDelete(t, open, reopen, redisDeleteProbe)
 	testStoreLogBytes(t, func(t *testing.T, opts Options) (board.Store, func() int64) {
 		return openWith(t, opts), nil // Redis's memory is not a file
 	})

@@ -31,6 +31,7 @@ func testStore(t *testing.T, open opener) {
 	t.Run("FindSameRendering", func(t *testing.T) { t.Parallel(); testFind(t, open) })
 	t.Run("Lifetime", func(t *testing.T) { t.Parallel(); testLifetime(t, open) })
 	t.Run("Concurrent", func(t *testing.T) { t.Parallel(); testConcurrent(t, open) })
+	t.Run("RemoveBoard", func(t *testing.T) { t.Parallel(); testRemoveBoard(t, open) })
 }
 
 // rendering is a Transfer as session's render makes one, before Add.
@@ -305,5 +306,55 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 			t.Fatalf("timed out after %v waiting for %s", within, what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// RemoveBoard removes every file of the board (small, kept in memory,
+// and large), from this store and for another one on the same storage,
+// and leaves other boards' files alone; a board without files is no
+// error.
+func testRemoveBoard(t *testing.T, open opener) {
+	s, another := open(t, time.Minute)
+	png := export.Options{Scale: 1}
+	var gone, kept []*transfers.Transfer
+	contents := map[string][]byte{}
+	for i, data := range [][]byte{[]byte("small"), randomBytes(5<<20 + 1)} {
+		for _, boardID := range []string{"doomed", "other"} {
+			tr := rendering(boardID, uint64(i+1), export.PNG, png)
+			if err := s.Add(tr, data); err != nil {
+				t.Fatal(err)
+			}
+			contents[tr.ID] = data
+			if boardID == "doomed" {
+				gone = append(gone, tr)
+			} else {
+				kept = append(kept, tr)
+			}
+		}
+	}
+	if err := s.RemoveBoard("doomed"); err != nil {
+		t.Fatalf("RemoveBoard: %v", err)
+	}
+	if err := s.RemoveBoard("never-rendered"); err != nil {
+		t.Fatalf("RemoveBoard of a board without files: %v", err)
+	}
+	for name, st := range map[string]transfers.Store{"this store": s, "another store": another()} {
+		for _, tr := range gone {
+			if got, ok := st.Get(tr.ID); ok {
+				t.Errorf("%s: Get finds %s of the removed board: %+v", name, tr.ID, got)
+			}
+			if got, ok := st.Find("doomed", tr.Seq, export.PNG, png); ok {
+				t.Errorf("%s: Find finds a file of the removed board: %+v", name, got)
+			}
+		}
+		for _, tr := range kept {
+			got, ok := st.Get(tr.ID)
+			if !ok {
+				t.Fatalf("%s: the other board's %s is gone", name, tr.ID)
+			}
+			if !bytes.Equal(readAll(t, got, 256<<10), contents[tr.ID]) {
+				t.Errorf("%s: the other board's %s reads back different bytes", name, tr.ID)
+			}
+		}
 	}
 }

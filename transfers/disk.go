@@ -82,9 +82,16 @@ func (ts *Disk) file(t *Transfer) diskFile {
 	return diskFile{id: t.ID, path: filepath.Join(ts.dir, t.ID+".bin")}
 }
 
-func (ts *Disk) removeFiles(id string) {
-	os.Remove(filepath.Join(ts.dir, id+".bin"))
-	os.Remove(filepath.Join(ts.dir, id+".json"))
+// removeFiles removes a transfer's bytes and metadata; files already
+// gone are no error (the sweep and RemoveBoard may race a restart's).
+func (ts *Disk) removeFiles(id string) error {
+	var errs []error
+	for _, name := range []string{id + ".bin", id + ".json"} {
+		if err := os.Remove(filepath.Join(ts.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Add stores a rendered file under a fresh id.

@@ -68,3 +68,23 @@ func TestDiskOpenDropsTruncatedFiles(t *testing.T) {
 		t.Errorf("the truncated file's metadata is still there: %v", err)
 	}
 }
+
+// RemoveBoard removes the board's files from the directory and gives
+// their bytes back to the store's limit.
+func TestDiskRemoveBoardFreesFilesAndBytes(t *testing.T) {
+	dir := t.TempDir()
+	s, err := transfers.OpenDisk(dir, time.Minute, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doomed := add(t, s, make([]byte, 60)) // of board "b"
+	if err := s.RemoveBoard("b"); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, doomed.ID+".*")); len(files) != 0 {
+		t.Errorf("files of the removed board left: %v", files)
+	}
+	if err := s.Add(&transfers.Transfer{BoardID: "c"}, make([]byte, 60)); err != nil {
+		t.Fatalf("Add after the removal freed 60 of 100 bytes: %v", err)
+	}
+}

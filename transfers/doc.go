@@ -7,6 +7,12 @@
 // nor this package links a Redis client; main picks one.
 // conformance_test.go is the one suite every implementation passes.
 //
+// A deleted board's files go with it: Store.RemoveBoard removes every file
+// rendered from the board (Disk: disk_remove.go; redistransfers keeps a
+// set of ids per board for it). A render still in flight may add its file
+// afterwards; it lives out its lifetime, the board's deletion having
+// stopped any new one.
+//
 // Concurrency: every Store is safe for concurrent use. Disk guards its
 // index and byte count with one mutex, a leaf, not held while a file is
 // written or read (only while expired files are removed). A Transfer does

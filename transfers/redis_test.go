@@ -47,3 +47,25 @@ func TestRedisTransfersKeyEmbeddedFonts(t *testing.T) {
 		t.Error("the default SVG's index key changed")
 	}
 }
+
+// RemoveBoard leaves no key of the board's files behind: bytes, metadata,
+// index entries and the board's set.
+func TestRedisTransfersRemoveBoardLeavesNoKeys(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := redistest.Prefix(t, rdb)
+	rt := redistransfers.New(rdb, prefix, time.Minute)
+	for _, tr := range []*transfers.Transfer{
+		{BoardID: "doomed", Seq: 1, Format: export.SVG, Scale: 1},
+		{BoardID: "doomed", Seq: 2, Format: export.PNG, Scale: 2, Background: "#000000"},
+	} {
+		if err := rt.Add(tr, []byte("file")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rt.RemoveBoard("doomed"); err != nil {
+		t.Fatal(err)
+	}
+	if keys := redistest.Keys(t, rdb, prefix); len(keys) != 0 {
+		t.Errorf("keys left after RemoveBoard: %v", keys)
+	}
+}

@@ -50,6 +50,11 @@ type Store interface {
 	// o is normalized (export.Options.Normalize): its scale, background
 	// and embedded fonts are part of the key.
 	Find(boardID string, seq uint64, f export.Format, o export.Options) (*Transfer, bool)
+	// RemoveBoard removes every file rendered from the board, on every
+	// node, when the board is deleted: its exports must not outlive it.
+	// A render that finishes after the call may still add its file,
+	// which lives out its lifetime (the board's deletion stops new ones).
+	RemoveBoard(boardID string) error
 }
 
 // memoryCopyMax is the size up to which a transfer is also kept in memory.

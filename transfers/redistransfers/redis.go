@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
 	"github.com/easel-app/easel/transfers"
 )
@@ -25,6 +24,8 @@ import (
 //	<p>xfer:<id>:data   the file's bytes
 //	<p>xfer:<id>:meta   its Transfer, as JSON
 //	<p>xfer-find:<board>:<seq>:<format>:<scale>[:<background>][:fonts]  → id
+//	<p>xfer-board:<board>  set of the board's transfer ids, for RemoveBoard
+//	               (it lives as long as the board's newest file)
 type Store struct {
 	rdb    *redis.Client
 	prefix string
@@ -71,10 +72,12 @@ func (rt *Store) Add(t *transfers.Transfer, data []byte) error {
 		p.Set(ctx, rt.dataKey(t.ID), data, rt.ttl)
 		p.Set(ctx, rt.metaKey(t.ID), meta, rt.ttl)
 		p.Set(ctx, rt.findKey(t.BoardID, t.Seq, t.Format, t.Options()), t.ID, rt.ttl/2)
+		p.SAdd(ctx, rt.boardKey(t.BoardID), t.ID)
+		p.Expire(ctx, rt.boardKey(t.BoardID), rt.ttl)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store transfer in redis: %w (%w)", &board.Error{Code: board.CodeUnavailable, Message: "downloads are unavailable; retry"}, err)
+		return unavailable("store transfer in redis", err)
 	}
 	rt.attach(t)
 	return nil
