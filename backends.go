@@ -33,6 +33,14 @@ type backends struct {
 	closers   []func() error
 }
 
+// storeOptions are the store's defaults with the operator's
+// --history-days (0 keeps versions forever).
+func storeOptions(cfg config) store.Options {
+	o := store.DefaultOptions()
+	o.HistoryKeep = time.Duration(cfg.historyDays) * 24 * time.Hour
+	return o
+}
+
 func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends, error) {
 	if cfg.redis != "" {
 		return openRedisBackends(ctx, cfg, log)
@@ -40,7 +48,7 @@ func openBackends(ctx context.Context, cfg config, log *slog.Logger) (*backends,
 	if err := checkStoreFile(cfg, log); err != nil {
 		return nil, err
 	}
-	st, err := store.OpenBolt(cfg.data)
+	st, err := store.OpenBoltWith(cfg.data, storeOptions(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +78,7 @@ func openRedisBackends(ctx context.Context, cfg config, log *slog.Logger) (*back
 		return nil, fmt.Errorf("--redis: %w", err)
 	}
 	rdb := redis.NewClient(opts)
-	st, err := store.OpenRedis(ctx, rdb, cfg.redisPrefix, store.DefaultOptions())
+	st, err := store.OpenRedis(ctx, rdb, cfg.redisPrefix, storeOptions(cfg))
 	if err != nil {
 		rdb.Close()
 		return nil, err

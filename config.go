@@ -33,6 +33,7 @@ type config struct {
 	maxDownloads    int // HTTP exports in flight per address
 	maxImports      int // imports in flight per address
 	maxBlobUploads  int // image uploads in flight per address
+	historyDays     int // versions kept this many days (0: forever)
 	downloadStall   time.Duration
 	logLevel        slog.Level
 	session         session.Config
@@ -98,7 +99,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	}
 
 	var logLevel string
-	var maxMessage, outbox, boardMiB, blobMiB, boardBlobMiB int
+	var maxMessage, outbox, boardMiB, blobMiB, boardBlobMiB, boardIdleDays int
 	s := &cfg.session
 	str(&cfg.addr, "addr", ":8080", "listen address; 127.0.0.1:0 picks a free port")
 	str(&cfg.data, "data", "./data", "directory of the embedded store")
@@ -121,6 +122,9 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	num(&boardBlobMiB, "max-board-blob-mib", int(s.MaxBoardBlobBytes>>20), "images one board may hold together, in MiB (413 beyond)")
 	dur(&s.BlobGrace, "blob-grace", s.BlobGrace, "how long an image no element shows is kept after its last upload")
 	dur(&s.BlobSweepEvery, "blob-sweep-every", s.BlobSweepEvery, "how often this node deletes images unused past --blob-grace (a few boards per pass); 0 = never")
+	num(&cfg.historyDays, "history-days", 30, "days a board's versions (history checkpoints) are kept, thinned with age; 0 = forever")
+	num(&boardIdleDays, "board-idle-days", 0, "delete boards nobody opened or edited for this many days (checked every --retention-every); 0 = keep every board")
+	dur(&s.RetentionEvery, "retention-every", s.RetentionEvery, "how often this node thins version history by age and looks for idle boards; 0 = never")
 	num(&s.MaxLoads, "max-loads", s.MaxLoads, "boards loaded from the store at once on this node (each load holds a whole board in memory)")
 	dur(&s.LoadWait, "load-wait", s.LoadWait, "how long a board load may wait for a load slot before the client gets unavailable (HTTP 503)")
 	dur(&s.HelloTimeout, "hello-timeout", s.HelloTimeout, "how long a new connection may take to send hello")
@@ -160,6 +164,10 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	s.MaxMessage, s.OutboxBytes = int64(maxMessage), outbox
 	s.Board.MaxBytes = int64(boardMiB) << 20
 	s.MaxBlobBytes, s.MaxBoardBlobBytes = int64(blobMiB)<<20, int64(boardBlobMiB)<<20
+	s.BoardIdle = time.Duration(boardIdleDays) * 24 * time.Hour
+	if boardIdleDays < 0 {
+		s.BoardIdle = -1 // refused by validate
+	}
 	return cfg, cfg.validate()
 }
 
@@ -182,6 +190,8 @@ func (c config) validate() error {
 		return fmt.Errorf("--max-blob-mib must be at least 1 and --max-board-blob-mib at least --max-blob-mib")
 	case s.BlobGrace <= 0 || s.BlobSweepEvery < 0:
 		return fmt.Errorf("--blob-grace must be positive and --blob-sweep-every not negative")
+	case c.historyDays < 0 || s.BoardIdle < 0 || s.RetentionEvery < 0:
+		return fmt.Errorf("--history-days, --board-idle-days and --retention-every must not be negative")
 	case s.MaxMembersPerBoard < 1:
 		return fmt.Errorf("--max-members must be at least 1")
 	case s.MaxLoads < 1 || s.LoadWait <= 0:

@@ -26,6 +26,9 @@ const (
 	// EventSync asks every other node to announce its presence now (sent by
 	// a node that just started serving the board).
 	EventSync EventKind = "sync"
+	// EventDeleted: the board was deleted (DELETE /b/<id>, or the idle
+	// sweep): every node tells its members `deleted` and closes them.
+	EventDeleted EventKind = "deleted"
 )
 
 // Event is something that happened on a board that every node's room must

@@ -15,6 +15,7 @@ import (
 	"github.com/easel-app/easel/board"
 	"github.com/easel-app/easel/export"
 	"github.com/easel-app/easel/session"
+	"github.com/easel-app/easel/transfers"
 )
 
 // editFile and viewFile serve GET /b/<id>/export.<fmt> and
@@ -49,6 +50,10 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
+	version, err := versionParam(c.QueryParam("seq"))
+	if err != nil {
+		return err
+	}
 	release, err := s.holdDownload(c)
 	if err != nil {
 		return err
@@ -58,7 +63,13 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.hub.Export(c.Request().Context(), b, f, export.Options{Scale: scale, Background: bg, EmbedFonts: embed}, "http")
+	opts := export.Options{Scale: scale, Background: bg, EmbedFonts: embed}
+	var t *transfers.Transfer
+	if version != nil {
+		t, err = s.hub.ExportVersion(c.Request().Context(), b, *version, f, opts, "http")
+	} else {
+		t, err = s.hub.Export(c.Request().Context(), b, f, opts, "http")
+	}
 	var timeout *session.RenderTimeoutError
 	if errors.As(err, &timeout) {
 		// The board is not too large to upload or store: the server ran out
@@ -76,6 +87,19 @@ func (s *Server) exportFile(c echo.Context, role board.Role) error {
 	h.Set("X-Easel-Seq", strconv.FormatUint(t.Seq, 10))
 	s.serveDownload(c, t.Filename, io.NewSectionReader(t, 0, t.Size))
 	return nil
+}
+
+// versionParam reads ?seq=: the kept version to export (nil: the board
+// as it is now).
+func versionParam(v string) (*uint64, error) {
+	if v == "" {
+		return nil, nil
+	}
+	seq, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return nil, board.Errorf(board.CodeBadRequest, "seq must be a version's seq (a whole number), as /history lists them")
+	}
+	return &seq, nil
 }
 
 // embedFontsParam reads ?embed_fonts=: 1 for an SVG that carries its

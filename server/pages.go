@@ -30,7 +30,7 @@ func (s *Server) landingPage(c echo.Context) error {
 func (s *Server) editPage(c echo.Context) error {
 	b, err := s.lookupBoard(c, board.RoleEdit)
 	if err != nil {
-		return err
+		return s.pageError(c, err)
 	}
 	return s.render(c, http.StatusOK, "board.html", BoardPage{
 		Title:      b.Title,
@@ -46,7 +46,7 @@ func (s *Server) editPage(c echo.Context) error {
 func (s *Server) viewPage(c echo.Context) error {
 	b, err := s.lookupBoard(c, board.RoleView)
 	if err != nil {
-		return err
+		return s.pageError(c, err)
 	}
 	return s.render(c, http.StatusOK, "board.html", BoardPage{
 		Title:      b.Title,

@@ -26,6 +26,11 @@ func (s *Server) routes() *echo.Echo {
 
 	// Board API.
 	e.POST("/api/boards", s.createBoard, requireContentType("application/json"), middleware.BodyLimit("16K"))
+	// Boards over time (history.go): versions, and deleting for good.
+	e.GET("/b/:id/history", s.editHistory)
+	e.GET("/v/:id/history", s.viewHistory)
+	e.DELETE("/b/:id", s.deleteBoard)
+	e.DELETE("/v/:id", s.refuseViewDelete)
 
 	// Live sockets.
 	e.GET("/b/:id/ws", s.editSocket)

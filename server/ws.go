@@ -49,6 +49,9 @@ func (s *Server) socket(c echo.Context, role board.Role) error {
 // admission's Release frees them when the member leaves.
 func (s *Server) admitMember(c echo.Context, role board.Role) (session.Admission, error) {
 	b, err := s.lookupBoard(c, role)
+	if errors.Is(err, board.ErrGone) {
+		return session.Admission{}, plainError(http.StatusGone, board.ErrGone.Message)
+	}
 	if err != nil {
 		return session.Admission{}, plainError(http.StatusNotFound, "no such board")
 	}

@@ -134,6 +134,12 @@ type Config struct {
 	// BlobSweepEvery 0 turns the sweep off on this node.
 	BlobGrace, BlobSweepEvery time.Duration
 	BlobSweepBoards           int
+
+	// BoardIdle deletes boards nobody opened or edited for that long
+	// (--board-idle-days; 0 keeps every board); RetentionEvery is how
+	// often a node runs retention: that, and thinning version history
+	// by age (retention.go). RetentionEvery 0 turns both off on this node.
+	BoardIdle, RetentionEvery time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -180,6 +186,7 @@ func DefaultConfig() Config {
 		BlobGrace:          board.BlobGrace,
 		BlobSweepEvery:     10 * time.Minute,
 		BlobSweepBoards:    50,
+		RetentionEvery:     time.Hour,
 		Board:              board.DefaultLimits,
 		GapWait:            250 * time.Millisecond,
 		PresenceInterval:   5 * time.Second,

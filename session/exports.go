@@ -37,6 +37,28 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o expo
 	return h.shared(ctx, key, ref, snap)
 }
 
+// ExportVersion renders board b as it was at its kept version seq (a
+// checkpoint, board.History), or reuses a file already rendered at that
+// seq: a version's content is the board's at that seq, whichever way it
+// was reached. A seq that is not a kept version is ErrNotFound, checked
+// before any file is reused, so a file rendered at a seq that is no
+// version is not served as one.
+func (h *Hub) ExportVersion(ctx context.Context, b board.Board, seq uint64, f export.Format, o export.Options, ref string) (*transfers.Transfer, error) {
+	opts, err := o.Normalize(f)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := h.store.Checkpoint(ctx, b.ID, seq)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := h.transfers.Find(b.ID, seq, f, opts); ok {
+		return t, nil
+	}
+	key := renderKey{board: b.ID, seq: seq, f: f, scale: opts.Scale, background: opts.Background, embedFonts: opts.EmbedFonts}
+	return h.shared(ctx, key, ref, snap)
+}
+
 // headSeq is board id's current seq without loading it: from its live
 // room, or from the store's head when the store can tell; ok false when
 // neither can.

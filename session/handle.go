@@ -124,6 +124,10 @@ func (m *Member) hello(msg inbound) bool {
 			m.closeWith(CloseGoingAway, "server shutting down")
 			return false
 		}
+		if errors.Is(err, board.ErrGone) {
+			m.tellDeleted() // deleted since the handshake looked it up
+			return false
+		}
 		// The board could not be loaded (store or broker down): tell the
 		// client, and close with 1013 so it retries with backoff instead of
 		// waiting on a connection that will never be welcomed.

@@ -136,6 +136,10 @@ func NewHub(o Options) *Hub {
 		h.heartbeatDone.Add(1) // Shutdown stops and waits for it as for the heartbeat
 		go h.sweepLoop(h.stopHeartbeat)
 	}
+	if o.Config.RetentionEvery > 0 {
+		h.heartbeatDone.Add(1)
+		go h.retentionLoop(h.stopHeartbeat)
+	}
 	return h
 }
 
@@ -367,6 +371,9 @@ func (h *Hub) admit(m *Member, since *since) error {
 		h.releaseRoom(r) // the next member tries a fresh load
 		if errors.Is(r.loadErr, errLoadsBusy) {
 			return errLoadsBusy
+		}
+		if errors.Is(r.loadErr, board.ErrGone) {
+			return board.ErrGone
 		}
 		return board.Errorf(board.CodeUnavailable, "cannot load the board right now, retry")
 	}

@@ -86,26 +86,37 @@ func (h *Hub) reload(r *Room, epoch string) {
 			h.log.Error("start a new epoch after lost writes", "board", shortID(r.id), "err", err)
 		}
 	}
+	members, ok := h.retire(r)
+	if !ok {
+		return // reloaded already
+	}
+	for _, m := range members {
+		m.closeWith(CloseGoingAway, "the board was reloaded from the store: reconnect")
+	}
+}
+
+// retire takes room r out of the hub and off the broker for good, so the
+// next member of its board starts a new room, and returns the members it
+// had; ok is false when it was retired already.
+func (h *Hub) retire(r *Room) (members []*Member, ok bool) {
 	h.mu.Lock()
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		h.mu.Unlock()
-		return // reloaded already
+		return nil, false
 	}
 	r.closed = true
 	if h.rooms[r.id] == r {
 		delete(h.rooms, r.id)
 		h.metrics.Rooms.Dec()
 	}
-	members := make([]*Member, 0, len(r.members))
+	members = make([]*Member, 0, len(r.members))
 	for _, m := range r.members {
 		members = append(members, m)
 	}
 	r.mu.Unlock()
 	h.mu.Unlock()
 	r.unsubscribe()
-	for _, m := range members {
-		m.closeWith(CloseGoingAway, "the board was reloaded from the store: reconnect")
-	}
+	return members, true
 }

@@ -28,6 +28,7 @@ type Metrics struct {
 	SnapshotLoads      prometheus.Counter
 	HTTPSessions       prometheus.Gauge
 	CarrierRequests    *prometheus.CounterVec
+	BoardsDeleted      *prometheus.CounterVec
 }
 
 // NewMetrics creates the collectors and registers them on reg.
@@ -37,6 +38,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "easel_http_sessions", Help: "Members over HTTP carriers (SSE or long-polling), including sessions closed in the last few seconds."}),
 		CarrierRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "easel_http_carrier_requests_total", Help: "Requests of the HTTP carriers, by kind (sse, poll, send)."}, []string{"kind"}),
+		BoardsDeleted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "easel_boards_deleted_total", Help: "Boards deleted by this node, by reason (request: DELETE by an editor; idle: --board-idle-days)."}, []string{"reason"}),
 		Connections: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "easel_connections", Help: "Open connections: WebSocket, and members over HTTP carriers."}),
 		Rooms: prometheus.NewGauge(prometheus.GaugeOpts{
@@ -80,7 +83,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		SnapshotLoads: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "easel_snapshot_loads_total", Help: "Boards loaded from the store for an export or an import (not by a room)."}),
 	}
-	reg.MustRegister(m.HTTPSessions, m.CarrierRequests, m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
+	reg.MustRegister(m.HTTPSessions, m.CarrierRequests, m.BoardsDeleted, m.Connections, m.Rooms, m.FramesIn, m.FramesOut, m.BytesIn, m.BytesOut,
 		m.MessagesIn, m.SlowConsumerCloses, m.Closes, m.RateLimited, m.Panics, m.TickDuration, m.DraftsDeferred, m.TicksSkipped, m.ExportBytes, m.Renders,
 		m.RendersStarted, m.RendersCancelled, m.RenderTimeouts, m.SnapshotLoads)
 	return m

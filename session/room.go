@@ -53,6 +53,7 @@ type Room struct {
 	presence       roomPresence  // drafts, views and events (presencestate.go)
 	presenceBatch  presenceBatch // reused by every flush
 	draftEncoder   draftEncoder  // the ticks' own, off mu
+	touchedAt      time.Time     // when the store last heard the board is in use (deleted.go)
 
 	// opsBytes is the board's ops bytes budget on this node, shared by
 	// its editors' read loops (BoardOpsBytesRate); its own leaf lock.
@@ -130,6 +131,7 @@ func (r *Room) load() {
 func (r *Room) admitLocked(m *Member, since *since) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(time.Now())
 	peers := make([]board.Peer, 0, len(r.peers))
 	for id, p := range r.peers {
 		if id != m.peer.ID {
@@ -251,6 +253,9 @@ func (r *Room) onEvent(ev board.Event) {
 	switch ev.Kind {
 	case board.EventPresence:
 		r.onPresenceLocked(ev)
+		return
+	case board.EventDeleted:
+		r.onDeletedLocked()
 		return
 	case board.EventSync:
 		if ev.Node != r.hub.node {

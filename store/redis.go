@@ -42,7 +42,7 @@ type Redis struct {
 	opts   Options // the same compaction knobs as the embedded store
 
 	compactions *compactQueue
-	passes      boardLocks // one history pass of a board at a time, on this node
+	passes      boardLocks    // one history pass of a board at a time, on this node
 	touches     touchThrottle // when this node last recorded an edit, per board
 	mu          sync.Mutex
 	closed      bool
