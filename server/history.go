@@ -24,6 +24,13 @@ func (s *Server) viewHistory(c echo.Context) error { return s.history(c, board.R
 // versions, newest first. It is not cached: a new version may appear with
 // the next edit.
 func (s *Server) history(c echo.Context, role board.Role) error {
+	// A listing may run a history pass (a replay of the board's newest
+	// edits): it counts among the address's downloads in flight.
+	release, err := s.holdDownload(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	b, err := s.lookupBoard(c, role)
 	if err != nil {
 		return err

@@ -31,11 +31,20 @@ var _ board.History = (*Bolt)(nil)
 // Versions makes the checkpoints that are due and lists them, newest
 // first.
 func (s *Bolt) Versions(_ context.Context, id string) ([]board.Version, error) {
-	if _, err := s.historyPass(id); err != nil {
+	seen, err := s.passedHead(id)
+	if err != nil {
+		return nil, err
+	}
+	if seen {
+		err = s.thinOnly(id)
+	} else {
+		_, err = s.historyPass(id)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("versions of board %.8s: %w", id, err)
 	}
 	var metas []cpMeta
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		metas, err = boltMetas(tx, id)
 		return err
@@ -44,6 +53,58 @@ func (s *Bolt) Versions(_ context.Context, id string) ([]board.Version, error) {
 		return nil, err
 	}
 	return newestFirst(metas), nil
+}
+
+// passedHead tells whether the passes have seen every message of the
+// board. Then listing needs no pass, which would read and decode the
+// newest checkpoint (the whole board) for nothing: a stranger asking
+// /history in a loop costs a small read each time.
+func (s *Bolt) passedHead(id string) (bool, error) {
+	var seen bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		h, ok := getHead(tx, id)
+		if !ok {
+			return missing(tx, id, tombEdit)
+		}
+		if h.Seq == 0 {
+			seen = true
+			return nil
+		}
+		raw := cpGet(tx, id, cpStateKey)
+		if raw == nil {
+			return nil
+		}
+		var st cpState
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return fmt.Errorf("decode history state: %w", err)
+		}
+		seen = st.Seq >= h.Seq
+		return nil
+	})
+	return seen, err
+}
+
+// thinOnly applies the age policy to a board no pass needs to visit,
+// writing only when it drops something.
+func (s *Bolt) thinOnly(id string) error {
+	now := s.opts.now()
+	drop, err := s.thinDrops(id, now)
+	if err != nil || !drop {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error { return s.thinBolt(tx, id, now) })
+}
+
+// thinDrops tells whether thinning at now would drop any of the board's
+// checkpoints (read-only: most listings drop nothing and write nothing).
+func (s *Bolt) thinDrops(id string, now time.Time) (bool, error) {
+	var drop bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		metas, err := boltMetas(tx, id)
+		drop = len(s.opts.thin(metas, now)) > 0
+		return err
+	})
+	return drop, err
 }
 
 // Checkpoint reads kept version seq back.
@@ -182,14 +243,9 @@ func (s *Bolt) historyPass(id string) (*board.Snapshot, error) {
 	}
 	now := s.opts.now()
 	if len(made) == 0 && bytes.Equal(enc, stored) {
-		// Nothing new (Versions asked again): write only if thinning
-		// drops something, so that listing costs no fsync.
-		var drop bool
-		err := s.db.View(func(tx *bolt.Tx) error {
-			metas, err := boltMetas(tx, id)
-			drop = len(s.opts.thin(metas, now)) > 0
-			return err
-		})
+		// Nothing new: write only if thinning drops something, so that
+		// a pass that finds nothing costs no fsync.
+		drop, err := s.thinDrops(id, now)
 		if err != nil || !drop {
 			return snap, err
 		}

@@ -40,7 +40,16 @@ func (s *Redis) Versions(ctx context.Context, id string) ([]board.Version, error
 	if err := s.boardExists(ctx, id); err != nil {
 		return nil, err
 	}
-	if _, err := s.historyPass(ctx, id); err != nil && !errors.Is(err, errPassRaced) {
+	seen, err := s.passedHead(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if seen {
+		err = s.thin(ctx, id, s.opts.now())
+	} else if _, err = s.historyPass(ctx, id); errors.Is(err, errPassRaced) {
+		err = nil
+	}
+	if err != nil {
 		return nil, fmt.Errorf("versions of board %.8s: %w", id, err)
 	}
 	metas, err := s.metas(ctx, id)
@@ -48,6 +57,33 @@ func (s *Redis) Versions(ctx context.Context, id string) ([]board.Version, error
 		return nil, err
 	}
 	return newestFirst(metas), nil
+}
+
+// passedHead tells whether the passes have seen every message of the
+// board: then listing needs no pass, which would read and decode the
+// newest checkpoint (the whole board) for nothing.
+func (s *Redis) passedHead(ctx context.Context, id string) (bool, error) {
+	vals, err := s.rdb.MGet(ctx, s.key(id, "seq"), s.key(id, "cpstate")).Result()
+	if err != nil {
+		return false, unavailable("read history state", err)
+	}
+	head, _ := vals[0].(string)
+	seq, err := strconv.ParseUint(head, 10, 64)
+	if err != nil {
+		return false, nil // no counter (a lost history): the pass repairs or reports it
+	}
+	if seq == 0 {
+		return true, nil
+	}
+	raw, _ := vals[1].(string)
+	if raw == "" {
+		return false, nil
+	}
+	var st cpState
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		return false, fmt.Errorf("decode history state: %w", err)
+	}
+	return st.Seq >= seq, nil
 }
 
 // Checkpoint reads kept version seq back.
