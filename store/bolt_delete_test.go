@@ -11,18 +11,6 @@ import (
 
 // boltDeleteProbe sees into the bbolt file for the deletion suite.
 var boltDeleteProbe = deleteProbe{
-	plant: func(t *testing.T, s board.Store, b board.Board) {
-		err := s.(*Bolt).db.Update(func(tx *bolt.Tx) error {
-			cps, err := tx.Bucket(bucketCheckpoints).CreateBucketIfNotExists([]byte(b.ID))
-			if err != nil {
-				return err
-			}
-			return cps.Put(seqKey(10), []byte(`{"title":"a checkpoint"}`))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	},
 	leftovers: func(t *testing.T, s board.Store, b board.Board) []string {
 		var found []string
 		err := s.(*Bolt).db.View(func(tx *bolt.Tx) error {

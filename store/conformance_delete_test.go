@@ -14,9 +14,6 @@ import (
 
 // deleteProbe reaches into a store's backend for the deletion suite.
 type deleteProbe struct {
-	// plant stores, under the board, what the store keeps of it beyond
-	// the Store interface (checkpoints), for the delete to remove.
-	plant func(t *testing.T, s board.Store, b board.Board)
 	// leftovers lists everything the backend still holds that names one
 	// of the board's ids (key, bucket, field, member or value), except
 	// its tombstones.
@@ -26,6 +23,22 @@ type deleteProbe struct {
 	forget func(t *testing.T, s board.Store, id string)
 }
 
+// plantVersions gives board b (three elements and) kept versions, made as the store makes
+// them: edits by two authors (the author change is a boundary), then a
+// listing, which makes what is due.
+func plantVersions(t *testing.T, s board.Store, b board.Board) {
+	ctx := context.Background()
+	for i, name := range []string{"Ann", "Bob", "Ann"} {
+		ref := fmt.Sprint("v", i)
+		if _, _, err := s.Append(ctx, b.ID, board.OpsMessage{By: "p-" + name, Name: name, Ref: ref, Ops: rectOps(ref)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if vs, err := s.Versions(ctx, b.ID); err != nil || len(vs) == 0 {
+		t.Fatalf("versions of a board two authors edited: %v %v", vs, err)
+	}
+}
+
 // testStoreDelete is the conformance suite of board.Deleter.
 func testStoreDelete(t *testing.T, open func(t *testing.T) board.Store, reopen func(t *testing.T, s board.Store) board.Store, probe deleteProbe) {
 	ctx := context.Background()
@@ -33,8 +46,6 @@ func testStoreDelete(t *testing.T, open func(t *testing.T) board.Store, reopen f
 	t.Run("delete removes everything of the board but its tombstones", func(t *testing.T) {
 		s := open(t)
 		doomed, kept := fullBoard(t, s, "doomed"), fullBoard(t, s, "kept")
-		probe.plant(t, s, doomed)
-		probe.plant(t, s, kept)
 		if left := probe.leftovers(t, s, doomed); len(left) == 0 {
 			t.Fatal("the probe finds nothing of a full board: it cannot see what a delete leaves")
 		}
@@ -246,7 +257,7 @@ func testStoreDelete(t *testing.T, open func(t *testing.T) board.Store, reopen f
 }
 
 // fullBoard creates a board with everything a board can hold: a log long
-// enough to have been compacted, a title, two images, a touch.
+// enough to have been compacted, a title, two images, a touch, versions.
 func fullBoard(t *testing.T, s board.Store, title string) board.Board {
 	t.Helper()
 	ctx := context.Background()
@@ -268,6 +279,7 @@ func fullBoard(t *testing.T, s board.Store, title string) board.Board {
 	if err := s.Touch(ctx, b.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	plantVersions(t, s, b)
 	b.Title = title
 	return b
 }
@@ -280,8 +292,8 @@ func checkFullBoard(t *testing.T, s board.Store, b board.Board) {
 		t.Fatalf("the other board: %+v, %v", got, err)
 	}
 	_, snap, _, err := s.Load(ctx, b.ID)
-	if err != nil || snapLen(snap) != 25 || snap.Seq != 26 {
-		t.Fatalf("the other board loads %v elements at seq %v, %v; want 25 at 26", snapLen(snap), snapSeq(snap), err)
+	if err != nil || snapLen(snap) != 28 || snap.Seq != 29 {
+		t.Fatalf("the other board loads %v elements at seq %v, %v; want 28 at 29", snapLen(snap), snapSeq(snap), err)
 	}
 	if _, err := s.Since(ctx, b.ID, b.Epoch, 25); err != nil {
 		t.Errorf("the other board's Since: %v", err)

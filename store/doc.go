@@ -43,10 +43,11 @@
 // Redis writes the tombstones first — <p>gone (a hash, for lookups) and
 // <p>{id}:gone under the board's hash tag — and then deletes the record,
 // the view id, the board's entries in the global sets, and every key under
-// <p>{id}: (a SCAN). Every script that writes under the tag (append,
-// snapshot, image commit) refuses once <p>{id}:gone exists, so a write on
-// another node either ran before the tombstone, and the SCAN finds what it
-// wrote, or refuses. The history repair, which is not a script, checks the
+// <p>{id}:, by name (boardKeyParts and the chunks the blobs hash records:
+// a SCAN would walk every board's keys for each delete). Every script that
+// writes under the tag (append, snapshot, image commit, history pass)
+// refuses once <p>{id}:gone exists, so a write on another node either ran
+// before the tombstone, and the delete finds what it wrote, or refuses. The history repair, which is not a script, checks the
 // tombstone after writing and takes its writes back. <p>{id}:gone says
 // "deleting" until the sweep is done: a delete that died half way is
 // finished by the next DeleteBoard of the id. Chunks of an image upload

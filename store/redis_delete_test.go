@@ -16,16 +16,6 @@ import (
 
 // redisDeleteProbe sees into the store's keys for the deletion suite.
 var redisDeleteProbe = deleteProbe{
-	plant: func(t *testing.T, s board.Store, b board.Board) {
-		r := s.(*Redis)
-		ctx := context.Background()
-		if err := r.rdb.Set(ctx, r.key(b.ID, "cp:10"), `{"title":"a checkpoint"}`, 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-		if err := r.rdb.HSet(ctx, r.key(b.ID, "cps"), "10", "alice").Err(); err != nil {
-			t.Fatal(err)
-		}
-	},
 	leftovers: func(t *testing.T, s board.Store, b board.Board) []string {
 		r := s.(*Redis)
 		ctx := context.Background()
