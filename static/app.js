@@ -30,7 +30,6 @@ import { wireLaser } from './laser.js';
 import { Connection, forcedTransport, helloMessage, httpBase, randomClientID, socketURL } from './net.js';
 import { Outbox } from './outbox.js';
 import { $, readPage } from './page.js';
-import { Disclosure } from './panels.js';
 import { LocalPointer } from './pointer.js';
 import { peersOf, Presence, wirePresence } from './presence.js';
 import { browserStorage, recordVisits } from './recent.js';
@@ -41,6 +40,7 @@ import { Toast, wireErrors, wireStatus } from './status.js';
 import { BoardSync, wireSync } from './sync.js';
 import { setupTitle } from './title.js';
 import { bindToolbar } from './toolbar.js';
+import { setupTopbarMenu } from './topbarmenu.js';
 import { setupTogether } from './together.js';
 import { Viewport } from './viewport.js';
 import { Whiteboard } from './whiteboard.js';
@@ -122,14 +122,14 @@ function main() {
   wireStatus({ root, el: find('[data-testid="connection-status"]'), conn, sync });
 
   setupShareLinks(root, page);
-  // Narrow screens: share links, history, identity and theme in a menu.
-  const menu = new Disclosure(find('[data-testid="menu-toggle"]'), find('#topbar-menu'));
+  // The ⋯ menu: the rare actions (history, delete) on wide screens, most of the bar on narrow ones.
+  const menu = setupTopbarMenu(root);
   // Earlier versions: listed, previewed over the board, restored as one edit.
-  const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close() });
+  const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
   // This browser's recent boards (the landing page lists them), and the end of a deleted board.
   const storage = browserStorage();
   recordVisits({ storage, viewId: page.viewId, url: page.role === 'edit' && page.editURL ? page.editURL : page.viewURL, sync });
-  setupDeletion({ root, page, conn, sync, outbox, storage, onGone: () => history.close() });
+  setupDeletion({ root, page, conn, sync, outbox, storage, onGone: () => history.close(), onAsk: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
   // Text measured before a face of /fonts.css arrived is laid out again.
   onFontsLoaded(() => {
     board.layer.fontsLoaded();

@@ -37,8 +37,10 @@ export function deleteProblem(status) {
  * @param {import('./outbox.js').Outbox} o.outbox
  * @param {import('./recent.js').StorageLike | null} o.storage
  * @param {() => void} o.onGone closes what is open over the board (panels, previews)
+ * @param {() => void} [o.onAsk] as the confirmation opens (closes the menu it was chosen from)
+ * @param {(control: HTMLElement) => void} [o.focusBack] gives the focus back once the confirmation is cancelled
  */
-export function setupDeletion({ root, page, conn, sync, outbox, storage, onGone }) {
+export function setupDeletion({ root, page, conn, sync, outbox, storage, onGone, onAsk = () => {}, focusBack = (c) => c.focus() }) {
   const gonePage = /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="board-deleted"]'));
   let gone = false;
   /** Our DELETE is out: a `deleted` arriving before its answer is ours. */
@@ -80,7 +82,12 @@ export function setupDeletion({ root, page, conn, sync, outbox, storage, onGone 
     error.hidden = true;
     confirm.disabled = false;
     confirm.textContent = 'Delete';
+    onAsk();
     dialog.showModal();
+  });
+  // Cancelled: back to where it was asked from (the menu that held the button closed meanwhile).
+  dialog.addEventListener('close', () => {
+    if (!gone) focusBack(button);
   });
   dialog.addEventListener('cancel', (ev) => {
     if (asked) ev.preventDefault(); // the request is out: its answer decides

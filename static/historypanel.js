@@ -53,21 +53,24 @@ export class HistoryPanel {
    * @param {import('./viewport.js').Viewport} o.viewport
    * @param {import('./imagecache.js').ImageCache} o.images
    * @param {(text: string) => void} o.notify
-   * @param {() => void} o.onOpen after opening (closes the top bar's menu on phones)
+   * @param {() => void} o.onOpen after opening (closes the top bar's menu)
+   * @param {(control: HTMLElement) => void} [o.focusBack] gives the focus back to history-button, or to what shows it (the menu it is in)
    */
-  constructor({ root, page, board, session, viewport, images, notify, onOpen }) {
+  constructor({ root, page, board, session, viewport, images, notify, onOpen, focusBack = (c) => c.focus() }) {
     this.page = page;
     this.board = board;
     this.session = session;
     this.images = images;
     this.notify = notify;
     this.onOpen = onOpen;
+    this.focusBack = focusBack;
     /** The board route the history and versions hang off: the edit route, or the view route on view pages. */
     this.route = page.role === 'edit' && page.editURL ? page.editURL : page.viewURL;
     this.button = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="history-button"]'));
     this.panel = /** @type {HTMLElement} */ (root.querySelector('#versions'));
     this.list = /** @type {HTMLOListElement} */ (this.panel.querySelector('[data-testid="history-list"]'));
     this.status = /** @type {HTMLElement} */ (this.panel.querySelector('#versions-status'));
+    this.banner = /** @type {HTMLElement} */ (root.querySelector('[data-testid="history-preview"]'));
     this.isOpen = false;
     /** @type {Version[]} */
     this.versions = [];
@@ -78,7 +81,7 @@ export class HistoryPanel {
     this.preview = new VersionPreview({
       root,
       surface: /** @type {HTMLCanvasElement} */ (root.querySelector('#preview-canvas')),
-      banner: /** @type {HTMLElement} */ (root.querySelector('[data-testid="history-preview"]')),
+      banner: this.banner,
       viewport,
       images,
       route: this.route,
@@ -89,13 +92,12 @@ export class HistoryPanel {
     });
 
     this.button.addEventListener('click', () => (this.isOpen ? this.close() : this.open()));
-    /** @type {HTMLElement} */ (this.panel.querySelector('[data-close]')).addEventListener('click', () => {
-      this.close();
-      this.button.focus();
-    });
+    /** @type {HTMLElement} */ (this.panel.querySelector('[data-close]')).addEventListener('click', () => this.close());
     document.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Escape' || (!this.isOpen && !this.preview.active)) return;
+      // defaultPrevented: the Escape closed a menu over the panel (the preview's downloads), that is all it does.
+      if (ev.key !== 'Escape' || ev.defaultPrevented || (!this.isOpen && !this.preview.active)) return;
       if (ev.target instanceof HTMLElement && ev.target.closest('dialog, .text-editor')) return;
+      ev.preventDefault();
       // The first Escape leaves a preview, the next closes the panel.
       if (this.preview.active) this.leave();
       else this.close();
@@ -126,21 +128,36 @@ export class HistoryPanel {
 
   close() {
     if (!this.isOpen) return;
+    // The focus is in what hides: back to the button that opened it.
+    const hadFocus = this.holdsFocus(this.panel) || this.holdsFocus(this.banner);
     this.isOpen = false;
     this.asking++;
     this.leave();
     this.panel.hidden = true;
     this.button.setAttribute('aria-expanded', 'false');
     clearInterval(this.clock);
+    if (hadFocus) this.focusBack(this.button);
   }
 
   /** End the preview: the live board again, editable as the role allows. */
   leave() {
     this.asking++;
     if (!this.preview.active) return;
+    const seq = this.preview.version?.seq;
+    const hadFocus = this.holdsFocus(this.banner);
     this.preview.hide();
     this.board.setReadOnly(this.session.role === 'view');
     this.renderList();
+    // The banner hid under the focus: on to the entry that was previewed.
+    if (hadFocus && this.isOpen) /** @type {HTMLElement | null} */ (this.list.querySelector(`[data-seq="${seq}"]`))?.focus();
+  }
+
+  /**
+   * @param {HTMLElement} el
+   * @returns {boolean} whether the focus is in el
+   */
+  holdsFocus(el) {
+    return document.activeElement instanceof Node && el.contains(document.activeElement);
   }
 
   async load() {
