@@ -1,13 +1,9 @@
-// The top bar's ⋯ menu (`menu-toggle`, #topbar-menu). On narrow screens
-// everything after the file buttons collapses into it: the share links,
+// The top bar's ⋯ menu (`menu-toggle`, #topbar-menu), on narrow screens:
+// everything after the file buttons collapses into it — the share links,
 // "Bring everyone", your name and colour, the theme and, last, the rare
 // actions (.topbar__more: version history, deleting the board). On wide
-// screens the bar shows all but the rare actions, and the menu is a
-// drop-down of those alone: they would otherwise take the room the board's
-// title needs, and deleting a board is not a button to have one click
-// away. The toggle moves in the DOM with the width so that the Tab order
-// is what one sees: before the whole menu on narrow screens, after the
-// theme toggle (right before the drop-down) on wide ones.
+// screens the toggle hides and the bar shows all of them, the rare ones as
+// icon buttons (one click away, as any other top-bar action).
 
 import { Disclosure } from './panels.js';
 
@@ -20,29 +16,10 @@ const NARROW = '(max-width: 900px)';
 export function setupTopbarMenu(root) {
   const toggle = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="menu-toggle"]'));
   const menu = /** @type {HTMLElement} */ (root.querySelector('#topbar-menu'));
-  const more = /** @type {HTMLElement} */ (menu.querySelector('.topbar__more'));
   const narrow = matchMedia(NARROW);
-  const narrowLabel = toggle.getAttribute('aria-label') ?? '';
-  const narrowTitle = toggle.title;
-  const rare = [...more.querySelectorAll('button')].map((b) => (b.textContent ?? '').trim().replace(/…$/, '').toLowerCase());
-  const disclosure = new Disclosure(toggle, menu, {
-    // On wide screens the rest of #topbar-menu is the bar itself: a press there closes the drop-down.
-    inside: (node) => (narrow.matches ? menu : more).contains(node),
-  });
-  const place = () => {
-    disclosure.close();
-    if (narrow.matches) {
-      menu.before(toggle);
-      toggle.setAttribute('aria-label', narrowLabel);
-      toggle.title = narrowTitle;
-    } else {
-      more.before(toggle);
-      toggle.setAttribute('aria-label', `More: ${rare.join(', ')}`);
-      toggle.title = `More: ${rare.join(', ')}`;
-    }
-  };
-  narrow.addEventListener('change', place);
-  place();
+  const disclosure = new Disclosure(toggle, menu);
+  // A menu left open when the screen widens would stay open behind the bar.
+  narrow.addEventListener('change', () => disclosure.close());
 
   return {
     close: () => disclosure.close(),
