@@ -28,6 +28,13 @@ type Server struct {
 // StartServer runs bin with args (plus --addr 127.0.0.1:0 and a fresh
 // --data directory unless args set them) and waits for its listening line.
 func StartServer(ctx context.Context, bin string, args ...string) (*Server, error) {
+	return startOn(ctx, "", bin, args...)
+}
+
+// startOn is StartServer on the CPUs of the list cpus (taskset -c), or on
+// any when it is empty. taskset execs the binary, so the pid measured is
+// the server's.
+func startOn(ctx context.Context, cpus, bin string, args ...string) (*Server, error) {
 	joined := " " + strings.Join(args, " ")
 	if !strings.Contains(joined, " --addr") {
 		args = append(args, "--addr", "127.0.0.1:0")
@@ -38,6 +45,15 @@ func StartServer(ctx context.Context, bin string, args ...string) (*Server, erro
 			return nil, err
 		}
 		args = append(args, "--data", dir)
+	}
+	return launch(ctx, cpus, bin, args...)
+}
+
+// launch runs bin with args as they are, on cpus (any when empty), and
+// waits for its listening line.
+func launch(ctx context.Context, cpus, bin string, args ...string) (*Server, error) {
+	if cpus != "" {
+		bin, args = "taskset", append([]string{"-c", cpus, bin}, args...)
 	}
 	p, err := procs.Start(ctx, bin, args, procs.Options{})
 	if err != nil {
