@@ -50,14 +50,20 @@ e2e: build test-deps
 test-deps:
 	@./scripts/test-deps.sh
 
-# The load scenarios S1–S10 (S7 when Redis answers), generator and server
-# side by side, then the Go benchmarks of the hot paths. The load run
-# rewrites its section of docs/performance.md and docs/load-chart.svg.
+# The load scenarios S1–S12 (S7 when Redis answers), generator and server
+# side by side, S1, S2 and S12 also on the naive melody relay
+# (cmd/naive-relay, issue 18's baseline), then the Go benchmarks of the hot
+# paths. The load run rewrites its section of docs/performance.md and
+# docs/load-chart.svg. BENCH_ARGS pass through, e.g.
+# make bench BENCH_ARGS="-server-cpus 0" to pin the servers to CPU 0 and
+# the generator to the others.
+BENCH_ARGS ?=
 bench: bench-load bench-go
 
 bench-load: build
 	$(GO) build -o bin/easel-load ./cmd/easel-load
-	./bin/easel-load -bin bin/easel -doc docs/performance.md -json docs/load.json
+	$(GO) build -o bin/naive-relay ./cmd/naive-relay
+	./bin/easel-load -bin bin/easel -relay-bin bin/naive-relay -doc docs/performance.md -json docs/load.json $(BENCH_ARGS)
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./session/

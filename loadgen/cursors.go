@@ -107,12 +107,11 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 	// the end, so a frame in flight at either edge can only lower it.
 	countTicks := l.Rooms == 1 && len(nodes) == 1
 	var ticks0, tickSecs0 float64
-	var frames0 uint64
 	if countTicks {
 		ticks0, _ = srv.Metric(tickCountMetric)
 		tickSecs0, _ = srv.Metric(tickSumMetric)
-		frames0 = received(rooms, textFrames)
 	}
+	frames0 := received(rooms, textFrames)
 	cpu0 := nodes.stats()
 	gen0, stall0 := selfCPU(), cpuStall()
 	bytes0 := received(rooms, bytesIn)
@@ -134,8 +133,9 @@ func RunCursors(ctx context.Context, srv *Server, l CursorLoad) (*Result, error)
 		res.CPUPressure = 100 * (cpuStall() - stall0).Seconds() / elapsed.Seconds()
 	}
 	res.ReceivedMBps = float64(received(rooms, bytesIn)-bytes0) / 1e6 / elapsed.Seconds()
+	frames := received(rooms, textFrames) - frames0
+	res.FramesPerMemberS = float64(frames) / float64(l.Rooms*l.PerRoom) / elapsed.Seconds()
 	if countTicks {
-		frames := received(rooms, textFrames) - frames0
 		ticks, err := srv.Metric(tickCountMetric)
 		tickSecs, _ := srv.Metric(tickSumMetric)
 		if ticks -= ticks0; err == nil && ticks > 0 {

@@ -3,7 +3,18 @@
 // what they get: end-to-end cursor and ack latency on one clock (the generator's), frames,
 // positions delivered, frame gaps and errors, plus the server process's
 // CPU seconds and RSS read from /proc. cmd/easel-load runs the standard
-// scenarios (S1–S11 of docs/performance.md) and writes the report.
+// scenarios (S1–S12 of docs/performance.md) and writes the report.
+//
+// Issue 18 (compare.go): with Options.RelayBin, S1, S2 and S12 (one room
+// of 10, everyone moving at 30 Hz) also run on cmd/naive-relay, the relay
+// as melody's examples write it, which speaks just enough of protocol v1
+// for the same members to drive it; its rows are RelayVariant, beside
+// Easel's and its --cursor-tick 0 baseline's. A server without ticks has
+// no frames-per-tick metric, so every cursor load also counts frames per
+// member per second (Result.FramesPerMemberS). With Options.ServerCPUs
+// every server and relay starts under taskset on those CPUs, and
+// cmd/easel-load runs itself on the others (cpus.go), so that neither
+// measures the other's contention.
 //
 // A cursor move carries its sender in x (the member's index) and its send
 // time in y (milliseconds since the run began), so a receiver knows both

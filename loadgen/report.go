@@ -11,7 +11,7 @@ import (
 // Markdown renders the results as the load section of docs/performance.md.
 func Markdown(results []*Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s; the generator and the server share the machine's 2 cores.\n\n", measuredBy(results))
+	fmt.Fprintf(&b, "%s; the generator and the server share the machine's cores unless the run says they were pinned.\n\n", measuredBy(results))
 	b.WriteString("| | scenario | variant | members | cursor, draft or ack p50 / p99 / max (ms) | positions delivered | largest frame gap (ms) | server CPU (% of a core) | server CPU per position or draft delivered (µs) | server RSS (MB) | errors |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {

@@ -23,20 +23,24 @@ type Result struct {
 	LatencyMaxms float64 `json:"latencyMaxms"`
 	Samples      uint64  `json:"samples"`
 
-	Positions     uint64  `json:"positions,omitempty"`        // cursor positions delivered
-	Frames        uint64  `json:"frames,omitempty"`           // cursors frames delivered
-	Drafts        uint64  `json:"drafts,omitempty"`           // draft entries delivered (S10)
-	FramesPerTick float64 `json:"framesPerTick,omitempty"`    // text frames per member per room tick (one room on one node)
-	TickMeanMs    float64 `json:"tickMeanMs,omitempty"`       // mean time of one room tick on the server, wall clock (one room on one node)
-	TickHz        float64 `json:"tickHz,omitempty"`           // room ticks per second the server made (one room on one node)
-	MaxGapMs      float64 `json:"maxGapMs,omitempty"`         // largest gap between a member's cursors frames
-	Converged     bool    `json:"converged"`                  // every member ended with every peer's last position
-	Missing       int     `json:"missing,omitempty"`          // (member, peer) pairs without the last position
-	CPUSeconds    float64 `json:"cpuSeconds"`                 // server CPU during the measured window
-	CPUPercent    float64 `json:"cpuPercent"`                 // of one core
-	RSSMB         float64 `json:"rssMB"`                      // server RSS at the end of the window
-	RSSPerMemberK float64 `json:"rssPerMemberKB,omitempty"`   // (RSS − RSS before members) / members
-	CPUPerPosUs   float64 `json:"cpuPerPositionUs,omitempty"` // per delivered position, or position or draft when drafts were sent
+	Positions     uint64  `json:"positions,omitempty"`     // cursor positions delivered
+	Frames        uint64  `json:"frames,omitempty"`        // cursors frames delivered
+	Drafts        uint64  `json:"drafts,omitempty"`        // draft entries delivered (S10)
+	FramesPerTick float64 `json:"framesPerTick,omitempty"` // text frames per member per room tick (one room on one node)
+	// FramesPerMemberS is the text frames a member of the rooms received
+	// a second in the window: on a server with no ticks (the per-message
+	// baselines) the one way to count frames per move period.
+	FramesPerMemberS float64 `json:"framesPerMemberS,omitempty"`
+	TickMeanMs       float64 `json:"tickMeanMs,omitempty"`       // mean time of one room tick on the server, wall clock (one room on one node)
+	TickHz           float64 `json:"tickHz,omitempty"`           // room ticks per second the server made (one room on one node)
+	MaxGapMs         float64 `json:"maxGapMs,omitempty"`         // largest gap between a member's cursors frames
+	Converged        bool    `json:"converged"`                  // every member ended with every peer's last position
+	Missing          int     `json:"missing,omitempty"`          // (member, peer) pairs without the last position
+	CPUSeconds       float64 `json:"cpuSeconds"`                 // server CPU during the measured window
+	CPUPercent       float64 `json:"cpuPercent"`                 // of one core
+	RSSMB            float64 `json:"rssMB"`                      // server RSS at the end of the window
+	RSSPerMemberK    float64 `json:"rssPerMemberKB,omitempty"`   // (RSS − RSS before members) / members
+	CPUPerPosUs      float64 `json:"cpuPerPositionUs,omitempty"` // per delivered position, or position or draft when drafts were sent
 	// The generator's own CPU (% of a core) and what its members received
 	// (MB/s of text frames) in the window of a cursor load: the machine's
 	// cores are shared, so the server had what the generator left.

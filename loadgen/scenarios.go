@@ -19,6 +19,12 @@ type Options struct {
 	Redis    string   // redis://… for S7; empty skips it
 	Args     []string // extra server flags for every scenario
 	Log      func(format string, args ...any)
+	// RelayBin, when set, is cmd/naive-relay's binary: S1, S2 and S12
+	// then also run on it (Variant RelayVariant; issue 18).
+	RelayBin string
+	// ServerCPUs, when set, is a CPU list (taskset -c) every server and
+	// relay is started on; the generator keeps off it (cpus.go).
+	ServerCPUs string
 }
 
 // serverArgs lift the per-address and per-board caps: every member of a
@@ -29,7 +35,7 @@ func (o Options) n(full int) int { return max(1, int(float64(full)*o.Scale+0.5))
 
 func (o Options) start(ctx context.Context, extra ...string) (*Server, error) {
 	args := append(append(append([]string{}, serverArgs...), o.Args...), extra...)
-	return StartServer(ctx, o.Bin, args...)
+	return startOn(ctx, o.ServerCPUs, o.Bin, args...)
 }
 
 // S1: idle members cost little memory and no CPU.
@@ -39,17 +45,24 @@ func S1(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer srv.Stop()
-	rooms := o.n(1000)
-	r, err := RunCursors(ctx, srv, CursorLoad{Rooms: rooms, PerRoom: 10, Duration: 10 * time.Second})
+	r, err := RunCursors(ctx, srv, o.s1Load())
 	if err != nil {
 		return nil, err
 	}
-	r.Scenario, r.Variant = "S1", "easel"
-	r.Name = fmt.Sprintf("%d idle members in %d rooms", rooms*10, rooms)
+	r.Scenario, r.Variant, r.Name = "S1", "easel", o.s1Name()
 	r.Converged = true
 	r.check("server RSS per member", "≤ 20 KB", fmt.Sprintf("%.1f KB", r.RSSPerMemberK), r.RSSPerMemberK <= 20)
 	r.check("idle CPU", "≤ 2 % of a core", fmt.Sprintf("%.2f %%", r.CPUPercent), r.CPUPercent <= 2)
 	return r, nil
+}
+
+// s1Load is S1's shape at scale.
+func (o Options) s1Load() CursorLoad {
+	return CursorLoad{Rooms: o.n(1000), PerRoom: 10, Duration: 10 * time.Second}
+}
+
+func (o Options) s1Name() string {
+	return fmt.Sprintf("%d idle members in %d rooms", o.n(1000)*10, o.n(1000))
 }
 
 // s2Load is S2's shape at scale.
@@ -80,7 +93,7 @@ func S2(ctx context.Context, o Options) (easel, baseline *Result, err error) {
 	if easel, err = run("easel"); err != nil {
 		return nil, nil, err
 	}
-	if baseline, err = run("baseline (--cursor-tick 0)", "--cursor-tick", "0"); err != nil {
+	if baseline, err = run(baselineVariant, "--cursor-tick", "0"); err != nil {
 		return easel, nil, err
 	}
 	easel.check("every member has every peer's latest position", "all", fmt.Sprintf("%d missing", easel.Missing), easel.Converged)

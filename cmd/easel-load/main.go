@@ -1,9 +1,10 @@
-// Command easel-load runs Easel's load scenarios (S1–S11 of
+// Command easel-load runs Easel's load scenarios (S1–S12 of
 // docs/performance.md) against the easel binary and reports what members
 // got and what the server spent: a Markdown table, JSON, and a chart.
 //
 //	easel-load -bin bin/easel -scenarios S1,S2 -json out.json
-//	easel-load -doc docs/performance.md -json docs/load.json   # what make bench runs
+//	easel-load -relay-bin bin/naive-relay -doc docs/performance.md -json docs/load.json   # what make bench runs
+//	easel-load -relay-bin bin/naive-relay -server-cpus 0 -scenarios S1,S2,S12   # server on CPU 0, generator on the rest
 //
 // With -json, the rows of scenarios this run did not run are kept from
 // the file's previous report (in it, in the table and in the chart), each
@@ -37,7 +38,7 @@ func run() error {
 	var o loadgen.Options
 	var which, jsonOut, doc string
 	flag.StringVar(&o.Bin, "bin", "bin/easel", "the easel binary to start for each scenario")
-	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9,S10,S11", "scenarios to run, e.g. -scenarios S9 for one alone (S6 runs S2 too; S10 and S11 are held against S2 when both run)")
+	flag.StringVar(&which, "scenarios", "S1,S2,S3,S4,S5,S6,S7,S8,S9,S10,S11,S12", "scenarios to run, e.g. -scenarios S9 for one alone (S6 runs S2 too; S10 and S11 are held against S2 when both run)")
 	flag.Float64Var(&o.Scale, "scale", 1, "size factor: 1 runs the issue's sizes")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "how long S2-like loads move")
 	flag.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/12", "Redis for S7 (skipped when it does not answer)")
@@ -47,8 +48,23 @@ func run() error {
 	var cpuProfile string
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write the generator's own CPU profile to this file (the server's: -server-args \"--debug-addr …\")")
 	flag.StringVar(&doc, "doc", "", "rewrite the load section of this Markdown file (and load-chart.svg beside it)")
+	flag.StringVar(&o.RelayBin, "relay-bin", "", "cmd/naive-relay's binary: S1, S2 and S12 also run on it, as the naive melody relay rows (issue 18)")
+	flag.StringVar(&o.ServerCPUs, "server-cpus", "", "start every server on these CPUs (taskset -c list, e.g. 0) and run the generator on the others")
 	flag.Parse()
 	o.Args = strings.Fields(serverFlags)
+	// Pinned, this process sees only its own CPUs: the machine's are the
+	// server's and its.
+	cores, pinning := runtime.NumCPU(), ""
+	if o.ServerCPUs != "" {
+		cpus, err := pinGenerator(o.ServerCPUs)
+		if err != nil {
+			return err
+		}
+		srv, _ := loadgen.ParseCPUList(o.ServerCPUs)
+		gen, _ := loadgen.ParseCPUList(cpus)
+		cores = len(srv) + len(gen)
+		pinning = fmt.Sprintf(" (the servers pinned to CPU %s, the generator to %s)", o.ServerCPUs, cpus)
+	}
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
@@ -90,6 +106,13 @@ func run() error {
 		} else {
 			add(r)
 		}
+		if o.RelayBin != "" {
+			if r, err := loadgen.S1Relay(ctx, o); err != nil {
+				fail("S1", err)
+			} else {
+				add(r)
+			}
+		}
 	}
 	if want["S2"] || want["S6"] {
 		if e, b, err := loadgen.S2(ctx, o); err != nil {
@@ -97,6 +120,20 @@ func run() error {
 		} else {
 			s2 = e
 			add(e, b)
+		}
+		if want["S2"] && o.RelayBin != "" {
+			if r, err := loadgen.S2Relay(ctx, o, s2); err != nil {
+				fail("S2", err)
+			} else {
+				add(r)
+			}
+		}
+	}
+	if want["S12"] {
+		if rs, err := loadgen.S12(ctx, o); err != nil {
+			fail("S12", err)
+		} else {
+			add(rs...)
 		}
 	}
 	if want["S3"] {
@@ -165,7 +202,7 @@ func run() error {
 	}
 
 	cmd := "easel-load " + strings.Join(os.Args[1:], " ")
-	machine := fmt.Sprintf("%d cores, %s, %s", runtime.NumCPU(), runtime.GOOS, time.Now().UTC().Format("2006-01-02"))
+	machine := fmt.Sprintf("%d cores%s, %s, %s", cores, pinning, runtime.GOOS, time.Now().UTC().Format("2006-01-02"))
 	for _, r := range results {
 		r.Measured = fmt.Sprintf("by `%s` on %s", cmd, machine)
 	}
