@@ -72,9 +72,10 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
 		if route == "/b/:id/ws" || route == "/v/:id/ws" {
-			// A socket's request ends when the socket does; its duration is
-			// the connection's life, logged by the session layer.
-			s.log.Debug("socket closed", "path", redactPath(r.URL.Path), "status", status, "duration", elapsed)
+			// A socket's request ends when the connection is handed to
+			// the session layer (or refused); the connection's life is
+			// logged there.
+			s.log.Debug("socket handed over", "path", redactPath(r.URL.Path), "status", status, "duration", elapsed)
 			return nil
 		}
 		s.metrics.duration.WithLabelValues(route).Observe(elapsed.Seconds())

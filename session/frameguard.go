@@ -36,6 +36,9 @@ var aLongTimeAgo = time.Unix(1, 0)
 type guardedWriter struct {
 	http.ResponseWriter
 	lingers *lingerer
+	// hijacked is called once the connection is taken over: from then on
+	// nothing uses the ResponseWriter, and the HTTP handler may return.
+	hijacked func()
 }
 
 func (w guardedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -48,6 +51,7 @@ func (w guardedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		// Bytes before the handshake's end: gorilla refuses the upgrade.
 		return conn, brw, err
 	}
+	w.hijacked()
 	return &frameGuard{Conn: conn, lingers: w.lingers}, brw, nil
 }
 

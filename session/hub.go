@@ -184,18 +184,39 @@ func (h *Hub) Reserve(boardID string) (func(), error) {
 	}, nil
 }
 
-// ServeWS upgrades the request and runs the session until it ends. The
-// caller has already checked origin, subprotocol, capability and caps.
+// ServeWS upgrades the request and runs the session on a goroutine of its
+// own; it returns once the connection is taken over (or the upgrade
+// failed, with its error). The caller has already checked origin,
+// subprotocol, capability and caps.
+//
+// Why a goroutine of its own: melody runs a connection's read loop on the
+// goroutine that calls it. Run on the HTTP handler's, the socket would
+// keep, for its whole life, that goroutine's stack as net/http, echo's
+// middleware and the handler grew it, and net/http's per-connection
+// state; an idle member is mostly that (docs/performance.md, S1). Handed
+// over at the hijack, the handler returns and its goroutine ends.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, a Admission) error {
 	h.active.Add(1)
-	defer h.active.Done()
 	m := h.newMember(a, r.RemoteAddr)
-	defer m.leave()
-	err := h.ws.serve(w, r, m)
-	if err != nil {
-		h.notConnected(m)
+	handed := make(chan struct{})
+	failed := make(chan error, 2) // an upgrade error, or a panic: nobody may be waiting
+	go func() {
+		defer h.active.Done()
+		defer m.leave()
+		defer h.recoverBackground("websocket session", func() {
+			failed <- errors.New("the session failed")
+		})
+		if err := h.ws.serve(w, r, m, func() { close(handed) }); err != nil {
+			h.notConnected(m)
+			failed <- err
+		}
+	}()
+	select {
+	case <-handed:
+		return nil
+	case err := <-failed:
+		return err
 	}
-	return err
 }
 
 // newMember is a member for a connection that a transport is about to

@@ -56,9 +56,10 @@ func newMelodyTransport(h *Hub, checkOrigin func(*http.Request) bool) *melodyTra
 }
 
 // serve upgrades the request and runs m's connection until it ends. Reads
-// go through the frame guard (frameguard.go).
-func (t *melodyTransport) serve(w http.ResponseWriter, r *http.Request, m *Member) error {
-	return t.ws.HandleRequestWithKeys(guardedWriter{w, t.lingers}, r, map[string]any{memberKey: m})
+// go through the frame guard (frameguard.go); hijacked is called once the
+// connection is taken over.
+func (t *melodyTransport) serve(w http.ResponseWriter, r *http.Request, m *Member, hijacked func()) error {
+	return t.ws.HandleRequestWithKeys(guardedWriter{w, t.lingers, hijacked}, r, map[string]any{memberKey: m})
 }
 
 // close drops every connection still open.
