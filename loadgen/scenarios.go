@@ -51,7 +51,7 @@ func S1(ctx context.Context, o Options) (*Result, error) {
 	}
 	r.Scenario, r.Variant, r.Name = "S1", "easel", o.s1Name()
 	r.Converged = true
-	r.check("server RSS per member", "≤ 20 KB", fmt.Sprintf("%.1f KB", r.RSSPerMemberK), r.RSSPerMemberK <= 20)
+	r.check("server RSS per member", "≤ 10 KB (issue 18)", fmt.Sprintf("%.1f KB", r.RSSPerMemberK), r.RSSPerMemberK <= 10)
 	r.check("idle CPU", "≤ 2 % of a core", fmt.Sprintf("%.2f %%", r.CPUPercent), r.CPUPercent <= 2)
 	return r, nil
 }
@@ -411,10 +411,13 @@ func S7(ctx context.Context, o Options) ([]*Result, error) {
 	cmdRate = (commands() - c0) / e.DurationS
 	e.Scenario, e.Variant = "S7", "2 nodes on Redis"
 	e.Name = fmt.Sprintf("S4 over 2 nodes: %d editors × 5 ops/s", o.n(50))
-	// Each ops message is one EVALSHA (its 5 commands count in Redis's
-	// total) and one PUBLISH: 7, whatever the number of members.
+	// Each ops message is one EVALSHA, the 11 commands of the append
+	// script (dedupe, the board's and its tombstone's existence, the byte
+	// budget's reads, the writes, the history mark: all count in Redis's
+	// total) and one PUBLISH: 13, plus the compactions' and history
+	// passes' share, whatever the number of members.
 	perOp := cmdRate / float64(o.n(50)*5)
-	e.check("Redis commands per ops message", "a constant (EVALSHA of 5 + PUBLISH = 7), not per member", fmt.Sprintf("%.1f (%.0f/s for %d ops/s)", perOp, cmdRate, o.n(50)*5), perOp <= 8)
+	e.check("Redis commands per ops message", "a constant (EVALSHA + its script's 11 + PUBLISH = 13, + compaction), not per member", fmt.Sprintf("%.1f (%.0f/s for %d ops/s)", perOp, cmdRate, o.n(50)*5), perOp <= 16)
 	out = append(out, e)
 	return out, nil
 }
