@@ -26,6 +26,7 @@ func Markdown(results []*Result) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.1f / %.1f / %.1f | %d | %.0f | %.1f | %.2f | %.0f | %s |\n",
 			r.Scenario, r.Name, r.Variant, r.Members, r.LatencyP50ms, r.LatencyP99ms, r.LatencyMaxms, r.Positions, r.MaxGapMs, r.CPUPercent, r.CPUPerPosUs, r.RSSMB, errs)
 	}
+	b.WriteString(comparisonTable(results))
 	b.WriteString("\n**Targets**\n\n| | what | target | this run | |\n|---|---|---|---|---|\n")
 	for _, r := range results {
 		for _, c := range r.Checks {
