@@ -54,16 +54,12 @@ test-deps:
 # side by side, S1, S2 and S12 also on the naive melody relay
 # (cmd/naive-relay, issue 18's baseline), then the Go benchmarks of the hot
 # paths. The load run rewrites its section of docs/performance.md and
-# docs/load-chart.svg. BENCH_ARGS pass through, e.g.
-# make bench BENCH_ARGS="-server-cpus 0" to pin the servers to CPU 0 and
-# the generator to the others.
-BENCH_ARGS ?=
-bench: bench-load bench-go
-
-# The servers run alone on CPU 0 and the generator on the other cores
-# (issue 18: on a shared 2-core machine the generator's load was the
-# server's latency); BENCH_ARGS= runs them unpinned.
+# docs/load-chart.svg. BENCH_ARGS pass through. By default the servers
+# run alone on CPU 0 and the generator on the other cores (issue 18: on a
+# shared 2-core machine the generator's load was the server's latency);
+# make bench BENCH_ARGS= runs them unpinned.
 BENCH_ARGS ?= -server-cpus 0
+bench: bench-load bench-go
 
 bench-load: build
 	$(GO) build -o bin/easel-load ./cmd/easel-load
