@@ -32,6 +32,11 @@ type History interface {
 	// Seq is seq). ErrNotFound when the board is unknown or seq is not a
 	// kept version; ErrGone for a deleted board.
 	Checkpoint(ctx context.Context, boardID string, seq uint64) (*Snapshot, error)
+	// HasVersion tells whether seq is a kept version of the board without
+	// reading it (a file already rendered at seq is served without
+	// decoding the checkpoint). ErrNotFound for an unknown board, ErrGone
+	// for a deleted one.
+	HasVersion(ctx context.Context, boardID string, seq uint64) (bool, error)
 	// SweepHistory applies the age policy at the store's clock to the
 	// checkpoints of every board (boards nobody edits any more are
 	// thinned too); a node calls it now and then.

@@ -41,19 +41,26 @@ func (h *Hub) Export(ctx context.Context, b board.Board, f export.Format, o expo
 // checkpoint, board.History), or reuses a file already rendered at that
 // seq: a version's content is the board's at that seq, whichever way it
 // was reached. A seq that is not a kept version is ErrNotFound, checked
-// before any file is reused, so a file rendered at a seq that is no
-// version is not served as one.
+// (in the listing, without reading the checkpoint) before any file is
+// reused, so a file rendered at a seq that is no version is not served as
+// one; the checkpoint, a whole board, is read only to render.
 func (h *Hub) ExportVersion(ctx context.Context, b board.Board, seq uint64, f export.Format, o export.Options, ref string) (*transfers.Transfer, error) {
 	opts, err := o.Normalize(f)
 	if err != nil {
 		return nil, err
 	}
-	snap, err := h.store.Checkpoint(ctx, b.ID, seq)
-	if err != nil {
+	switch kept, err := h.store.HasVersion(ctx, b.ID, seq); {
+	case err != nil:
 		return nil, err
+	case !kept:
+		return nil, board.Errorf(board.CodeNotFound, "no version at seq %d: /history lists the kept versions", seq)
 	}
 	if t, ok := h.transfers.Find(b.ID, seq, f, opts); ok {
 		return t, nil
+	}
+	snap, err := h.store.Checkpoint(ctx, b.ID, seq)
+	if err != nil {
+		return nil, err
 	}
 	key := renderKey{board: b.ID, seq: seq, f: f, scale: opts.Scale, background: opts.Background, embedFonts: opts.EmbedFonts}
 	return h.shared(ctx, key, ref, snap)

@@ -107,6 +107,21 @@ func (s *Bolt) thinDrops(id string, now time.Time) (bool, error) {
 	return drop, err
 }
 
+// HasVersion looks seq up in the board's listing, not its data.
+func (s *Bolt) HasVersion(_ context.Context, id string, seq uint64) (bool, error) {
+	var kept bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if _, ok := getHead(tx, id); !ok {
+			return missing(tx, id, tombEdit)
+		}
+		if meta := cpBucket(tx, id, cpMetaBucket); meta != nil {
+			kept = meta.Get(seqKey(seq)) != nil
+		}
+		return nil
+	})
+	return kept, err
+}
+
 // Checkpoint reads kept version seq back.
 func (s *Bolt) Checkpoint(_ context.Context, id string, seq uint64) (*board.Snapshot, error) {
 	var packed []byte

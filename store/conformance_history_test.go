@@ -174,6 +174,11 @@ func testStoreHistory(t *testing.T, open func(t *testing.T, opts Options) board.
 		}
 		h.wantCheckpoint(100)
 		h.wantCheckpoint(200)
+		for seq, want := range map[uint64]bool{100: true, 200: true, 150: false} {
+			if kept, err := h.s.HasVersion(t.Context(), h.b.ID, seq); err != nil || kept != want {
+				t.Fatalf("HasVersion(%d) = %v, %v; want %v", seq, kept, err, want)
+			}
+		}
 		if _, err := h.s.Checkpoint(t.Context(), h.b.ID, 150); !errors.Is(err, board.ErrNotFound) {
 			t.Fatalf("Checkpoint of a seq that is no version: %v, want ErrNotFound", err)
 		}

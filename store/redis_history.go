@@ -86,6 +86,18 @@ func (s *Redis) passedHead(ctx context.Context, id string) (bool, error) {
 	return st.Seq >= seq, nil
 }
 
+// HasVersion looks seq up in the board's listing, not its data.
+func (s *Redis) HasVersion(ctx context.Context, id string, seq uint64) (bool, error) {
+	if err := s.boardExists(ctx, id); err != nil {
+		return false, err
+	}
+	kept, err := s.rdb.HExists(ctx, s.key(id, "cpmeta"), strconv.FormatUint(seq, 10)).Result()
+	if err != nil {
+		return false, unavailable("read versions", err)
+	}
+	return kept, nil
+}
+
 // Checkpoint reads kept version seq back.
 func (s *Redis) Checkpoint(ctx context.Context, id string, seq uint64) (*board.Snapshot, error) {
 	if err := s.boardExists(ctx, id); err != nil {
