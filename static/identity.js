@@ -11,6 +11,7 @@
 // peers (the palette's size) get distinct colors that way.
 
 import { isHexColor } from './color.js';
+import { browserStorage } from './storage.js';
 
 const NAME_KEY = 'easel.name';
 const COLOR_KEY = 'easel.color';
@@ -112,22 +113,13 @@ export function normalizeColor(value) {
   return isHexColor(value) ? value.toLowerCase() : null;
 }
 
-/** @returns {Storage | null} */
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null; // storage disabled (privacy settings, sandboxed frame)
-  }
-}
-
 /**
  * Load the remembered identity; a missing or invalid part is replaced by a
  * random one, which is remembered at once so a reload keeps it.
  * @returns {Identity}
  */
 export function loadIdentity() {
-  const store = storage();
+  const store = browserStorage();
   let name = null;
   let color = null;
   let picked = false;
@@ -149,7 +141,7 @@ export function loadIdentity() {
  * @param {Identity} identity
  */
 export function saveIdentity(identity) {
-  const store = storage();
+  const store = browserStorage();
   try {
     store?.setItem(NAME_KEY, identity.name);
     store?.setItem(COLOR_KEY, identity.color);

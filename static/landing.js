@@ -4,7 +4,8 @@
 // that forgets it. Hidden while empty. Another tab opening or forgetting a
 // board updates it (the storage event); the "when" is refreshed each minute.
 
-import { browserStorage, forgetRecent, loadRecent, RECENT_KEY } from './recent.js';
+import { forgetRecent, loadRecent, RECENT_KEY } from './recent.js';
+import { browserStorage } from './storage.js';
 import { UNTITLED } from './title.js';
 import { absoluteTime, relativeTime } from './when.js';
 

@@ -114,18 +114,6 @@ export function forgetRecent(storage, viewId) {
 }
 
 /**
- * localStorage, or null where the browser forbids it.
- * @returns {StorageLike | null}
- */
-export function browserStorage() {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * The board page's side: the visit is recorded once the page holds the
  * board (its title known), and the title again whenever it changes.
  * @param {object} o
