@@ -13,9 +13,15 @@ import (
 
 // contentSecurityPolicy allows nothing inline and nothing from elsewhere:
 // a name or text that slipped past escaping still could not run script.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; " +
-	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// No page may be framed, except an embedded board (embed.go).
+var contentSecurityPolicy = cspFramedBy("'none'")
+
+// cspFramedBy is the page policy with frame-ancestors set to sources.
+func cspFramedBy(sources string) string {
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " +
+		"img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; " +
+		"base-uri 'none'; form-action 'self'; frame-ancestors " + sources
+}
 
 // securityHeaders sets the headers every response carries. no-referrer
 // matters most: board URLs are capabilities and must not leak to other

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -62,6 +63,33 @@ type originError string
 func (e originError) Error() string { return string(e) }
 
 const errBadOrigin = originError("want scheme://host[:port] with scheme http or https")
+
+// Extra lists the origins given with --origins, normalized and sorted:
+// the sites that may use the HTTP API across origins (CORS) and frame
+// embedded boards.
+func (p *OriginPolicy) Extra() []string {
+	list := make([]string, 0, len(p.extra))
+	for o := range p.extra {
+		list = append(list, o)
+	}
+	sort.Strings(list)
+	return list
+}
+
+// Listed reports whether r carries exactly one Origin and it is one of
+// --origins: the requests that get CORS headers. The server's own origin
+// is not listed unless --origins names it; its pages need no CORS.
+func (p *OriginPolicy) Listed(r *http.Request) (string, bool) {
+	origins := r.Header.Values("Origin")
+	if len(origins) != 1 {
+		return "", false
+	}
+	got, ok := normalizeOrigin(origins[0])
+	if !ok || !p.extra[got] {
+		return "", false
+	}
+	return origins[0], true
+}
 
 // HostAllowed reports whether the server answers for r's Host, and if not,
 // why (for the 421 answer).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +22,22 @@ type BoardPage struct {
 	SocketPath string
 	EditURL    string
 	ViewURL    string
+	// Embed is set for ?embed=1: the page is drawn for another site's
+	// frame, without the top bar.
+	Embed bool
+	// EmbedOrigins is --origins, space-separated: the sites that may frame
+	// the board (and to which an embedded page posts its events).
+	EmbedOrigins string
+}
+
+// boardPage renders board.html for p, as an embed when asked.
+func (s *Server) boardPage(c echo.Context, p BoardPage) error {
+	p.EmbedOrigins = strings.Join(s.origins.Extra(), " ")
+	if embedRequested(c) {
+		p.Embed = true
+		s.allowFraming(c)
+	}
+	return s.render(c, http.StatusOK, "board.html", p)
 }
 
 func (s *Server) landingPage(c echo.Context) error {
@@ -32,7 +49,7 @@ func (s *Server) editPage(c echo.Context) error {
 	if err != nil {
 		return s.pageError(c, err)
 	}
-	return s.render(c, http.StatusOK, "board.html", BoardPage{
+	return s.boardPage(c, BoardPage{
 		Title:      b.Title,
 		Role:       string(board.RoleEdit),
 		EditID:     b.ID,
@@ -48,7 +65,7 @@ func (s *Server) viewPage(c echo.Context) error {
 	if err != nil {
 		return s.pageError(c, err)
 	}
-	return s.render(c, http.StatusOK, "board.html", BoardPage{
+	return s.boardPage(c, BoardPage{
 		Title:      b.Title,
 		Role:       string(board.RoleView),
 		ViewID:     b.ViewID,
