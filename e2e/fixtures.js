@@ -376,7 +376,8 @@ async function moveMouseOnCanvas(page, fx, fy) {
 
 /**
  * Bounding box of a locator relative to the page's board canvas, or null.
- * @param {import('@playwright/test').Page} page
+ * @param {import('@playwright/test').Page | import('@playwright/test').FrameLocator} page
+ *   a board page, or the frame of an embedded board
  * @param {import('@playwright/test').Locator} locator
  */
 async function boxOnCanvas(page, locator) {

@@ -11,7 +11,8 @@ const ALICE = { name: 'Alice', color: '#e03131' };
 const BOB = { name: 'Bob', color: '#1971c2' };
 
 /**
- * @param {import('@playwright/test').Page} page
+ * @param {import('@playwright/test').Page | import('@playwright/test').FrameLocator} page
+ *   a board page, or the frame of an embedded one
  * @param {string} name
  */
 function remoteCursor(page, name) {
@@ -22,7 +23,7 @@ function remoteCursor(page, name) {
  * Waits until `watcher` shows exactly one remote cursor for `name` whose
  * bounding box (relative to the canvas) contains `point`, give or take NEAR
  * px, and has come to rest there. Returns that box.
- * @param {import('@playwright/test').Page} watcher
+ * @param {import('@playwright/test').Page | import('@playwright/test').FrameLocator} watcher
  * @param {string} name
  * @param {{x: number, y: number}} point relative to the canvas
  */
@@ -55,7 +56,8 @@ async function expectCursorAt(watcher, name, point) {
  * that `watcher`'s remote cursor for `name` goes to the first and then moves
  * by the same offset as the mouse did.
  * @param {import('@playwright/test').Page} mover
- * @param {import('@playwright/test').Page} watcher
+ * @param {import('@playwright/test').Page | import('@playwright/test').FrameLocator} watcher
+ *   a board page, or the frame of an embedded board
  * @param {string} name the mover's name
  * @param {[number, number][]} fractions two points as fractions of the visible canvas
  */
