@@ -25,12 +25,12 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/v/:id", s.viewPage)
 
 	// Board API.
-	e.POST("/api/boards", s.createBoard, requireContentType("application/json"), middleware.BodyLimit("16K"))
+	e.POST("/api/boards", s.createBoard, s.crossOrigin(e, "/api/boards", corsCreate), requireContentType("application/json"), middleware.BodyLimit("16K"))
 	// Boards over time (history.go): versions, and deleting for good.
-	e.GET("/b/:id/history", s.editHistory)
-	e.GET("/v/:id/history", s.viewHistory)
-	e.DELETE("/b/:id", s.deleteBoard)
-	e.DELETE("/v/:id", s.refuseViewDelete)
+	e.GET("/b/:id/history", s.editHistory, s.crossOrigin(e, "/b/:id/history", corsRead))
+	e.GET("/v/:id/history", s.viewHistory, s.crossOrigin(e, "/v/:id/history", corsRead))
+	e.DELETE("/b/:id", s.deleteBoard, s.crossOrigin(e, "/b/:id", corsDelete))
+	e.DELETE("/v/:id", s.refuseViewDelete, s.crossOrigin(e, "/v/:id", corsDelete))
 
 	// Live sockets.
 	e.GET("/b/:id/ws", s.editSocket)
@@ -38,26 +38,26 @@ func (s *Server) routes() *echo.Echo {
 	// The same protocol over plain HTTP, when WebSocket is blocked
 	// (carriers.go). text/plain is what sendBeacon sends.
 	for prefix, role := range map[string]board.Role{"/b/:id": board.RoleEdit, "/v/:id": board.RoleView} {
-		e.GET(prefix+"/sse", s.carrierRoute(role, s.sseStream))
-		e.GET(prefix+"/poll", s.carrierRoute(role, s.poll))
-		e.POST(prefix+"/send", s.carrierRoute(role, s.send), requireContentType("text/plain"))
+		e.GET(prefix+"/sse", s.carrierRoute(role, s.sseStream), s.crossOrigin(e, prefix+"/sse", corsCarrier))
+		e.GET(prefix+"/poll", s.carrierRoute(role, s.poll), s.crossOrigin(e, prefix+"/poll", corsCarrier))
+		e.POST(prefix+"/send", s.carrierRoute(role, s.send), s.crossOrigin(e, prefix+"/send", corsCarrier), requireContentType("text/plain"))
 	}
 
 	// Exports over HTTP (/b/<id>/export.<fmt>) and imports.
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/:file", s.editFile)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/:file", s.viewFile)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/:file", s.editFile, s.crossOrigin(e, "/b/:id/:file", corsDownload))
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/:file", s.viewFile, s.crossOrigin(e, "/v/:id/:file", corsDownload))
 	// The file as it is: JSON (what the bundled client sends; Excalidraw's
 	// application/vnd.excalidraw+json too) or raw bytes. Not multipart and
 	// not form-encoded: those are what a foreign page's form can send.
-	e.POST("/b/:id/import", s.importBoard, requireContentType("application/json", "application/*+json", "application/octet-stream"))
+	e.POST("/b/:id/import", s.importBoard, s.crossOrigin(e, "/b/:id/import", corsUpload), requireContentType("application/json", "application/*+json", "application/octet-stream"))
 
 	// A board's images (blobs): uploaded with the edit id, read with
 	// either. The body is the image as it is, of one of the image types
 	// (none of which a form can send without a preflight).
-	e.POST("/b/:id/blobs", s.uploadBlob, requireContentType(board.BlobMIMEs...))
-	e.POST("/v/:id/blobs", s.refuseViewUpload)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/blobs/:sha", s.editBlob)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/blobs/:sha", s.viewBlob)
+	e.POST("/b/:id/blobs", s.uploadBlob, s.crossOrigin(e, "/b/:id/blobs", corsUpload), requireContentType(board.BlobMIMEs...))
+	e.POST("/v/:id/blobs", s.refuseViewUpload, s.crossOrigin(e, "/v/:id/blobs", corsUpload))
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/b/:id/blobs/:sha", s.editBlob, s.crossOrigin(e, "/b/:id/blobs/:sha", corsDownload))
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/v/:id/blobs/:sha", s.viewBlob, s.crossOrigin(e, "/v/:id/blobs/:sha", corsDownload))
 
 	// Browser assets, embedded in the binary.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticFiles(static.FS))))
