@@ -103,7 +103,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	s := &cfg.session
 	str(&cfg.addr, "addr", ":8080", "listen address; 127.0.0.1:0 picks a free port")
 	str(&cfg.data, "data", "./data", "directory of the embedded store")
-	str(&cfg.origins, "origins", "", "comma-separated extra allowed browser origins (scheme://host[:port]); the page's own origin is always allowed")
+	str(&cfg.origins, "origins", "", "comma-separated other sites (scheme://host[:port]) whose pages may open sockets, call the HTTP API across origins (CORS) and embed boards (?embed=1); the page's own origin is always allowed")
 	dur(&s.Tick, "cursor-tick", s.Tick, "cursor batching period; 0 relays every cursor at once")
 	dur(&s.CursorGather, "cursor-gather", s.CursorGather, "with several nodes: how long after a tick a room waits for the other nodes' cursor batches before it sends (more than the broker's delivery time)")
 	str(&cfg.redis, "redis", "", "redis://host:port/db: store, broker, presence and downloads on Redis, shared by every node (none: embedded store, this node alone)")

@@ -229,3 +229,35 @@ func headerNames(h http.Header) string {
 	sort.Strings(names)
 	return strings.Join(names, ",")
 }
+
+// The socket's HTTP carriers follow the socket: a listed site may use
+// them from its own page, so their preflight offers the carrier's
+// methods and X-Easel-Seq.
+func TestCORSCarrierPreflight(t *testing.T) {
+	app := newTestApp(t, withOrigins(allowedSite))
+	b := app.createBoard(t)
+	for _, path := range []string{b.EditURL + "/send", b.ViewURL + "/poll", b.EditURL + "/sse"} {
+		status, _, h := request(t, http.MethodOptions, app.URL+path, "", http.Header{
+			"Origin": {allowedSite}, "Access-Control-Request-Method": {"POST"}, "Access-Control-Request-Headers": {"content-type,x-easel-seq"},
+		}, "")
+		if status != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != allowedSite ||
+			!listNames(h.Get("Access-Control-Allow-Headers"), "X-Easel-Seq") || !listNames(h.Get("Access-Control-Allow-Methods"), "POST") {
+			t.Errorf("preflight %s = %d, %v", path, status, h)
+		}
+	}
+}
+
+// An Origin header sent twice is no origin a browser sends: it gets no
+// CORS header, even when one of the two is listed.
+func TestCORSRefusesTwoOrigins(t *testing.T) {
+	app := newTestApp(t, withOrigins(allowedSite))
+	b := app.createBoard(t)
+	for _, method := range []string{http.MethodGet, http.MethodOptions} {
+		_, _, h := request(t, method, app.URL+b.EditURL+"/history", "", http.Header{
+			"Origin": {allowedSite, allowedSite}, "Access-Control-Request-Method": {"GET"},
+		}, "")
+		if names := corsHeaders(h); len(names) > 0 {
+			t.Errorf("%s with two Origin headers got %v", method, names)
+		}
+	}
+}
