@@ -24,6 +24,7 @@ import { RemoteCursors, wireCursors } from './cursors.js';
 import { wireDrafts } from './drafts.js';
 import { setupDeletion } from './deletion.js';
 import { wireHostReport } from './embedded.js';
+import { setupEmbedShare } from './embedshare.js';
 import { randomBase36 } from './element.js';
 import { setupFiles } from './files.js';
 import { onFontsLoaded } from './fonts.js';
@@ -138,7 +139,7 @@ function main() {
   wireErrors({ conn, toast, claimed: [(msg) => files.downloads.error(msg), (msg) => together.error(msg)], rejected: (ref) => board.rejected(ref) });
   wireStatus({ root, el: find('[data-testid="connection-status"]'), conn, sync });
 
-  // The top bar's parts: share links, the ⋯ menu (the rare actions on wide
+  // The top bar's parts: share links and embed snippets, the ⋯ menu (the rare actions on wide
   // screens, most of the bar on narrow ones), earlier versions (listed, previewed over the board,
   // restored as one edit). Embeds have none of them.
   const bar = page.embed ? null : setupTopBar({ root, page, board, session, viewport, images, notify });
@@ -156,8 +157,8 @@ function main() {
 }
 
 /**
- * The parts of the top bar that open things: the share links, the ⋯ menu
- * and the version history.
+ * The parts of the top bar that open things: the share links, the embed
+ * snippets, the ⋯ menu and the version history.
  * @param {object} o
  * @param {HTMLElement} o.root
  * @param {import('./page.js').PageInfo} o.page
@@ -169,6 +170,7 @@ function main() {
  */
 function setupTopBar({ root, page, board, session, viewport, images, notify }) {
   setupShareLinks(root, page);
+  setupEmbedShare({ root, page, title: () => board.sync.title });
   const menu = setupTopbarMenu(root);
   const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
   return { menu, history };

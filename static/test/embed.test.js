@@ -1,9 +1,11 @@
 // Unit tests of embedding: where an embedded page may post its messages to
-// the host (embedded.js), what it tells the host and when:
+// the host (embedded.js), what it tells the host and when, and the
+// <iframe> snippets of the share menu (embedshare.js):
 // node --test static/test/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowedOrigins, HostReport, SEQ_INTERVAL_MS, targetOrigins } from '../embedded.js';
+import { embedURL, escapeHTML, iframeSnippet } from '../embedshare.js';
 
 test('allowed origins: written as browsers write an origin, anything else left out', () => {
   assert.deepEqual(allowedOrigins(''), []);
@@ -104,4 +106,19 @@ test('the host hears easel.ready once the board has a state, then its seq, burst
   report.update(true, 3);
   assert.deepEqual(posted.at(-1), { type: 'easel.seq', seq: 3 });
   assert.equal(posted.filter((m) => m.type === 'easel.ready').length, 1);
+});
+
+test('embed URLs and <iframe> snippets: absolute, ?embed=1, the title escaped', () => {
+  assert.equal(embedURL('/v/abc', 'http://127.0.0.1:8080'), 'http://127.0.0.1:8080/v/abc?embed=1');
+  assert.equal(embedURL('/b/xyz', 'https://easel.example.com'), 'https://easel.example.com/b/xyz?embed=1');
+  assert.equal(escapeHTML(`<a href="x">Tom & Jerry's</a>`), '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+
+  assert.equal(
+    iframeSnippet('https://easel.example.com/v/abc?embed=1', 'Roadmap'),
+    '<iframe src="https://easel.example.com/v/abc?embed=1" width="800" height="600" style="border:0" title="Roadmap — Easel" allow="clipboard-write"></iframe>',
+  );
+  const hostile = iframeSnippet('https://easel.example.com/v/abc?embed=1', '"><script>alert(1)</script>');
+  assert.ok(!hostile.includes('<script>'), hostile);
+  assert.ok(hostile.includes('title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; — Easel"'), hostile);
+  assert.match(iframeSnippet('https://e.example/v/a?embed=1', '   '), /title="Untitled board — Easel"/);
 });
