@@ -131,4 +131,23 @@ async function clickInTopBar(page, testid) {
   await button.click();
 }
 
-module.exports = { ALICE, BOB, twoPeers, closePeers, clickInTopBar, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };
+/**
+ * The locator's box lies inside the viewport (and it is visible).
+ * @param {import('@playwright/test').Page} page
+ * @param {import('@playwright/test').Locator} locator
+ * @param {string} what
+ */
+async function expectOnScreen(page, locator, what) {
+  await expect(locator, `${what} is visible`).toBeVisible();
+  const vp = /** @type {{width: number, height: number}} */ (page.viewportSize());
+  const box = await locator.boundingBox();
+  expect(box, `${what} has a box`).not.toBeNull();
+  const b = /** @type {{x: number, y: number, width: number, height: number}} */ (box);
+  const where = `${what} at ${JSON.stringify(b)} in ${vp.width}×${vp.height}`;
+  expect(b.x, where).toBeGreaterThanOrEqual(0);
+  expect(b.y, where).toBeGreaterThanOrEqual(0);
+  expect(b.x + b.width, where).toBeLessThanOrEqual(vp.width + 0.5);
+  expect(b.y + b.height, where).toBeLessThanOrEqual(vp.height + 0.5);
+}
+
+module.exports = { ALICE, BOB, twoPeers, closePeers, clickInTopBar, expectOnScreen, remoteCursor, expectCursorAt, expectCursorFollows, peerListCount };

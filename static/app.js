@@ -5,6 +5,11 @@
 // state, files.js exports, together.js, drafts.js and laser.js presence)
 // and registers for them itself.
 //
+// An embed (?embed=1, page.embed) has no top bar: no peer list, name and
+// colour, share links, menu, downloads, imports from a button or version
+// history; the board, its tools and the corner's status and "Open in Easel"
+// stay, and the page reports the board's progress to its host (embedded.js).
+//
 // Order matters in two places, and the calls below keep it:
 // - a welcome is handled in the order parts ask session.onWelcome: the
 //   role, the board's state, our color, the peer list, cursors, the
@@ -18,13 +23,15 @@ import { BoardCanvas } from './canvas.js';
 import { RemoteCursors, wireCursors } from './cursors.js';
 import { wireDrafts } from './drafts.js';
 import { setupDeletion } from './deletion.js';
+import { wireHostReport } from './embedded.js';
+import { setupEmbedShare } from './embedshare.js';
 import { randomBase36 } from './element.js';
 import { setupFiles } from './files.js';
 import { onFontsLoaded } from './fonts.js';
 import { HelpOverlay } from './help.js';
 import { HistoryPanel } from './historypanel.js';
 import { exposeHooks } from './hooks.js';
-import { bindIdentityForm, colorAmong, loadIdentity } from './identity.js';
+import { bindIdentityForm, colorAmong, loadIdentity, saveIdentity } from './identity.js';
 import { ImageCache } from './imagecache.js';
 import { wireLaser } from './laser.js';
 import { Connection, forcedTransport, helloMessage, httpBase, randomClientID, socketURL } from './net.js';
@@ -77,12 +84,19 @@ function main() {
     transport: forcedTransport(location.search),
     hello: () => helloMessage(identity, sync.since(), outbox.client),
   });
-  const presence = new Presence(find('[data-testid="peer-list"]'));
-  const setIdentity = bindIdentityForm(find('#identity-form'), find('#name-input'), find('#color-input'), identity, (next) => {
-    identity = next;
-    presence.updateSelf({ name: next.name, color: next.color });
-    conn.reconnect(); // v1 has no rename: a new hello on a new connection
-  });
+  // An embed lists nobody (a list of its own, never shown): the peer map still names the cursors.
+  const presence = new Presence(page.embed ? document.createElement('ul') : find('[data-testid="peer-list"]'));
+  /** @type {(next: import('./identity.js').Identity) => import('./identity.js').Identity} */
+  const setIdentity = page.embed
+    ? (next) => {
+        saveIdentity(next);
+        return next;
+      }
+    : bindIdentityForm(find('#identity-form'), find('#name-input'), find('#color-input'), identity, (next) => {
+        identity = next;
+        presence.updateSelf({ name: next.name, color: next.color });
+        conn.reconnect(); // v1 has no rename: a new hello on a new connection
+      });
 
   // Before the welcome nothing goes out: the welcome resends every pending message.
   const board = new Whiteboard({ surface, stage, canvas, viewport, sync, send: (msg) => conn.connected && outbox.send(msg) });
@@ -92,7 +106,9 @@ function main() {
   board.layer.images = images;
   images.onChange(() => board.layer.changed());
   bindToolbar(root, board);
-  const title = setupTitle({ el: find('[data-testid="board-title"]'), editable: page.role === 'edit', board, sync, session });
+  // An embed's title is for screen readers only: never edited there.
+  const editableTitle = () => session.role === 'edit' && !page.embed;
+  const title = setupTitle({ el: find('[data-testid="board-title"]'), editable: editableTitle(), board, sync, session });
   const help = new HelpOverlay(find('[data-testid="help-overlay"]'), find('#help-list'), find('[data-testid="help-button"]'));
   board.onHelp = () => help.toggle();
   // Latest-wins: skip a beat rather than queue behind a slow socket.
@@ -101,9 +117,10 @@ function main() {
   session.listen(conn, root);
   session.onWelcome(() => {
     board.setReadOnly(session.role === 'view');
-    title.setEditable(session.role === 'edit');
+    title.setEditable(editableTitle());
   });
   wireSync({ conn, session, sync, outbox });
+  wireHostReport({ page, conn, sync });
   // A random default color moves off one someone here has (identity.js): hello again with it.
   session.onWelcome((msg) => {
     const color = colorAmong(identity, peersOf(msg));
@@ -122,22 +139,41 @@ function main() {
   wireErrors({ conn, toast, claimed: [(msg) => files.downloads.error(msg), (msg) => together.error(msg)], rejected: (ref) => board.rejected(ref) });
   wireStatus({ root, el: find('[data-testid="connection-status"]'), conn, sync });
 
-  setupShareLinks(root, page);
-  // The ⋯ menu: the rare actions (history, delete) on wide screens, most of the bar on narrow ones.
-  const menu = setupTopbarMenu(root);
-  // Earlier versions: listed, previewed over the board, restored as one edit.
-  const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
+  // The top bar's parts: share links and embed snippets, the ⋯ menu (the rare actions on wide
+  // screens, most of the bar on narrow ones), earlier versions (listed, previewed over the board,
+  // restored as one edit). Embeds have none of them.
+  const bar = page.embed ? null : setupTopBar({ root, page, board, session, viewport, images, notify });
   // This browser's recent boards (the landing page lists them), and the end of a deleted board.
   const storage = browserStorage();
   recordVisits({ storage, viewId: page.viewId, url: page.role === 'edit' && page.editURL ? page.editURL : page.viewURL, sync });
-  setupDeletion({ root, page, conn, sync, outbox, storage, onGone: () => history.close(), onAsk: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
+  setupDeletion({ root, page, conn, sync, outbox, storage, onGone: () => bar?.history.close(), onAsk: () => bar?.menu.close(), focusBack: (b) => bar?.menu.focusBack(b) });
   // Text measured before a face of /fonts.css arrived is laid out again.
   onFontsLoaded(() => {
     board.layer.fontsLoaded();
-    history.preview.fontsLoaded();
+    bar?.history.preview.fontsLoaded();
   });
   startConnection({ role: page.role, outbox, sync, conn, notify });
   exposeHooks({ session, identity: () => identity, presence, cursors, conn, sync, board, viewport, canvas, outbox, images, together, files, drafts, laser });
+}
+
+/**
+ * The parts of the top bar that open things: the share links, the embed
+ * snippets, the ⋯ menu and the version history.
+ * @param {object} o
+ * @param {HTMLElement} o.root
+ * @param {import('./page.js').PageInfo} o.page
+ * @param {Whiteboard} o.board
+ * @param {Session} o.session
+ * @param {Viewport} o.viewport
+ * @param {ImageCache} o.images
+ * @param {(text: string) => void} o.notify
+ */
+function setupTopBar({ root, page, board, session, viewport, images, notify }) {
+  setupShareLinks(root, page);
+  setupEmbedShare({ root, page, title: () => board.sync.title });
+  const menu = setupTopbarMenu(root);
+  const history = new HistoryPanel({ root, page, board, session, viewport, images, notify, onOpen: () => menu.close(), focusBack: (b) => menu.focusBack(b) });
+  return { menu, history };
 }
 
 main();

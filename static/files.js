@@ -3,7 +3,8 @@
 // roles), the system clipboard (both; pasting is the editors'), imports of
 // board files and pictures added from the picker or dropped on the board
 // (editors). A view page refuses dropped files with a toast instead of
-// letting the browser open them.
+// letting the browser open them. An embed has no top bar, so no export
+// menu and no import button: drops and pastes still work there.
 
 import { blobsURL } from './blobs.js';
 import { Clipboard } from './clipboard.js';
@@ -15,7 +16,7 @@ import { bindImagePicker } from './tools/image.js';
 
 /**
  * @param {object} o
- * @param {{role: string, editURL: string}} o.page
+ * @param {{role: string, editURL: string, embed: boolean}} o.page
  * @param {import('./net.js').Connection} o.conn
  * @param {import('./whiteboard.js').Whiteboard} o.board
  * @param {import('./imagecache.js').ImageCache} o.images
@@ -31,7 +32,9 @@ export function setupFiles({ page, conn, board, images, clientId, notify, $ }) {
     send: (msg) => conn.send(msg),
     newRef: () => `${clientId}-x${++exportCount}`,
   });
-  new ExportMenu($('[data-testid="export-menu"]'), $('#export-panel'), (format, scale, background, embedFonts) => downloads.start(format, scale, background, embedFonts));
+  if (!page.embed) {
+    new ExportMenu($('[data-testid="export-menu"]'), $('#export-panel'), (format, scale, background, embedFonts) => downloads.start(format, scale, background, embedFonts));
+  }
   conn.on('export.meta', (msg) => downloads.meta(msg));
   conn.on('export.done', (msg) => downloads.done(msg));
   conn.onBinary((frame) => downloads.chunk(frame));
@@ -59,8 +62,8 @@ export function setupFiles({ page, conn, board, images, clientId, notify, $ }) {
     const files = new Importer({
       url: importURL(page.editURL, location.href),
       notify,
-      button: $('[data-testid="import-button"]'),
-      input: $('[data-testid="import-file"]'),
+      button: page.embed ? undefined : $('[data-testid="import-button"]'),
+      input: page.embed ? undefined : $('[data-testid="import-file"]'),
       center: () => viewport.toBoard(canvasEl.clientWidth / 2, canvasEl.clientHeight / 2),
       arrived: (info) => landImport(board, info, (steps) => board.history.record(steps, [])),
     });

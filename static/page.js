@@ -10,6 +10,8 @@
  * @property {string} viewId
  * @property {string} editURL "" on view pages
  * @property {string} viewURL
+ * @property {boolean} embed the page is drawn for another site's frame (?embed=1): no top bar
+ * @property {string} embedOrigins the sites that may frame the board (--origins), space-separated
  */
 
 /**
@@ -35,5 +37,7 @@ export function readPage(root) {
     viewId: root.dataset.viewId ?? '',
     editURL: root.dataset.editUrl ?? '',
     viewURL: root.dataset.viewUrl ?? '',
+    embed: root.dataset.embed === '1',
+    embedOrigins: root.dataset.embedOrigins ?? '',
   };
 }

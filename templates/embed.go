@@ -5,7 +5,8 @@
 // from another site), "notfound.html" (data struct{ Message string }),
 // "deleted.html" (data nil: the 410 page of a deleted board's links) and
 // "board.html" (data BoardPage: Title, Role, EditID, ViewID, SocketPath,
-// EditURL, ViewURL). layout.html only defines shared blocks.
+// EditURL, ViewURL, Embed, EmbedOrigins; with Embed the top bar is left
+// out). layout.html only defines shared blocks.
 package templates
 
 import "embed"

@@ -10,31 +10,13 @@
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { elements, easelState, chooseTool, canvasPoint, drawShape } = require('../drawing');
 const { addCrowd } = require('../crowd');
+const { expectOnScreen } = require('../helpers');
 
 test.describe.configure({ timeout: 60_000 });
 
 const ME = { name: 'Phone Person', color: '#1c7ed6' };
 const NAMES = ['Alice Wonderland', 'Bob', 'Carol Christmas', 'Dan', 'Eve', 'Frank', 'Grace', 'Heidi', 'Ivan', 'Judy', 'Mallory', 'Niaj', 'Olivia', 'Peggy'];
 const COLORS = ['#e03131', '#f76707', '#f59f00', '#37b24d', '#0ca678', '#1098ad', '#7048e8', '#ae3ec9', '#d6336c', '#5c940d', '#4263eb', '#868e96', '#495057', '#c92a2a'];
-
-/**
- * The locator's box lies inside the viewport (and it is visible).
- * @param {import('@playwright/test').Page} page
- * @param {import('@playwright/test').Locator} locator
- * @param {string} what
- */
-async function expectOnScreen(page, locator, what) {
-  await expect(locator, `${what} is visible`).toBeVisible();
-  const vp = /** @type {{width: number, height: number}} */ (page.viewportSize());
-  const box = await locator.boundingBox();
-  expect(box, `${what} has a box`).not.toBeNull();
-  const b = /** @type {{x: number, y: number, width: number, height: number}} */ (box);
-  const where = `${what} at ${JSON.stringify(b)} in ${vp.width}×${vp.height}`;
-  expect(b.x, where).toBeGreaterThanOrEqual(0);
-  expect(b.y, where).toBeGreaterThanOrEqual(0);
-  expect(b.x + b.width, where).toBeLessThanOrEqual(vp.width + 0.5);
-  expect(b.y + b.height, where).toBeLessThanOrEqual(vp.height + 0.5);
-}
 
 /**
  * Every visible control inside `container` is on screen.
