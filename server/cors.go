@@ -18,7 +18,7 @@ type corsRoute struct {
 var (
 	corsCreate   = corsRoute{methods: "POST", headers: "Content-Type"}
 	corsDelete   = corsRoute{methods: "DELETE"}
-	corsRead     = corsRoute{methods: "GET, HEAD"}
+	corsRead     = corsRoute{methods: "GET"}
 	corsDownload = corsRoute{methods: "GET, HEAD", headers: "Range, If-Range, If-None-Match"}
 	corsUpload   = corsRoute{methods: "POST", headers: "Content-Type"}
 	corsCarrier  = corsRoute{methods: "GET, POST", headers: "Content-Type, X-Easel-Seq"}
