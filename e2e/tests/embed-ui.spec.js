@@ -106,6 +106,21 @@ test.describe('with --origins', () => {
     await expect.poll(inView, { message: 'the far rectangle is in the frame' }).toBe(true);
   });
 
+  test('a board deleted under an embed says so, and its links leave the frame for a new tab', async ({ browser, server }) => {
+    const board = await createBoard(server.baseURL, 'Short-lived');
+    const { page } = await openPeer(browser, `${server.baseURL}/v/${board.viewId}?embed=1`, BOB);
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+    const res = await fetch(`${server.baseURL}/b/${board.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    const gone = page.getByTestId('board-deleted');
+    await expect(gone).toBeVisible();
+    // Easel's other pages refuse frames: inside the frame they would show the browser's broken page.
+    for (const link of await gone.locator('a').all()) {
+      await expect(link).toHaveAttribute('target', '_blank');
+      await expect(link).toHaveAttribute('rel', /\bnoopener\b/);
+    }
+  });
+
   test('the share menu gives the view link\'s snippet, and editors the edit link\'s behind its warning @phone', async ({ browser, server }) => {
     const title = 'Plans <Q3> & "more"';
     const escaped = 'Plans &lt;Q3&gt; &amp; &quot;more&quot;';
