@@ -8,7 +8,8 @@
 // An embed (?embed=1, page.embed) has no top bar: no peer list, name and
 // colour, share links, menu, downloads, imports from a button or version
 // history; the board, its tools and the corner's status and "Open in Easel"
-// stay, and the page reports the board's progress to its host (embedded.js).
+// stay, the page opens on the whole drawing (embedview.js) and reports the
+// board's progress to its host (embedded.js).
 //
 // Order matters in two places, and the calls below keep it:
 // - a welcome is handled in the order parts ask session.onWelcome: the
@@ -25,6 +26,7 @@ import { wireDrafts } from './drafts.js';
 import { setupDeletion } from './deletion.js';
 import { wireHostReport } from './embedded.js';
 import { setupEmbedShare } from './embedshare.js';
+import { fitOnFirstState } from './embedview.js';
 import { randomBase36 } from './element.js';
 import { setupFiles } from './files.js';
 import { onFontsLoaded } from './fonts.js';
@@ -121,6 +123,8 @@ function main() {
   });
   wireSync({ conn, session, sync, outbox });
   wireHostReport({ page, conn, sync });
+  // An embed's frame is smaller than the screens the board was drawn on: it opens on the whole drawing.
+  if (page.embed) fitOnFirstState({ conn, sync, fit: () => board.run('fit') });
   // A random default color moves off one someone here has (identity.js): hello again with it.
   session.onWelcome((msg) => {
     const color = colorAmong(identity, peersOf(msg));

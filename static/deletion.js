@@ -62,7 +62,18 @@ export function setupDeletion({ root, page, conn, sync, outbox, storage, onGone,
       root.hidden = true;
       gonePage.hidden = false;
       document.body.classList.add('is-deleted');
-      /** @type {HTMLElement | null} */ (gonePage.querySelector('a'))?.focus();
+      // In an embed its links lead out of the frame, which may not show
+      // Easel's other pages (they refuse frames): a new tab, as "Open in
+      // Easel". And the frame takes the focus only from itself, never from
+      // the host page the reader is on.
+      const links = /** @type {NodeListOf<HTMLAnchorElement>} */ (gonePage.querySelectorAll('a'));
+      if (page.embed) {
+        for (const a of links) {
+          a.target = '_blank';
+          a.rel = 'noopener';
+        }
+      }
+      if (!page.embed || document.hasFocus()) links[0]?.focus();
     }
     document.title = 'Board deleted · Easel';
   };

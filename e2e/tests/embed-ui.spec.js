@@ -8,7 +8,7 @@
 // postMessage events is another spec's.
 const { test, expect, createBoard, openPeer } = require('../fixtures');
 const { ALICE, BOB, clickInTopBar, expectOnScreen } = require('../helpers');
-const { drawShape, elements } = require('../drawing');
+const { boardToPage, drawShape, elements } = require('../drawing');
 
 /** The site the server lets frame its boards in these tests. */
 const HOST = 'http://localhost:9999';
@@ -90,6 +90,35 @@ test.describe('with --origins', () => {
     await expect(open).toBeVisible();
     expect(await open.evaluate((a) => /** @type {HTMLAnchorElement} */ (a).href)).toBe(viewURL);
     expect(await page.content(), 'the view embed\'s DOM holds the edit id').not.toContain(board.id);
+  });
+
+  test('an embed opens on the whole drawing, even one far from the board\'s origin @phone', async ({ browser, server }) => {
+    const board = await createBoard(server.baseURL, 'Far away');
+    // 200 × 120 at (1500, 100): right of the default view of a 1280 px screen, and of a phone's.
+    const far = await importRectangle(server.baseURL, board.id, 1500);
+    const { page } = await openPeer(browser, `${server.baseURL}/v/${board.viewId}?embed=1`, BOB);
+    await expect.poll(async () => (await elements(page)).map((el) => el.id)).toContain(far);
+    const vp = page.viewportSize() || { width: 0, height: 0 };
+    const inView = async () => {
+      const [a, b] = [await boardToPage(page, 1500, 100), await boardToPage(page, 1700, 220)];
+      return a.x >= 0 && a.y >= 0 && b.x <= vp.width && b.y <= vp.height;
+    };
+    await expect.poll(inView, { message: 'the far rectangle is in the frame' }).toBe(true);
+  });
+
+  test('a board deleted under an embed says so, and its links leave the frame for a new tab', async ({ browser, server }) => {
+    const board = await createBoard(server.baseURL, 'Short-lived');
+    const { page } = await openPeer(browser, `${server.baseURL}/v/${board.viewId}?embed=1`, BOB);
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+    const res = await fetch(`${server.baseURL}/b/${board.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    const gone = page.getByTestId('board-deleted');
+    await expect(gone).toBeVisible();
+    // Easel's other pages refuse frames: inside the frame they would show the browser's broken page.
+    for (const link of await gone.locator('a').all()) {
+      await expect(link).toHaveAttribute('target', '_blank');
+      await expect(link).toHaveAttribute('rel', /\bnoopener\b/);
+    }
   });
 
   test('the share menu gives the view link\'s snippet, and editors the edit link\'s behind its warning @phone', async ({ browser, server }) => {

@@ -1,11 +1,13 @@
 // Unit tests of embedding: where an embedded page may post its messages to
 // the host (embedded.js), what it tells the host and when, and the
-// <iframe> snippets of the share menu (embedshare.js):
+// <iframe> snippets of the share menu (embedshare.js), and the embed's
+// first view (embedview.js):
 // node --test static/test/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowedOrigins, HostReport, SEQ_INTERVAL_MS, targetOrigins } from '../embedded.js';
 import { embedURL, escapeHTML, iframeSnippet } from '../embedshare.js';
+import { fitOnFirstState } from '../embedview.js';
 
 test('allowed origins: written as browsers write an origin, anything else left out', () => {
   assert.deepEqual(allowedOrigins(''), []);
@@ -121,4 +123,20 @@ test('embed URLs and <iframe> snippets: absolute, ?embed=1, the title escaped', 
   assert.ok(!hostile.includes('<script>'), hostile);
   assert.ok(hostile.includes('title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; — Easel"'), hostile);
   assert.match(iframeSnippet('https://e.example/v/a?embed=1', '   '), /title="Untitled board — Easel"/);
+});
+
+test('an embed fits its drawing once: on the first welcome with a state, not on a reconnect', () => {
+  /** @type {Array<() => void>} */
+  const welcome = [];
+  const sync = { hasState: false };
+  let fits = 0;
+  fitOnFirstState({ conn: { on: (type, fn) => type === 'welcome' && welcome.push(fn) }, sync, fit: () => fits++ });
+  const welcomed = () => welcome.forEach((fn) => fn());
+  welcomed();
+  assert.equal(fits, 0, 'no state yet: nothing to fit');
+  sync.hasState = true;
+  welcomed();
+  assert.equal(fits, 1, 'the first state is shown whole');
+  welcomed();
+  assert.equal(fits, 1, 'a reconnect keeps the reader\'s own view');
 });
