@@ -16,6 +16,16 @@ func embedRequested(c echo.Context) bool {
 	return false
 }
 
+// framableWhenEmbedded lets the --origins frame a board page asked for as
+// an embed, whatever it turns out to be: the board, or the page saying it
+// is not there or was deleted, which the frame then shows instead of the
+// browser's refusal.
+func (s *Server) framableWhenEmbedded(c echo.Context) {
+	if embedRequested(c) {
+		s.allowFraming(c)
+	}
+}
+
 // allowFraming lets exactly the --origins frame this response: the
 // frame-ancestors of its policy become that list and X-Frame-Options,
 // which cannot name origins, goes. With no --origins nothing may frame it,

@@ -58,10 +58,28 @@ func TestEmbedFramedByExactlyOrigins(t *testing.T) {
 					t.Errorf("GET %s is drawn as an embed", path)
 				}
 			}
-			for _, path := range []string{"/?embed=1", "/b/00000000-0000-4000-8000-000000000000?embed=1"} {
+			for _, path := range []string{"/?embed=1", "/new?embed=1", "/b/00000000-0000-4000-8000-000000000000"} {
 				_, _, h := request(t, http.MethodGet, app.URL+path, "", nil, "")
 				if got := frameAncestors(h); got != "'none'" {
 					t.Errorf("GET %s: frame-ancestors %q, want 'none'", path, got)
+				}
+			}
+
+			// An embed of a board that is not there, or no longer, is
+			// framed too: the frame shows why, and its links leave it.
+			gone := app.createBoard(t)
+			if status, _, _ := request(t, http.MethodDelete, app.URL+gone.EditURL, "", nil, ""); status != http.StatusNoContent {
+				t.Fatalf("delete: %d", status)
+			}
+			for path, want := range map[string]int{
+				"/v/00000000-0000-4000-8000-000000000000?embed=1": http.StatusNotFound,
+				gone.ViewURL + "?embed=1": http.StatusGone,
+				gone.EditURL + "?embed=1": http.StatusGone,
+			} {
+				status, body, h := request(t, http.MethodGet, app.URL+path, "", nil, "")
+				if status != want || frameAncestors(h) != c.want || !strings.Contains(body, `<base target="_blank">`) {
+					t.Errorf("GET %s = %d, frame-ancestors %q, links leave the frame: %v; want %d, %q, true",
+						path, status, frameAncestors(h), strings.Contains(body, `<base target="_blank">`), want, c.want)
 				}
 			}
 		})

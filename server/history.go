@@ -74,7 +74,7 @@ func (s *Server) refuseViewDelete(c echo.Context) error {
 // page saying so, the same the board page shows when its board is
 // deleted while open.
 func (s *Server) deletedPage(c echo.Context) error {
-	return s.render(c, http.StatusGone, "deleted.html", nil)
+	return s.render(c, http.StatusGone, "deleted.html", struct{ Embed bool }{embedRequested(c)})
 }
 
 // pageError turns a board page's lookup failure into its page: 410 for a

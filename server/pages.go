@@ -33,10 +33,7 @@ type BoardPage struct {
 // boardPage renders board.html for p, as an embed when asked.
 func (s *Server) boardPage(c echo.Context, p BoardPage) error {
 	p.EmbedOrigins = strings.Join(s.origins.Extra(), " ")
-	if embedRequested(c) {
-		p.Embed = true
-		s.allowFraming(c)
-	}
+	p.Embed = embedRequested(c)
 	return s.render(c, http.StatusOK, "board.html", p)
 }
 
@@ -45,6 +42,7 @@ func (s *Server) landingPage(c echo.Context) error {
 }
 
 func (s *Server) editPage(c echo.Context) error {
+	s.framableWhenEmbedded(c)
 	b, err := s.lookupBoard(c, board.RoleEdit)
 	if err != nil {
 		return s.pageError(c, err)
@@ -61,6 +59,7 @@ func (s *Server) editPage(c echo.Context) error {
 }
 
 func (s *Server) viewPage(c echo.Context) error {
+	s.framableWhenEmbedded(c)
 	b, err := s.lookupBoard(c, board.RoleView)
 	if err != nil {
 		return s.pageError(c, err)
@@ -100,7 +99,10 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 }
 
 func (s *Server) notFoundPage(c echo.Context, message string) error {
-	return s.render(c, http.StatusNotFound, "notfound.html", struct{ Message string }{message})
+	return s.render(c, http.StatusNotFound, "notfound.html", struct {
+		Message string
+		Embed   bool
+	}{message, embedRequested(c)})
 }
 
 // isCanceled reports errors that only mean the client went away.
