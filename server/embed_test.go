@@ -73,8 +73,8 @@ func TestEmbedFramedByExactlyOrigins(t *testing.T) {
 			}
 			for path, want := range map[string]int{
 				"/v/00000000-0000-4000-8000-000000000000?embed=1": http.StatusNotFound,
-				gone.ViewURL + "?embed=1": http.StatusGone,
-				gone.EditURL + "?embed=1": http.StatusGone,
+				gone.ViewURL + "?embed=1":                         http.StatusGone,
+				gone.EditURL + "?embed=1":                         http.StatusGone,
 			} {
 				status, body, h := request(t, http.MethodGet, app.URL+path, "", nil, "")
 				if status != want || frameAncestors(h) != c.want || !strings.Contains(body, `<base target="_blank">`) {
