@@ -89,7 +89,7 @@ func (s *Server) preflight(route corsRoute) echo.HandlerFunc {
 // foreign requests get the same Vary, so a cache never serves one's answer
 // to the other.
 func (s *Server) varyByOrigin(h http.Header) {
-	if len(s.origins.extra) > 0 {
+	if len(s.origins.Extra()) > 0 {
 		h.Add("Vary", "Origin")
 	}
 }

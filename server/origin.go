@@ -24,6 +24,7 @@ import (
 // https://<host>.evil.example are refused: only exact matches count.
 type OriginPolicy struct {
 	extra  map[string]bool // normalized origins from --origins
+	listed []string        // the same, sorted: fixed once built
 	public map[string]bool // normalized origins from --public-url
 	hosts  map[string]bool // host[:port] of every public and extra origin
 }
@@ -55,6 +56,10 @@ func NewOriginPolicy(extra []string, publicURLs ...string) (*OriginPolicy, error
 	if err := add(publicURLs, p.public, "public URL"); err != nil {
 		return nil, err
 	}
+	for o := range p.extra {
+		p.listed = append(p.listed, o)
+	}
+	sort.Strings(p.listed)
 	return p, nil
 }
 
@@ -66,29 +71,29 @@ const errBadOrigin = originError("want scheme://host[:port] with scheme http or 
 
 // Extra lists the origins given with --origins, normalized and sorted:
 // the sites that may use the HTTP API across origins (CORS) and frame
-// embedded boards.
-func (p *OriginPolicy) Extra() []string {
-	list := make([]string, 0, len(p.extra))
-	for o := range p.extra {
-		list = append(list, o)
-	}
-	sort.Strings(list)
-	return list
-}
+// embedded boards. The slice is the policy's own: read it, never change it.
+func (p *OriginPolicy) Extra() []string { return p.listed }
 
 // Listed reports whether r carries exactly one Origin and it is one of
 // --origins: the requests that get CORS headers. The server's own origin
 // is not listed unless --origins names it; its pages need no CORS.
 func (p *OriginPolicy) Listed(r *http.Request) (string, bool) {
-	origins := r.Header.Values("Origin")
-	if len(origins) != 1 {
-		return "", false
-	}
-	got, ok := normalizeOrigin(origins[0])
+	sent, got, ok := soleOrigin(r)
 	if !ok || !p.extra[got] {
 		return "", false
 	}
-	return origins[0], true
+	return sent, true
+}
+
+// soleOrigin is r's Origin as sent and normalized, when r carries exactly
+// one and it is an http(s) origin: two Origin headers are no browser's.
+func soleOrigin(r *http.Request) (sent, normalized string, ok bool) {
+	origins := r.Header.Values("Origin")
+	if len(origins) != 1 {
+		return "", "", false
+	}
+	normalized, ok = normalizeOrigin(origins[0])
+	return origins[0], normalized, ok
 }
 
 // HostAllowed reports whether the server answers for r's Host, and if not,
@@ -110,14 +115,10 @@ func (p *OriginPolicy) HostAllowed(r *http.Request) (bool, string) {
 
 // Allowed reports whether r's Origin may connect or change state.
 func (p *OriginPolicy) Allowed(r *http.Request) bool {
-	origins := r.Header.Values("Origin")
-	if len(origins) == 0 {
+	if len(r.Header.Values("Origin")) == 0 {
 		return true
 	}
-	if len(origins) > 1 {
-		return false
-	}
-	got, ok := normalizeOrigin(origins[0])
+	_, got, ok := soleOrigin(r)
 	if !ok {
 		return false
 	}
