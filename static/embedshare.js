@@ -11,12 +11,11 @@
 // says so in the panel when there are none.
 
 import { Disclosure } from './panels.js';
-import { copyText } from './share.js';
+import { copyFeedback, copyText } from './share.js';
 import { UNTITLED } from './title.js';
 
 /** The frame's size in the snippet: the host page adjusts it at will. */
 const FRAME = { width: 800, height: 600 };
-const FEEDBACK_MS = 1600;
 /** @type {Record<string, string>} */
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -60,9 +59,7 @@ export function iframeSnippet(url, title) {
  * @param {HTMLButtonElement} copy
  */
 function bindSnippet(code, copy) {
-  const idle = copy.textContent ?? 'Copy';
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
+  const feedback = copyFeedback(copy);
   code.addEventListener('focus', () => code.select());
   copy.addEventListener('click', async () => {
     const ok = await copyText(code.value);
@@ -70,13 +67,7 @@ function bindSnippet(code, copy) {
       code.focus();
       code.select();
     }
-    clearTimeout(timer);
-    copy.textContent = ok ? 'Copied' : /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C' : 'Press Ctrl+C';
-    copy.classList.toggle('is-copied', ok);
-    timer = setTimeout(() => {
-      copy.textContent = idle;
-      copy.classList.remove('is-copied');
-    }, FEEDBACK_MS);
+    feedback(ok);
   });
 }
 

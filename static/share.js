@@ -38,6 +38,29 @@ export async function copyText(text) {
 }
 
 /**
+ * Feedback for a copy, shown on label for a moment: "Copied" (and
+ * `is-copied` on el), or, where the clipboard refused and the text was
+ * left selected, the keys that copy it.
+ * @param {Element} label the element whose text says it
+ * @param {Element} [el] the element that takes `is-copied` (label itself by default)
+ * @returns {(ok: boolean) => void} shows the feedback of one copy
+ */
+export function copyFeedback(label, el = label) {
+  const idle = label.textContent ?? '';
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  return (ok) => {
+    clearTimeout(timer);
+    label.textContent = ok ? 'Copied' : /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C' : 'Press Ctrl+C';
+    el.classList.toggle('is-copied', ok);
+    timer = setTimeout(() => {
+      label.textContent = idle;
+      el.classList.remove('is-copied');
+    }, FEEDBACK_MS);
+  };
+}
+
+/**
  * Make link a share link for path (like "/v/<viewId>"): its href becomes the
  * absolute URL, and a click copies it.
  * @param {HTMLAnchorElement} link
@@ -57,30 +80,20 @@ export function setupShareLink(link, path, fallbackField) {
   }
   const url = new URL(path, location.origin).href;
   link.href = url;
-  const label = link.querySelector('.button__label') ?? link;
-  const idle = label.textContent ?? '';
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
+  const feedback = copyFeedback(link.querySelector('.button__label') ?? link, link);
 
   link.addEventListener('click', async (ev) => {
     if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     ev.preventDefault();
     const ok = await copyText(url);
-    clearTimeout(timer);
-    if (ok) {
-      label.textContent = 'Copied';
-      link.classList.add('is-copied');
-    } else if (fallbackField) {
+    if (!ok) {
+      if (!fallbackField) return; // nothing left selected to copy by hand
       fallbackField.value = url;
       fallbackField.hidden = false;
       fallbackField.focus();
       fallbackField.select();
-      label.textContent = /Mac|iPhone|iPad/.test(navigator.platform) ? 'Press ⌘C' : 'Press Ctrl+C';
     }
-    timer = setTimeout(() => {
-      label.textContent = idle;
-      link.classList.remove('is-copied');
-    }, FEEDBACK_MS);
+    feedback(ok);
   });
 }
 
